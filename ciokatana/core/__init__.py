@@ -1,0 +1,1 @@
+"""Pure-Python core: no Qt, no Katana. See the package docstring of ciokatana."""

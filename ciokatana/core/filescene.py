@@ -1,0 +1,207 @@
+"""A scene read from a JSON file, for use outside Katana.
+
+Layer: core. Implements the :class:`~ciokatana.core.scene.Scene` port so the
+command line, the standalone dialog and the tests run with no Katana.
+
+File format (``examples/`` holds complete ones)::
+
+    {
+      "katana_file": "shot010_lighting_v003.katana",   # "" or null: never saved
+      "frame_range": {"start": 1001, "end": 1100},
+      "unsaved_changes": false,                        # optional
+      "temp_dir": "/tmp/katana_tmpdir_4242",           # optional
+      "render_nodes": [
+        {"name": "beauty", "selected": false, "renderer": "prman",
+         "farm_settings": {"conductorOverrides": false, "conductorFrameSpec": "1001-1100",
+                           "conductorScoutSpec": "", "conductorChunkSize": 1},
+         "outputs": [{"name": "primary", "enabled": true,
+                      "outputLocation": "/renders/beauty.####.exr", "tempRenderLocation": ""}]}
+      ],
+      "assets": ["textures/wood.<UDIM>.tx", "caches/char.abc"],
+      "settings": {...}                                # optional, see Settings.to_dict()
+    }
+
+Relative ``katana_file`` and ``assets`` paths are relative to the JSON
+file's folder, so an example works wherever it is unpacked. Keys the format
+does not know are kept when the file is written back. Writes are atomic
+(a temp file renamed over the original), so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError
+
+
+def _fail(path: str, message: str) -> SceneError:
+    return SceneError("scene file {}: {}".format(path, message))
+
+
+def write_json_atomic(path: str, data: Any) -> None:
+    """Write JSON next to its target then rename it into place."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class FileScene(Scene):
+    """The scene port over a JSON scene file.
+
+    Args:
+        path: the JSON scene file.
+        nodes: names of the Render nodes to put in scope; by default the
+            selected nodes, or all of them when none is selected.
+
+    Raises:
+        SceneError: unreadable file, not JSON, wrong shape, or an unknown
+            node name; the message names the file and the problem.
+    """
+
+    def __init__(self, path: str, nodes: Optional[Sequence[str]] = None):
+        self.path = os.path.abspath(path)
+        self.folder = os.path.dirname(self.path)
+        self._data = self._read()
+        self._nodes = self._parse_nodes()
+        self.scope = self._scope(list(nodes or []))
+
+    # -- reading ---------------------------------------------------------
+    def _read(self) -> Dict[str, Any]:
+        try:
+            with open(self.path, "r", encoding="utf-8") as handle:
+                data = json.load(handle)
+        except FileNotFoundError:
+            raise _fail(self.path, "does not exist")
+        except IsADirectoryError:
+            raise _fail(self.path, "is a folder, not a scene file")
+        except PermissionError:
+            raise _fail(self.path, "cannot be read (permission denied)")
+        except UnicodeDecodeError:
+            raise _fail(self.path, "is not UTF-8 text; is it a .katana file? Pass a JSON scene file")
+        except json.JSONDecodeError as err:
+            raise _fail(self.path, "is not valid JSON (line {}, column {}: {})".format(err.lineno, err.colno, err.msg))
+        if not isinstance(data, dict):
+            raise _fail(self.path, "must hold a JSON object with 'katana_file', 'frame_range' and 'render_nodes'")
+        for key in ("katana_file", "frame_range", "render_nodes"):
+            if key not in data:
+                raise _fail(self.path, "has no '{}' key".format(key))
+        frame_range = data["frame_range"]
+        if not isinstance(frame_range, dict) or not all(
+            isinstance(frame_range.get(k), (int, float)) and not isinstance(frame_range.get(k), bool)
+            for k in ("start", "end")
+        ):
+            raise _fail(self.path, "'frame_range' must be {\"start\": <number>, \"end\": <number>}")
+        if not isinstance(data["render_nodes"], list):
+            raise _fail(self.path, "'render_nodes' must be a list")
+        if not isinstance(data.get("assets", []), list):
+            raise _fail(self.path, "'assets' must be a list of paths")
+        if data.get("settings") is not None and not isinstance(data["settings"], dict):
+            raise _fail(self.path, "'settings' must be an object")
+        return data
+
+    def _parse_nodes(self) -> List[RenderNode]:
+        nodes = []
+        names = set()
+        for index, raw in enumerate(self._data["render_nodes"]):
+            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
+                raise _fail(self.path, "render_nodes[{}] needs a non-empty 'name'".format(index))
+            if raw["name"] in names:
+                raise _fail(self.path, "two Render nodes are named {!r}; node names are unique".format(raw["name"]))
+            names.add(raw["name"])
+            for key in ("farm_settings",):
+                if raw.get(key) is not None and not isinstance(raw[key], dict):
+                    raise _fail(self.path, "render_nodes[{}].{} must be an object".format(index, key))
+            if not isinstance(raw.get("outputs", []), list) or not all(
+                isinstance(o, dict) for o in raw.get("outputs", [])
+            ):
+                raise _fail(self.path, "render_nodes[{}].outputs must be a list of objects".format(index))
+            nodes.append(RenderNode.from_dict(raw))
+        return nodes
+
+    def _scope(self, wanted: List[str]) -> List[str]:
+        all_names = [n.name for n in self._nodes]
+        if wanted:
+            unknown = [n for n in wanted if n not in all_names]
+            if unknown:
+                raise _fail(
+                    self.path,
+                    "has no Render node named {}; it has: {}".format(
+                        ", ".join(repr(u) for u in unknown), ", ".join(all_names) or "(none)"
+                    ),
+                )
+            return [n for n in all_names if n in wanted]
+        selected = [n.name for n in self._nodes if n.selected]
+        return selected or all_names
+
+    def _abs(self, path: str) -> str:
+        if not path:
+            return ""
+        if path.startswith("/") or (len(path) > 1 and path[1] == ":") or path.startswith("\\\\"):
+            return path
+        return os.path.normpath(os.path.join(self.folder, path))
+
+    # -- the port --------------------------------------------------------
+    def katana_file(self) -> str:
+        return self._abs(self._data.get("katana_file") or "")
+
+    def frame_range(self) -> Tuple[int, int]:
+        fr = self._data["frame_range"]
+        return int(fr["start"]), int(fr["end"])
+
+    def is_dirty(self) -> bool:
+        return bool(self._data.get("unsaved_changes", False))
+
+    def all_render_nodes(self) -> List[RenderNode]:
+        return list(self._nodes)
+
+    def render_nodes(self) -> List[RenderNode]:
+        return [n for n in self._nodes if n.name in self.scope]
+
+    def assets(self) -> List[str]:
+        return [self._abs(str(p)) for p in self._data.get("assets", []) if p]
+
+    def temp_dir(self) -> str:
+        return str(self._data.get("temp_dir") or "")
+
+    def load_settings(self) -> Dict[str, Any]:
+        return copy.deepcopy(self._data.get("settings") or {})
+
+    def store_settings(self, data: Dict[str, Any]) -> None:
+        self._data["settings"] = copy.deepcopy(data)
+        self._write()
+
+    def set_farm_settings(self, node_name: str, farm: FarmSettings) -> None:
+        for index, raw in enumerate(self._data["render_nodes"]):
+            if raw["name"] == node_name:
+                raw["farm_settings"] = farm.to_dict()
+                self._nodes[index] = RenderNode.from_dict(raw)
+                self._write()
+                return
+        raise _fail(self.path, "has no Render node named {!r}".format(node_name))
+
+    def save(self) -> str:
+        if not self._data.get("katana_file"):
+            raise _fail(self.path, "the scene has no 'katana_file' to save to; set one first")
+        self._data["unsaved_changes"] = False
+        self._write()
+        return self.katana_file()
+
+    def _write(self) -> None:
+        try:
+            write_json_atomic(self.path, self._data)
+        except OSError as err:
+            raise _fail(self.path, "cannot be written ({})".format(err.strerror or err))

@@ -1,0 +1,215 @@
+"""Plan a submission: one job per Render node, with its payload.
+
+Layer: core. :func:`plan_submission` is the single entry point used by the
+command line, the dialog's worker thread and the Katana batch function. It
+reads the disk (asset resolution), so the UI never calls it on the UI
+thread. It never raises for a bad value typed by a user: each job keeps the
+problems found while planning (bad frame spec, no output, ...) and
+validation turns them into findings. Code that needs a payload checks
+``job.payload`` (``None`` when the job cannot be built).
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from cioseq.sequence import Sequence
+
+from ciokatana.core import assets as assets_mod
+from ciokatana.core import frames as fr
+from ciokatana.core.command import TemplateError, template_fields
+from ciokatana.core.payload import build_environment, build_payload
+from ciokatana.core.scene import RenderNode, RenderOutput, SceneSnapshot
+from ciokatana.core.settings import Settings
+
+TITLE_FIELDS = ("node", "scene", "project", "instance_type")
+MAX_BUILT_TASKS = 100000
+
+
+@dataclass
+class Job:
+    """One Render node's job: the effective values and what went wrong."""
+
+    index: int
+    node: RenderNode
+    title: str = ""
+    overridden: bool = False
+    frame_spec: str = ""
+    scout_spec: str = ""
+    chunk_size_value: object = 1
+    frames: Optional[Sequence] = None
+    chunk_size: Optional[int] = None
+    scout: Optional[Sequence] = None
+    output_path: str = ""
+    outputs: List[RenderOutput] = field(default_factory=list)
+    problems: Dict[str, str] = field(default_factory=dict)
+    payload: Optional[dict] = None
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def task_count(self) -> Optional[int]:
+        if self.frames is None or self.chunk_size is None:
+            return None
+        return fr.task_count(self.frames, self.chunk_size)
+
+
+@dataclass
+class Plan:
+    """A whole submission: the scene snapshot, settings, assets and jobs."""
+
+    snapshot: SceneSnapshot
+    settings: Settings
+    assets: assets_mod.ResolvedAssets
+    extra_assets: assets_mod.ResolvedAssets
+    jobs: List[Job] = field(default_factory=list)
+    problems: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def payloads(self) -> List[dict]:
+        return [j.payload for j in self.jobs if j.payload is not None]
+
+    def job(self, name: str) -> Optional[Job]:
+        for job in self.jobs:
+            if job.name == name:
+                return job
+        return None
+
+
+def effective_farm_values(node: RenderNode, settings: Settings, snapshot: SceneSnapshot):
+    """(overridden, frame_spec, scout_spec, chunk_size) for a node."""
+    farm = node.farm_settings
+    default_frames = settings.frame_spec.strip() or "{}-{}".format(*snapshot.frame_range)
+    if farm.overrides:
+        return True, (farm.frame_spec.strip() or default_frames), farm.scout_spec, farm.chunk_size
+    return False, default_frames, settings.scout_spec, settings.chunk_size
+
+
+def real_outputs(node: RenderNode, temp_dir: str) -> List[RenderOutput]:
+    """Enabled outputs with an absolute location outside Katana's temp dir."""
+    found = []
+    for out in node.outputs:
+        loc = out.output_location
+        if not out.enabled or not loc or not assets_mod.is_absolute(loc):
+            continue
+        if temp_dir and assets_mod.under(loc, temp_dir):
+            continue
+        if out.temp_render_location and loc == out.temp_render_location:
+            continue
+        found.append(out)
+    return found
+
+
+def output_path_of(outputs: List[RenderOutput]) -> str:
+    """The folder of one output, or the common folder of several."""
+    folders = sorted({assets_mod.output_directory(o.output_location) for o in outputs})
+    if not folders:
+        return ""
+    if len(folders) == 1:
+        return folders[0]
+    return assets_mod.common_dir(folders) or ""
+
+
+def render_title(template: str, values: Dict[str, str]) -> str:
+    """Fill the job title template. Raises ValueError naming a bad field."""
+    for _lit, name, _spec, _conv in string.Formatter().parse(template):
+        if name is not None and name not in TITLE_FIELDS:
+            raise ValueError(
+                "title template uses unknown field {{{}}}: the fields are {}".format(
+                    name, ", ".join("{" + f + "}" for f in TITLE_FIELDS)
+                )
+            )
+    return template.format(**values).strip()
+
+
+def _extra_base(snapshot: SceneSnapshot) -> str:
+    return os.path.dirname(snapshot.katana_file) if snapshot.katana_file else os.getcwd()
+
+
+def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
+    """Resolve assets and build every job of a submission."""
+    resolver = assets_mod.Resolver()
+    scene_paths = list(snapshot.assets)
+    if snapshot.katana_file:
+        scene_paths.insert(0, snapshot.katana_file)
+    scene_assets = resolver.resolve(scene_paths)
+    resolver.base_dir = _extra_base(snapshot)
+    extra_assets = resolver.resolve(settings.extra_assets)
+    plan = Plan(snapshot=snapshot, settings=settings, assets=scene_assets, extra_assets=extra_assets)
+
+    try:
+        template_fields(settings.task_template)
+    except TemplateError as err:
+        plan.problems["task_template"] = str(err)
+    try:
+        environment = build_environment(settings)
+    except ValueError as err:
+        plan.problems["environment"] = "environment: {}".format(err)
+        environment = {}
+
+    upload_candidates = sorted(set(scene_assets.files) | set(extra_assets.files))
+    for index, node in enumerate(snapshot.nodes):
+        job = _plan_job(index, node, snapshot, settings)
+        plan.jobs.append(job)
+        if job.problems or plan.problems:
+            continue
+        count = job.task_count or 0
+        if count > MAX_BUILT_TASKS:
+            job.problems["tasks"] = "{} would make {:,} tasks; ciokatana builds at most {:,}".format(
+                node.name, count, MAX_BUILT_TASKS
+            )
+            continue
+        uploads = [p for p in upload_candidates if not assets_mod.under(p, job.output_path)]
+        job.payload = build_payload(job, snapshot, settings, environment, uploads)
+    return plan
+
+
+def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: Settings) -> Job:
+    overridden, frame_spec, scout_spec, chunk_value = effective_farm_values(node, settings, snapshot)
+    job = Job(
+        index=index,
+        node=node,
+        overridden=overridden,
+        frame_spec=frame_spec,
+        scout_spec=scout_spec,
+        chunk_size_value=chunk_value,
+    )
+    try:
+        job.frames = fr.parse_frames(frame_spec)
+    except fr.FrameSpecError as err:
+        job.problems["frames"] = str(err)
+    try:
+        job.chunk_size = fr.parse_chunk_size(chunk_value)
+    except fr.FrameSpecError as err:
+        job.problems["chunk_size"] = str(err)
+    if job.frames is not None:
+        try:
+            job.scout = fr.scout_frames(scout_spec, job.frames)
+        except fr.FrameSpecError as err:
+            job.problems["scout"] = str(err)
+    job.outputs = real_outputs(node, snapshot.temp_dir)
+    job.output_path = output_path_of(job.outputs)
+    if not job.outputs:
+        job.problems["outputs"] = "no enabled render output with an absolute location"
+    elif not job.output_path or job.output_path in ("/",):
+        job.problems["outputs"] = "its outputs share no folder below the root ({})".format(
+            ", ".join(o.output_location for o in job.outputs)
+        )
+    try:
+        job.title = render_title(
+            settings.title_template,
+            {
+                "node": node.name,
+                "scene": snapshot.scene_name,
+                "project": settings.project,
+                "instance_type": settings.instance_type,
+            },
+        )
+    except (ValueError, IndexError, KeyError) as err:
+        job.problems["title"] = str(err)
+    return job

@@ -1,0 +1,235 @@
+"""The scene port: what the submitter needs to know about a Katana scene.
+
+Layer: core (pure Python). The dialog and the command line never talk to
+Katana directly; they talk to a :class:`Scene`. ``KatanaScene`` (in
+``ciokatana.katana``) implements it over NodegraphAPI and FarmAPI, and
+:class:`ciokatana.core.filescene.FileScene` implements it over a JSON file so
+everything runs outside Katana.
+
+Reads happen on the caller's thread (the UI thread inside Katana); the result
+is a :class:`SceneSnapshot`, plain data that worker threads may use freely.
+
+The per-node farm settings and render outputs keep Katana's own key names in
+their dict form (``conductorOverrides``, ``outputLocation`` ...), so a scene
+file reads like what FarmAPI reports.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Optional, Tuple
+
+FARM_KEYS = {
+    "overrides": "conductorOverrides",
+    "frame_spec": "conductorFrameSpec",
+    "scout_spec": "conductorScoutSpec",
+    "chunk_size": "conductorChunkSize",
+}
+
+OUTPUT_KEYS = {
+    "name": "name",
+    "enabled": "enabled",
+    "output_location": "outputLocation",
+    "temp_render_location": "tempRenderLocation",
+}
+
+
+class SceneError(Exception):
+    """The scene cannot be read or written. The message says what and where."""
+
+
+@dataclass(frozen=True)
+class FarmSettings:
+    """A Render node's Conductor farm settings (``farmSettings.conductor*``).
+
+    They only count when ``overrides`` is on; otherwise the submitter's
+    defaults apply. ``chunk_size`` is kept as given (it may be a bad value
+    typed by a user; validation reports it rather than the reader failing).
+    """
+
+    overrides: bool = False
+    frame_spec: str = ""
+    scout_spec: str = ""
+    chunk_size: Any = 1
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {FARM_KEYS[k]: getattr(self, k) for k in FARM_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: Optional[Dict[str, Any]]) -> "FarmSettings":
+        data = data or {}
+        return cls(
+            overrides=bool(data.get("conductorOverrides", False)),
+            frame_spec=str(data.get("conductorFrameSpec", "") or ""),
+            scout_spec=str(data.get("conductorScoutSpec", "") or ""),
+            chunk_size=data.get("conductorChunkSize", 1),
+        )
+
+
+@dataclass(frozen=True)
+class RenderOutput:
+    """One render output of a Render node, as FarmAPI reports it."""
+
+    name: str
+    enabled: bool = True
+    output_location: str = ""
+    temp_render_location: str = ""
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {OUTPUT_KEYS[k]: getattr(self, k) for k in OUTPUT_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "RenderOutput":
+        return cls(
+            name=str(data.get("name", "")),
+            enabled=bool(data.get("enabled", True)),
+            output_location=str(data.get("outputLocation", "") or ""),
+            temp_render_location=str(data.get("tempRenderLocation", "") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class RenderNode:
+    """A Render node in scope: its name, selection, farm settings, outputs.
+
+    ``renderer`` is Katana's render service id (``prman``, ``arnold``, ``dl``,
+    ``Redshift`` ...) when known, else ``""``.
+    """
+
+    name: str
+    selected: bool = False
+    farm_settings: FarmSettings = field(default_factory=FarmSettings)
+    outputs: Tuple[RenderOutput, ...] = ()
+    renderer: str = ""
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "selected": self.selected,
+            "renderer": self.renderer,
+            "farm_settings": self.farm_settings.to_dict(),
+            "outputs": [o.to_dict() for o in self.outputs],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "RenderNode":
+        return cls(
+            name=str(data["name"]),
+            selected=bool(data.get("selected", False)),
+            farm_settings=FarmSettings.from_dict(data.get("farm_settings")),
+            outputs=tuple(RenderOutput.from_dict(o) for o in data.get("outputs") or []),
+            renderer=str(data.get("renderer", "") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class SceneSnapshot:
+    """Everything a submission needs from the scene, read once, as plain data.
+
+    Attributes:
+        katana_file: absolute path of the saved Katana file, ``""`` if never saved.
+        frame_range: the scene's (start, end) frames.
+        dirty: the scene has changes that are not saved.
+        nodes: the Render nodes in scope, in order.
+        assets: asset paths found in the scene (may hold sequence patterns).
+        temp_dir: Katana's temp dir; outputs inside it are not real outputs.
+    """
+
+    katana_file: str
+    frame_range: Tuple[int, int]
+    dirty: bool = False
+    nodes: Tuple[RenderNode, ...] = ()
+    assets: Tuple[str, ...] = ()
+    temp_dir: str = ""
+
+    @property
+    def scene_name(self) -> str:
+        """The file name without folder or extension (``shot010_v003``)."""
+        if not self.katana_file:
+            return "untitled"
+        base = self.katana_file.replace("\\", "/").rsplit("/", 1)[-1]
+        return os.path.splitext(base)[0]
+
+    @property
+    def saved(self) -> bool:
+        return bool(self.katana_file)
+
+    def node(self, name: str) -> Optional[RenderNode]:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        return None
+
+    def with_farm_settings(self, name: str, farm: FarmSettings) -> "SceneSnapshot":
+        """A copy with one node's farm settings replaced (for quick previews)."""
+        nodes = tuple(replace(n, farm_settings=farm) if n.name == name else n for n in self.nodes)
+        return replace(self, nodes=nodes)
+
+
+class Scene(abc.ABC):
+    """The port the dialog and the CLI read and write a scene through.
+
+    Implementations: ``FileScene`` (JSON file) and ``KatanaScene`` (Katana).
+    All methods run on the caller's thread; nothing here may be slow except
+    :meth:`save`.
+    """
+
+    @abc.abstractmethod
+    def katana_file(self) -> str:
+        """Absolute path of the saved Katana file, or ``""`` when unsaved."""
+
+    @abc.abstractmethod
+    def frame_range(self) -> Tuple[int, int]:
+        """The scene frame range as (start, end)."""
+
+    @abc.abstractmethod
+    def is_dirty(self) -> bool:
+        """Whether the scene has unsaved changes."""
+
+    @abc.abstractmethod
+    def render_nodes(self) -> List[RenderNode]:
+        """The Render nodes in scope (see the design guide for the scope rule)."""
+
+    @abc.abstractmethod
+    def assets(self) -> List[str]:
+        """Asset paths referenced by the scene (patterns allowed)."""
+
+    def temp_dir(self) -> str:
+        """Katana's temp dir, whose outputs are not real outputs."""
+        return ""
+
+    @abc.abstractmethod
+    def load_settings(self) -> Dict[str, Any]:
+        """The stored submitter settings as a dict (``{}`` when none)."""
+
+    @abc.abstractmethod
+    def store_settings(self, data: Dict[str, Any]) -> None:
+        """Store the submitter settings (a dict from ``Settings.to_dict``)."""
+
+    @abc.abstractmethod
+    def set_farm_settings(self, node_name: str, farm: FarmSettings) -> None:
+        """Write one Render node's Conductor farm settings."""
+
+    @abc.abstractmethod
+    def save(self) -> str:
+        """Save the scene; return the saved path. Raises SceneError on failure."""
+
+    def scene_name(self) -> str:
+        return self.snapshot_header().scene_name
+
+    def snapshot_header(self) -> SceneSnapshot:
+        """A snapshot without nodes or assets (cheap)."""
+        return SceneSnapshot(katana_file=self.katana_file(), frame_range=self.frame_range())
+
+    def snapshot(self) -> SceneSnapshot:
+        """Read everything once into plain data for worker threads."""
+        return SceneSnapshot(
+            katana_file=self.katana_file(),
+            frame_range=tuple(self.frame_range()),
+            dirty=self.is_dirty(),
+            nodes=tuple(self.render_nodes()),
+            assets=tuple(self.assets()),
+            temp_dir=self.temp_dir(),
+        )

@@ -1,0 +1,249 @@
+"""The built-in validation rules.
+
+Layer: core. Each rule is a registered function of a
+:class:`~ciokatana.core.validation.Context`; see the package docstring.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterable, List
+
+from ciokatana.core import assets as assets_mod
+from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
+
+GPU_RENDERERS = ("redshift", "octane", "xpu", "gpu")
+_GPU_NAME = re.compile(r"(gpu|nvidia|tesla|rtx|quadro|[-_.](t4|v100|a100|a10g?|l4|l40s?|p100|k80|h100)\b|^(g4dn|g5|g6|p2|p3|p4d?|p5)\.)", re.IGNORECASE)
+
+MAX_LISTED = 20
+
+
+def _where(job) -> str:
+    return "Render node '{}'".format(job.name)
+
+
+def _listing(paths: List[str]) -> tuple:
+    shown = list(paths[:MAX_LISTED])
+    if len(paths) > MAX_LISTED:
+        shown.append("... and {} more".format(len(paths) - MAX_LISTED))
+    return tuple(shown)
+
+
+@validator
+def scope(ctx: Context) -> Iterable[Finding]:
+    if not ctx.plan.jobs:
+        yield Finding(
+            ERROR,
+            "no_render_nodes",
+            "Scene",
+            "has no Render node in scope: add a Render node, or select the ones to submit",
+        )
+
+
+@validator
+def scene_saved(ctx: Context) -> Iterable[Finding]:
+    snap = ctx.plan.snapshot
+    if not snap.katana_file:
+        yield Finding(
+            ERROR,
+            "unsaved_scene",
+            "Scene",
+            "has never been saved: the farm renders the saved Katana file, so save the scene first",
+        )
+    elif snap.katana_file in ctx.plan.assets.missing:
+        yield Finding(
+            ERROR,
+            "scene_file_missing",
+            "Scene",
+            "file {} does not exist on disk, so it cannot be uploaded: save the scene again".format(
+                snap.katana_file
+            ),
+        )
+    if snap.katana_file and snap.dirty:
+        yield Finding(
+            WARNING,
+            "unsaved_changes",
+            "Scene",
+            "has unsaved changes: the farm renders the file as last saved ({}); save to include them".format(
+                snap.katana_file
+            ),
+        )
+
+
+@validator
+def required_settings(ctx: Context) -> Iterable[Finding]:
+    settings = ctx.plan.settings
+    if not settings.project:
+        yield Finding(ERROR, "no_project", "Setting 'Project'", "is empty: choose a Conductor project")
+    elif ctx.projects is not None and settings.project not in ctx.projects:
+        yield Finding(
+            ERROR,
+            "unknown_project",
+            "Setting 'Project'",
+            "{!r} is not an active project of this account: choose one of {}".format(
+                settings.project, ", ".join(ctx.projects) or "(none)"
+            ),
+        )
+    if not settings.instance_type:
+        yield Finding(ERROR, "no_instance_type", "Setting 'Instance type'", "is empty: choose a machine type")
+    elif ctx.instance_types is not None and settings.instance_type not in ctx.instance_types:
+        yield Finding(
+            ERROR,
+            "unknown_instance_type",
+            "Setting 'Instance type'",
+            "{!r} is not offered to this account: choose another machine type".format(settings.instance_type),
+        )
+    if settings.katana_package is None:
+        yield Finding(
+            ERROR,
+            "no_katana_package",
+            "Setting 'Katana version'",
+            "is empty: choose the Katana version the farm should render with",
+        )
+
+
+@validator
+def plan_problems(ctx: Context) -> Iterable[Finding]:
+    for key, message in ctx.plan.problems.items():
+        label = {"task_template": "Setting 'Task template'", "environment": "Setting 'Environment'"}.get(
+            key, "Settings"
+        )
+        yield Finding(ERROR, "bad_" + key, label, message)
+
+
+_JOB_FIXES = {
+    "frames": "fix the frame spec",
+    "scout": "use auto:N, fml:N, a frame spec, or leave it empty",
+    "chunk_size": "use a whole number of 1 or more",
+    "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
+    "title": "fix the job title template",
+    "tasks": "raise the chunk size",
+}
+
+
+@validator
+def job_values(ctx: Context) -> Iterable[Finding]:
+    for job in ctx.plan.jobs:
+        source = " (node override)" if job.overridden else " (submitter default)"
+        for key, message in job.problems.items():
+            where = _where(job)
+            if key in ("frames", "scout", "chunk_size"):
+                where += source
+            yield Finding(ERROR, "bad_" + key, where, "{}: {}".format(message, _JOB_FIXES.get(key, "fix it")))
+
+
+@validator
+def task_limit(ctx: Context) -> Iterable[Finding]:
+    for job in ctx.plan.jobs:
+        count = job.task_count
+        if count is None or count <= ctx.task_limit:
+            continue
+        needed = int(math.ceil(len(job.frames) / float(ctx.task_limit)))
+        yield Finding(
+            ERROR,
+            "task_limit",
+            _where(job),
+            "makes {:,} tasks ({:,} frames at chunk size {}), over the limit of {:,}: "
+            "raise the chunk size to at least {} or narrow the frame spec".format(
+                count, len(job.frames), job.chunk_size, ctx.task_limit, needed
+            ),
+        )
+
+
+@validator
+def chunking(ctx: Context) -> Iterable[Finding]:
+    for job in ctx.plan.jobs:
+        if job.chunk_size and job.chunk_size > 1 and job.frames is not None:
+            yield Finding(
+                NOTICE,
+                "chunk_size",
+                _where(job),
+                "renders up to {} frames per task ({} tasks); a failed or preempted task redoes its "
+                "whole chunk".format(job.chunk_size, job.task_count),
+            )
+
+
+@validator
+def scout_coverage(ctx: Context) -> Iterable[Finding]:
+    for job in ctx.plan.jobs:
+        spec = (job.scout_spec or "").strip()
+        if spec and job.frames is not None and "scout" not in job.problems and job.scout is None:
+            yield Finding(
+                WARNING,
+                "scout_empty",
+                _where(job),
+                "scout spec {!r} names none of the job's frames ({}): all tasks start at once; "
+                "fix the scout spec or leave it empty".format(spec, job.frame_spec),
+            )
+
+
+def is_gpu_instance(name: str, info=None) -> bool:
+    if info is not None:
+        return bool(info.get("gpu"))
+    return bool(_GPU_NAME.search(name or ""))
+
+
+@validator
+def gpu_for_cpu_renderer(ctx: Context) -> Iterable[Finding]:
+    settings = ctx.plan.settings
+    name = settings.instance_type
+    if not name:
+        return
+    info = (ctx.instance_types or {}).get(name)
+    if not is_gpu_instance(name, info):
+        return
+    renderer_names = [p.product or p.name for p in settings.renderer_packages]
+    for job in ctx.plan.jobs:
+        names = [n.lower() for n in renderer_names + [job.node.renderer] if n]
+        if any(any(tag in n for tag in GPU_RENDERERS) for n in names):
+            continue
+        renderer = job.node.renderer or ", ".join(renderer_names) or "its renderer"
+        yield Finding(
+            WARNING,
+            "gpu_for_cpu_renderer",
+            _where(job),
+            "renders with {} on the CPU, but {!r} is a GPU machine: you pay for a GPU that is not "
+            "used; choose a CPU instance type".format(renderer, name),
+        )
+
+
+@validator
+def windows_paths(ctx: Context) -> Iterable[Finding]:
+    plan = ctx.plan
+    found = []
+    if assets_mod.is_windows_path(plan.snapshot.katana_file):
+        found.append(plan.snapshot.katana_file)
+    for job in plan.jobs:
+        for out in job.outputs:
+            if assets_mod.is_windows_path(out.output_location):
+                found.append(out.output_location)
+    for path in list(plan.snapshot.assets) + list(plan.settings.extra_assets):
+        if assets_mod.is_windows_path(path):
+            found.append(path)
+    found = sorted(set(found))
+    if found:
+        yield Finding(
+            WARNING,
+            "windows_paths",
+            "Scene paths",
+            "{} Windows path(s) will not resolve as written on Linux render nodes, which see them "
+            "without the drive letter (C:\\shows\\a.exr -> /shows/a.exr); make references "
+            "relative or mapped".format(len(found)),
+            _listing(found),
+        )
+
+
+@validator
+def missing_assets(ctx: Context) -> Iterable[Finding]:
+    scene_file = ctx.plan.snapshot.katana_file
+    missing = [m for m in ctx.plan.assets.missing if m != scene_file] + ctx.plan.extra_assets.missing
+    if missing:
+        yield Finding(
+            WARNING,
+            "missing_assets",
+            "Assets",
+            "{} path(s) name no file on disk and will not be uploaded: the render will fail if it "
+            "needs them; fix the paths or create the files".format(len(missing)),
+            _listing(missing),
+        )

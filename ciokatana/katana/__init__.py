@@ -1,0 +1,1 @@
+"""The Katana adapter: the only package that imports Katana modules (lazily)."""

@@ -1,0 +1,1 @@
+"""Outside Katana: the command line and the dialog on a JSON scene file."""

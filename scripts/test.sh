@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Run every check on a fresh machine: builds one virtualenv per Qt binding,
+# installs ciokatana with its test tools, and runs
+#   1. the Python 3.7 syntax check (vermin) and lint (ruff),
+#   2. the core, CLI, sandbox and Katana tests with no Qt binding installed,
+#   3. the UI tests on PySide6, PyQt5 and PySide2 (offscreen).
+# Usage: scripts/test.sh [pytest args...]   (CIOKATANA_BINDINGS="pyside6" to limit)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PY=${PYTHON:-python3}
+BINDINGS=${CIOKATANA_BINDINGS:-"pyside6 pyqt5 pyside2"}
+export QT_QPA_PLATFORM=offscreen
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+
+venv() {  # venv NAME EXTRAS [more pip args]
+  local dir="$ROOT/.venv-test-$1"; shift
+  local extras=$1; shift
+  if [ ! -x "$dir/bin/python" ]; then
+    "$PY" -m venv "$dir"
+  fi
+  "$dir/bin/python" -m pip install -q --upgrade "pip>=23" >/dev/null
+  "$dir/bin/python" -m pip install -q "$ROOT[$extras]" "$@" 2>&1 | grep -v "^WARNING: Location" || true
+  "$dir/bin/python" -c "import ciokatana" >/dev/null
+  echo "$dir"
+}
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+section "core venv (no Qt)"
+CORE=$(venv core test | tail -1)
+section "syntax: Python 3.7 (vermin)"
+TOO_NEW=$("$CORE/bin/vermin" -q -t=3.7- --violations --no-tips ciokatana $( [ -f post_install.py ] && echo post_install.py ) || true)
+if [ -n "$TOO_NEW" ]; then echo "$TOO_NEW"; echo "vermin: the code above needs a Python newer than 3.7"; exit 1; fi
+echo "ok: plugin code is valid Python 3.7"
+section "lint (ruff)"
+"$CORE/bin/ruff" check ciokatana tests scripts bench $( [ -f post_install.py ] && echo post_install.py )
+section "tests without Qt"
+PATH="$CORE/bin:$PATH" "$CORE/bin/python" -m pytest -q --ignore=tests/ui -p no:pytestqt "$@"
+
+[ -d tests/ui ] || BINDINGS=""
+for binding in $BINDINGS; do
+  section "UI tests on $binding"
+  case $binding in
+    pyside2) DIR=$(venv pyside2 "test,pyside2" "pytest-qt<4.3" | tail -1) ;;
+    *) DIR=$(venv "$binding" "test,$binding" | tail -1) ;;
+  esac
+  CIOKATANA_QT_API=$binding PATH="$DIR/bin:$PATH" "$DIR/bin/python" -m pytest -q tests/ui "$@"
+done
+section "all checks passed"

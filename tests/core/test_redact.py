@@ -1,0 +1,37 @@
+"""Credentials never reach previews, logs, mock files or error cards."""
+
+import logging
+
+from ciokatana.core.redact import MASK, RedactingFilter, redact, redact_text
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50IjoiMSJ9.c2lnbmF0dXJl"
+
+
+def test_secret_environment_values_are_masked():
+    env = {"CONDUCTOR_API_KEY": "abc", "MY_TOKEN": "t", "DB_PASSWORD": "p", "PATH": "/bin", "EMPTY_KEY": ""}
+    assert redact({"environment": env})["environment"] == {
+        "CONDUCTOR_API_KEY": MASK,
+        "MY_TOKEN": MASK,
+        "DB_PASSWORD": MASK,
+        "PATH": "/bin",
+        "EMPTY_KEY": "",
+    }
+
+
+def test_tokens_inside_text_are_masked():
+    text = "headers: {'Authorization': 'Bearer %s'} url=/api/oauth_jwt?client_id=a&client_secret=s3cr3t&x=1" % JWT
+    out = redact_text(text)
+    assert JWT not in out and "s3cr3t" not in out and "client_id=a" in out
+
+
+def test_private_key_in_json_text():
+    out = redact_text('{"client_id": "id", "private_key": "-----BEGIN KEY-----abc"}')
+    assert "BEGIN KEY" not in out and '"client_id": "id"' in out
+
+
+def test_logging_filter_masks_records(caplog):
+    logger = logging.getLogger("test.redact")
+    logger.addFilter(RedactingFilter())
+    with caplog.at_level(logging.DEBUG, logger="test.redact"):
+        logger.debug("headers: %s", {"Authorization": "Bearer " + JWT})
+    assert JWT not in caplog.text and MASK in caplog.text
