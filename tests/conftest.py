@@ -23,3 +23,5 @@ if ROOT not in sys.path:
 HELPERS = os.path.join(ROOT, "tests", "helpers")
 if HELPERS not in sys.path:
     sys.path.insert(0, HELPERS)
+
+pytest_plugins = ["sandbox_fixtures"]

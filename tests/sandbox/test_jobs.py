@@ -1,0 +1,116 @@
+"""Job submission, validation, listing, logs and kills through ciocore's api_client."""
+
+import json
+
+import pytest
+import requests
+from ciocore import api_client, conductor_submit
+
+
+
+def _job(**extra):
+    payload = {
+        "job_title": "shot010 beauty",
+        "project": "Episode 104",
+        "instance_type": "n2-standard-8",
+        "output_path": "/renders/shot010",
+        "scout_frames": "1,5",
+        "tasks_data": [
+            {"command": "katana --batch -t 1-2", "frames": "1-2"},
+            {"command": "katana --batch -t 3-4", "frames": "3-4"},
+            {"command": "katana --batch -t 5-6", "frames": "5-6"},
+        ],
+    }
+    payload.update(extra)
+    return payload
+
+
+def test_submit_without_uploads_records_the_payload(ciocore_sandbox):
+    response, code = conductor_submit.Submit(_job()).main()
+    assert code == 201
+    assert response["jobid"] == "00001"
+    response, code = conductor_submit.Submit(_job(job_title="second")).main()
+    assert response == {"body": "job submitted.", "jobid": "00002", "status": "success",
+                        "uri": "/jobs/00002"}
+
+    jobs = ciocore_sandbox.jobs
+    assert [j["jobid"] for j in jobs] == ["00001", "00002"]
+    assert jobs[0]["payload"]["job_title"] == "shot010 beauty"
+    assert jobs[0]["payload"]["upload_files"] == []
+    # Scout frames 1 and 5: the middle task holds.
+    assert [t["status"] for t in jobs[0]["tasks"]] == ["pending", "holding", "pending"]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"project": "No Such Project"}, "No Such Project"),
+    ({"project": "Archive 2022"}, "not active"),
+    ({"instance_type": "z9-imaginary"}, "z9-imaginary"),
+    ({"software_package_ids": ["nope"]}, "nope"),
+    ({"tasks_data": [{"frames": "1"}]}, "no command"),
+])
+def test_submit_refuses_what_the_service_would(ciocore_sandbox, change, message):
+    with pytest.raises(Exception) as err:
+        conductor_submit.Submit(_job(**change)).main()
+    assert "400" in str(err.value)
+    assert message in str(err.value)
+    assert ciocore_sandbox.jobs == []
+
+
+def test_missing_fields_and_unknown_files_are_refused(sandbox, auth_headers):
+    headers = auth_headers(sandbox)
+    payload = _job()
+    del payload["output_path"]
+    del payload["instance_type"]
+    response = requests.post(sandbox.url + "/jobs/", data=json.dumps(payload), headers=headers,
+                             timeout=10)
+    assert response.status_code == 400
+    assert "instance_type" in response.json()["error"]
+    assert "output_path" in response.json()["error"]
+
+    payload = _job(upload_files=[{"md5": "1B2M2Y8AsgTpgAmY7PhCfg==", "destination": "/tex/a.tx"}])
+    response = requests.post(sandbox.url + "/jobs/", data=json.dumps(payload), headers=headers,
+                             timeout=10)
+    assert response.status_code == 400
+    assert "/tex/a.tx" in response.json()["error"]
+
+    response = requests.post(sandbox.url + "/jobs/", data="{not json", headers=headers, timeout=10)
+    assert response.status_code == 400
+    assert sandbox.jobs == []
+
+
+def test_job_list_logs_and_kills(ciocore_sandbox):
+    for title in ("a", "b", "c"):
+        conductor_submit.Submit(_job(job_title=title, scout_frames="")).main()
+
+    jobs = api_client.get_jobs(2)
+    assert [j["jid"] for j in jobs] == ["00002"]
+    jobs = api_client.get_jobs(1, 3)
+    assert [(j["jid"], j["title"], j["status"], j["project"]) for j in jobs] == [
+        ("00001", "a", "pending", "Episode 104"),
+        ("00002", "b", "pending", "Episode 104"),
+        ("00003", "c", "pending", "Episode 104"),
+    ]
+    assert jobs[0]["tasks"] == 3 and jobs[0]["created"].endswith("Z")
+
+    log = json.loads(api_client.get_log(1, 0))
+    assert log["task_status"] == "pending" and log["logs"] == []
+    ciocore_sandbox.set_job_status("00001", "success")
+    log = json.loads(api_client.get_log(1, 0))
+    assert log["task_status"] == "success"
+    assert "$ katana --batch -t 1-2" in log["logs"][0]["log"]
+    assert log["new_num_lines"] == [len(log["logs"][0]["log"])]
+    with pytest.raises(Exception, match="404"):
+        api_client.get_log(1, 7)
+
+    result = api_client.kill_jobs("00002")
+    assert result["body"] == "success"
+    assert api_client.get_jobs(2)[0]["status"] == "killed"
+    result = api_client.kill_tasks("00003", 0, 2)
+    assert result["message"] == ' 2 Tasks set to "kill"\n\t000\n\t002'
+    assert [t["status"] for t in ciocore_sandbox.jobs[2]["tasks"]] == ["killed", "pending",
+                                                                       "killed"]
+    # A finished job is not killed after the fact.
+    api_client.kill_jobs(1)
+    assert api_client.get_jobs(1)[0]["status"] == "success"
+    with pytest.raises(Exception, match="404"):
+        api_client.kill_jobs(99)
