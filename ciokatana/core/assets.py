@@ -21,7 +21,7 @@ import glob
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 _TOKEN = re.compile(
     r"(?P<hash>#+)|(?P<printf>%0?(?P<pad>\d*)d)|(?P<dollar>\$(?P<pre>\d?)F(?P<post>\d?))"
@@ -134,7 +134,7 @@ class Resolver:
 
     def __init__(self, base_dir: str = ""):
         self.base_dir = base_dir
-        self._listings = {}  # type: Dict[str, List[str]]
+        self._listings: Dict[str, List[str]] = {}
 
     def _listdir(self, directory: str) -> List[str]:
         if directory not in self._listings:
@@ -231,7 +231,7 @@ def common_dir(paths: List[str]) -> Optional[str]:
     if not paths:
         return None
     split = [p.replace("\\", "/").split("/") for p in paths]
-    common = []  # type: List[str]
+    common: List[str] = []
     for parts in zip(*split):
         if all(part == parts[0] for part in parts):
             common.append(parts[0])

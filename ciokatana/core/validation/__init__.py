@@ -75,7 +75,7 @@ def task_limit_from_env() -> int:
 
 
 Validator = Callable[[Context], Iterable[Finding]]
-_REGISTRY = []  # type: List[Validator]
+_REGISTRY: List[Validator] = []
 _ENTRY_POINTS_LOADED = [False]
 
 
@@ -124,7 +124,7 @@ def validate(plan, instance_types=None, projects=None, task_limit=None) -> List[
     context = Context(plan=plan, instance_types=instance_types, projects=projects)
     if task_limit is not None:
         context.task_limit = task_limit
-    findings = []  # type: List[Finding]
+    findings: List[Finding] = []
     for fn in registered():
         try:
             findings.extend(fn(context) or [])

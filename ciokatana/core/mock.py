@@ -1,0 +1,226 @@
+"""Mock submissions: record a run's events to a file, or replay a file.
+
+Layer: core. A mock file is a JSON array of events (see
+:mod:`ciokatana.core.events`), the same format the existing Conductor Katana
+plugin writes, so files move between the two unchanged.
+
+Replay streams the file with json_stream: one event is in memory at a time,
+so a file of hundreds of megabytes replays in flat memory. A file cut off
+mid-way (a crash while recording) replays every complete event and then
+reports the cut as an error event naming the file and the count read. A
+file that is not a mock is refused with a :class:`MockFileError` before
+anything is emitted when its start is wrong, or with an error event when a
+later event is malformed.
+
+Recording writes each event as it happens, flushed, so a crash leaves a
+replayable prefix. Credentials are scrubbed from every recorded event.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+from typing import Optional
+
+import json_stream
+
+from ciokatana.core import events as ev
+from ciokatana.core.runner import Control, Source
+
+SIMULATED_ERRORS = (
+    ("ConnectionError", "Connection aborted while uploading (simulated by the mock player)"),
+    ("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/ (simulated by the mock player)"),
+    ("TimeoutError", "The upload timed out (simulated by the mock player)"),
+    ("UploadError", "Upload of a texture failed: md5 mismatch (simulated by the mock player)"),
+    ("ValueError", "Invalid payload value (simulated by the mock player)"),
+)
+
+
+class MockFileError(ValueError):
+    """A mock file that cannot be replayed; the message names the file."""
+
+
+def _open(path: str):
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise MockFileError("mock file {} does not exist".format(path))
+    except IsADirectoryError:
+        raise MockFileError("mock file {} is a folder".format(path))
+    except OSError as err:
+        raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
+
+
+def _stream(handle):
+    """The top-level streaming list of a mock file, or MockFileError."""
+    head = handle.read(1)
+    while head and head in b" \t\r\n\xef\xbb\xbf":
+        head = handle.read(1)
+    if not head:
+        raise MockFileError("is empty")
+    if head != b"[":
+        raise MockFileError("does not start with a JSON array of events")
+    handle.seek(0)
+    try:
+        return json_stream.load(handle)
+    except (ValueError, StopIteration) as err:
+        raise MockFileError("is not valid JSON ({})".format(err))
+
+
+def check_mock_file(path: str) -> int:
+    """Check that a file is a mock by reading its first event.
+
+    Returns the job count its ``start`` event announces. Raises
+    MockFileError with a message naming the file and the problem.
+    """
+    with _open(path) as handle:
+        try:
+            stream = _stream(handle)
+            first = next(iter(stream), None)
+            first = json_stream.to_standard_types(first) if first is not None else None
+        except MockFileError as err:
+            raise MockFileError("mock file {} {}".format(path, err))
+        except (ValueError, StopIteration) as err:
+            raise MockFileError("mock file {} is not valid JSON ({})".format(path, err))
+    if first is None:
+        raise MockFileError("mock file {} holds no events".format(path))
+    try:
+        event = ev.Event.from_json(first, "its first event")
+    except ev.EventFormatError as err:
+        raise MockFileError("mock file {} is not a mock: {}".format(path, err))
+    if event.type != ev.START:
+        raise MockFileError("mock file {} is not a mock: its first event is {!r}, not 'start'".format(path, event.type))
+    return int(event.data.get("job_count") or 0)
+
+
+class MockReplay(Source):
+    """Replays a mock file at a fixed interval between events.
+
+    Args:
+        path: the mock file.
+        interval: seconds between events (0 = as fast as possible). The
+            dialog enforces at least ``settings.MIN_MOCK_INTERVAL``.
+        rng: random generator for "raise an error" (tests pass a seeded one).
+    """
+
+    supports_raise_error = True
+
+    def __init__(self, path: str, interval: float = 1.0, rng: Optional[random.Random] = None):
+        if interval < 0:
+            raise ValueError("mock interval must be 0 or more, not {}".format(interval))
+        self.path = path
+        self.interval = float(interval)
+        self.rng = rng or random.Random()
+
+    def run(self, emit, control: Control):
+        title = ""
+        job_open = False
+        skipping = False
+        read = 0
+        with _open(self.path) as handle:
+            try:
+                stream = _stream(handle)
+            except MockFileError as err:
+                raise MockFileError("mock file {} {}".format(self.path, err))
+            items = iter(stream)
+            while True:
+                try:
+                    raw = next(items)
+                    raw = json_stream.to_standard_types(raw)
+                except StopIteration:
+                    break
+                except (ValueError, io.UnsupportedOperation, EOFError) as err:
+                    emit(self._cut(read, title, err))
+                    return
+                read += 1
+                try:
+                    event = ev.Event.from_json(raw, "event #{}".format(read))
+                except ev.EventFormatError as err:
+                    emit(
+                        ev.error(
+                            "MockFileError",
+                            "mock file {}: {}; replay stopped".format(self.path, err),
+                            title,
+                        )
+                    )
+                    return
+                if event.type == ev.DONE:
+                    break
+                if control.wait(self.interval if read > 1 else 0):
+                    emit(ev.canceled(title if job_open else ""))
+                    return
+                if control.take_raise() and job_open and not skipping:
+                    kind, message = self.rng.choice(SIMULATED_ERRORS)
+                    emit(ev.error(kind, message, title, trace=_fake_trace(kind, message)))
+                    skipping = True
+                    job_open = False
+                if event.type == ev.JOB_START:
+                    skipping = False
+                    job_open = True
+                    title = event.job_title
+                elif skipping:
+                    continue
+                elif event.type in (ev.RESPONSE, ev.ERROR):
+                    job_open = False
+                emit(event)
+
+    def _cut(self, read: int, title: str, err: Exception) -> ev.Event:
+        return ev.error(
+            "MockFileTruncated",
+            "mock file {} ends after {} complete event(s) (cut off mid-way: {}); the rest could not be replayed".format(
+                self.path, read, err
+            ),
+            title,
+        )
+
+
+def _fake_trace(kind: str, message: str) -> str:
+    return (
+        "Traceback (most recent call last):\n"
+        '  File "ciokatana/core/mock.py", line 1, in replay\n'
+        "    raise {}(...)\n"
+        "{}: {}\n".format(kind, kind, message)
+    )
+
+
+class MockRecorder:
+    """Writes events to a mock file as they happen.
+
+    The file is a valid JSON array once :meth:`close` has run; before that
+    (or after a crash) it is a replayable prefix. Events are scrubbed of
+    credentials before they are written.
+    """
+
+    def __init__(self, path: str):
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise MockFileError("cannot record to {}: folder {} does not exist".format(path, folder))
+        self.path = path
+        try:
+            self._handle = open(path, "w", encoding="utf-8")
+        except OSError as err:
+            raise MockFileError("cannot record to {} ({})".format(path, err.strerror or err))
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def write(self, event: ev.Event) -> None:
+        if self._handle is None:
+            return
+        text = json.dumps(ev.for_file(event), ensure_ascii=False, separators=(",", ":"))
+        self._handle.write(("[\n" if self._count == 0 else ",\n") + text)
+        self._handle.flush()
+        self._count += 1
+
+    def close(self) -> None:
+        if self._handle is None:
+            return
+        self._handle.write("[\n]\n" if self._count == 0 else "\n]\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        self._handle = None
