@@ -21,11 +21,13 @@ from typing import List, Optional
 from ciokatana import __version__
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.frames import FrameSpecError
+from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
 from ciokatana.core.redact import redact
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, by_level, has_errors, validate
+from ciokatana.standalone import submit
 from ciokatana.standalone.options import (
     UsageError,
     add_scene_arguments,
@@ -111,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_arguments(check)
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.set_defaults(func=cmd_validate)
+
+    submit.register(sub, load_plan)
     return parser
 
 
@@ -119,12 +123,21 @@ def _err(command: str, message: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from ciokatana.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.debug:
+        # ciocore logs routine steps ("draining queues") at ERROR; real
+        # failures reach the user through the runner's error events.
+        logging.getLogger("conductor").setLevel(logging.CRITICAL)
     try:
         return args.func(args)
-    except (SceneError, UsageError, FrameSpecError) as err:
+    except (SceneError, UsageError, FrameSpecError, MockFileError) as err:
         _err(args.command, str(err))
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -48,7 +48,7 @@ def test_preview_flags_override_stored_settings(capsys):
     assert code == 0
     assert [t["frames"] for t in payload["tasks_data"]] == ["1-3", "4-6"]
     assert payload["scout_frames"] == "" and payload["project"] == "Other" and payload["job_title"] == "beauty!"
-    assert payload["environment"]["SHOW"] == "other" and payload["environment"]["PATH"] == "/x"
+    assert payload["environment"]["SHOW"] == "other" and payload["environment"]["PATH"].endswith("/bin:/x")
     assert payload["metadata"]["take"] == "2" and payload["preemptible"] is False and payload["autoretry_policy"] == {}
 
 
