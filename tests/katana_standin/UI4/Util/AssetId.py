@@ -1,0 +1,21 @@
+"""Stand-in for ``UI4.Util.AssetId`` (test equipment, not Katana).
+
+No dialog is shown: ``BrowseForAsset`` records the call
+(``katana_standin_control.browse_calls()``) and returns the next scripted
+result (``katana_standin_control.set_browse_results``), else ``''`` (the
+user cancelled).
+"""
+
+from _katana_standin import state
+
+
+def BrowseForAsset(default, caption, save, hints):
+    """Return the scripted path (``''`` = cancelled).
+
+    Stand-in guess [unverified]: cancelling returns ``''`` (not ``None``).
+    """
+    S = state.S
+    S.browse_calls.append({"default": default, "caption": caption, "save": save, "hints": hints})
+    if S.browse_results:
+        return S.browse_results.popleft()
+    return S.browse_default

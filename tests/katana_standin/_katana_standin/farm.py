@@ -1,0 +1,681 @@
+"""Engine of ``FarmAPI``: farm settings, farm menus, scope, dependencies,
+render outputs, validity messages and the render-farm plug-in base classes.
+
+Documented (FarmAPI page 3.6v5, 4.0-8.0 overview; reference sheet 3.x):
+farm-capable node types are Render, RenderScript and ImageWrite; custom farm
+settings are parameters in the ``farmSettings`` group of those nodes; farm
+menu handlers are called without arguments and see their invocation scope
+through ``GetCurrentNode`` / ``GetSelectedNodes`` / ``GetNodeList``.
+"""
+
+import collections
+import os
+import tempfile
+
+from . import graph, state
+
+# Scope constants.  Stand-in guess [unverified]: their values are these strings
+# (code should only compare against the constants).
+NODES_SINGLE = "single"
+NODES_SELECTED = "selected"
+NODES_ALL = "all"
+_SCOPES = (NODES_SINGLE, NODES_SELECTED, NODES_ALL)
+
+
+# ---------------------------------------------------------------------------
+# farm settings
+
+
+def _add_setting(name, kind, default, hints):
+    if not isinstance(name, str) or not name:
+        raise ValueError("katana stand-in: a farm setting needs a non-empty name")
+    state.S.farm_settings[name] = (kind, default, dict(hints) if hints else None)
+    g = graph.current_graph()
+    for nodeType in graph.FARM_NODE_TYPES:
+        for node in g.by_type.get(nodeType, ()):
+            graph.apply_farm_settings(node)
+
+
+def AddFarmSettingNumber(name="", defaultValue=0, hints=None):
+    """Add number parameter ``farmSettings.<name>`` to every Render,
+    RenderScript and ImageWrite node, existing and future (documented).
+
+    ``hints`` (a dict) is stored with ``setHintString(repr(hints))``.
+
+    Stand-in guesses [unverified]: adding a name again replaces the definition
+    for future nodes but leaves existing parameters alone; adding a setting
+    does not mark the project dirty.
+    """
+    graph._to_number(defaultValue, "AddFarmSettingNumber")
+    _add_setting(name, "number", float(defaultValue), hints)
+
+
+def AddFarmSettingString(name="", defaultValue="", hints=None):
+    """Add string parameter ``farmSettings.<name>`` (see ``AddFarmSettingNumber``).
+
+    Stand-in guess [unverified]: ``defaultValue`` defaults to ``''``.
+    """
+    graph._to_string(defaultValue, "AddFarmSettingString")
+    _add_setting(name, "string", defaultValue, hints)
+
+
+def AddFarmSettingNumberArray(name="", defaultValue=None, hints=None):
+    """Add number-array parameter ``farmSettings.<name>``.
+
+    Stand-in guess [unverified]: the signature; ``defaultValue`` is an optional
+    sequence of numbers giving the initial elements (empty array by default).
+    """
+    _add_setting(name, "numberArray", [float(v) for v in (defaultValue or ())], hints)
+
+
+def AddFarmSettingStringArray(name="", defaultValue=None, hints=None):
+    """Add string-array parameter ``farmSettings.<name>``.
+
+    Stand-in guess [unverified]: the signature beyond ``name`` and ``hints``;
+    ``defaultValue`` is an optional sequence of strings (empty by default).
+    """
+    _add_setting(name, "stringArray", [str(v) for v in (defaultValue or ())], hints)
+
+
+# ---------------------------------------------------------------------------
+# menus and scope
+
+
+def AddFarmMenuOption(menuText, handle):
+    """Add an item to the **Util** menu; ``handle()`` runs when chosen.
+
+    Registering the same label twice adds two items (as a menu would).
+    """
+    state.S.farm_menu.append((menuText, handle))
+
+
+def AddFarmPopupMenuOption(menuText, handle):
+    """Add an item to the right-click menu of Render/RenderScript/ImageWrite nodes."""
+    state.S.farm_popup_menu.append((menuText, handle))
+
+
+def _farm_nodes():
+    g = graph.current_graph()
+    nodes = []
+    for node in g.all:
+        if node._ks_type in graph.FARM_NODE_TYPES:
+            nodes.append(node)
+    return nodes
+
+
+def _selected_farm_nodes():
+    return [n for n in graph.current_graph().selected if n._ks_type in graph.FARM_NODE_TYPES]
+
+
+def GetCurrentNode():
+    """The node a farm menu was invoked on, else ``None``."""
+    ctx = state.S.menu_context
+    return ctx[-1]["node"] if ctx else None
+
+
+def GetSelectedNodes():
+    """The selected farm-capable nodes (selection order).
+
+    Stand-in guess [unverified]: the live selection filtered to Render,
+    RenderScript and ImageWrite nodes, inside or outside a menu handler.
+    """
+    return _selected_farm_nodes()
+
+
+def GetNodeList():
+    """The nodes in the current scope.
+
+    Inside a menu handler: ``NODES_SINGLE`` -> ``[clicked node]``,
+    ``NODES_SELECTED`` -> the selected farm nodes, ``NODES_ALL`` -> every farm
+    node.  Stand-in guess [unverified]: outside a handler every farm node.
+    """
+    ctx = state.S.menu_context
+    scope = ctx[-1]["scope"] if ctx else NODES_ALL
+    return _nodes_for_scope(scope)
+
+
+def _nodes_for_scope(scope):
+    if scope == NODES_SINGLE:
+        node = GetCurrentNode()
+        return [node] if node is not None else []
+    if scope == NODES_SELECTED:
+        return _selected_farm_nodes()
+    if scope == NODES_ALL:
+        return _farm_nodes()
+    raise ValueError("katana stand-in: unknown node scope %r" % (scope,))
+
+
+def run_menu_handler(handler, scope, node):
+    """Run ``handler()`` with the scope simulated (stand-in internal)."""
+    if scope not in _SCOPES:
+        raise ValueError("katana stand-in: scope must be one of %r" % (_SCOPES,))
+    if scope == NODES_SINGLE and node is None:
+        raise ValueError("katana stand-in: scope 'single' needs the clicked node")
+    state.S.menu_context.append({"scope": scope, "node": node})
+    try:
+        return handler()
+    finally:
+        state.S.menu_context.pop()
+
+
+# ---------------------------------------------------------------------------
+# scene information
+
+
+def GetSceneFrameRange():
+    """``{'start': float, 'end': float}`` of the project (root ``inTime``/``outTime``)."""
+    start, end = graph._scene_range(graph.current_graph())
+    return {"start": start, "end": end}
+
+
+def GetKatanaFileName():
+    """Path of the saved project, ``''`` while unsaved."""
+    return graph.current_graph().source_file
+
+
+def temp_dir():
+    """The session's temp dir (Katana's ``katana_tmpdir_<pid>`` equivalent)."""
+    S = state.S
+    if S.temp_dir is None or not os.path.isdir(S.temp_dir):
+        S.temp_dir = tempfile.mkdtemp(prefix="katana_tmpdir_%d_" % os.getpid())
+    return S.temp_dir
+
+
+# ---------------------------------------------------------------------------
+# graph traversal
+
+
+def _upstream_producers(consumer):
+    """Node-level producers feeding ``consumer``, looking through groups."""
+    result = []
+    stack = list(reversed(consumer._ks_links))
+    seen = set()
+    while stack:
+        port = stack.pop()
+        if id(port) in seen:
+            continue
+        seen.add(id(port))
+        node = port._ks_node
+        if port._ks_kind == "send":
+            outer = node._ks_in_map.get(port._ks_name)
+            if outer is not None:
+                stack.extend(reversed(outer._ks_links))
+        elif isinstance(node, graph.GroupNode) and port._ks_name in node._ks_return:
+            stack.extend(reversed(node._ks_return[port._ks_name]._ks_links))
+        else:
+            result.append(port)
+    return result
+
+
+def _upstream_nodes(render_node):
+    """Nodes feeding the ``input`` port, upstream first; bypassed ones pass through.
+
+    Stand-in guess [unverified]: across a Merge the leftmost input wins, so it
+    is visited last (later in the list overrides earlier).  Iterative, so a
+    very long chain does not hit Python's recursion limit.
+    """
+    order = []
+    first = render_node._ks_in_map.get("input") or render_node.getInputPortByIndex(0)
+    if first is None:
+        return order
+    visited = set()
+    stack = [(p._ks_node, False) for p in reversed(_upstream_producers(first))]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            if not node._ks_bypassed:
+                order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        inputs = node._ks_inputs[:1] if node._ks_bypassed else node._ks_inputs
+        wanted = [p._ks_node for port in reversed(inputs) for p in _upstream_producers(port)]
+        stack.extend((n, False) for n in reversed(wanted))
+    return order
+
+
+def _arg_value(node, path, default, time):
+    group = node.getParameter(path)
+    if group is None:
+        return default
+    enable = group.getChild("enable")
+    value = group.getChild("value")
+    if value is None or (enable is not None and not enable.getValue(time)):
+        return default
+    return value.getValue(time)
+
+
+def _render_outputs(node, time):
+    """Render outputs of a Render/RenderScript node as FarmAPI output dicts.
+
+    Stand-in guesses [unverified]: ``primary`` (local) always exists; each
+    non-bypassed RenderOutputDefine upstream adds or overrides an output named
+    by its (enabled) ``outputName``; downstream definitions win.  An output
+    whose ``locationType`` is ``'file'`` with a non-empty ``renderLocation``
+    renders there; any other output gets
+    ``<temp dir>/<node name>_<output name>.#.exr``.  ``tempRenderLocation`` is
+    always ``''`` and ``enabled`` always True.
+    """
+    defined = [("primary", "local", "")]
+    base = "args.renderSettings.outputs."
+    for up in _upstream_nodes(node):
+        if up._ks_type != "RenderOutputDefine":
+            continue
+        name = _arg_value(up, base + "outputName", "primary", time)
+        locationType = _arg_value(up, base + "locationType", "local", time)
+        location = _arg_value(up, base + "locationSettings.renderLocation", "", time)
+        defined = [d for d in defined if d[0] != name]
+        defined.append((name, locationType, location))
+    outputs = []
+    tmp = None
+    for name, locationType, location in defined:
+        if locationType == "file" and location:
+            path = location
+        else:
+            tmp = tmp or temp_dir()
+            path = os.path.join(tmp, "%s_%s.#.exr" % (node._ks_name, name))
+        outputs.append({"name": name, "enabled": True, "outputLocation": path, "tempRenderLocation": ""})
+    return outputs
+
+
+def _imagewrite_outputs(node, time):
+    outputs = []
+    inputs = node.getParameter("inputs")
+    for port in node._ks_inputs:
+        group = inputs.getChild(port._ks_name) if inputs is not None else None
+        f = group.getChild("file") if group is not None else None
+        location = f.getValue(time) if f is not None else ""
+        outputs.append({"name": port._ks_name, "enabled": True, "outputLocation": location,
+                        "tempRenderLocation": ""})
+    return outputs
+
+
+def outputs_for(node, time=None):
+    """Output dicts of a farm node (stand-in internal, used by RenderNodeUtil)."""
+    if time is None:
+        time = graph.GetCurrentTime()
+    if node._ks_type == "ImageWrite":
+        return _imagewrite_outputs(node, time)
+    return _render_outputs(node, time)
+
+
+def _renderer_for(node, time):
+    """Stand-in guess [unverified]: the enabled ``renderer`` of the nearest
+    RenderSettings node upstream, else the session default (``'prman'``,
+    settable with ``katana_standin_control.set_default_renderer``)."""
+    if node._ks_type == "ImageWrite":
+        return ""
+    renderer = ""
+    for up in _upstream_nodes(node):
+        if up._ks_type == "RenderSettings":
+            value = _arg_value(up, "args.renderSettings.renderer", "", time)
+            if value:
+                renderer = value
+    return renderer or state.S.default_renderer
+
+
+def _direct_dependencies(node):
+    """Farm nodes wired into ``node``'s extra inputs (every input but the first)."""
+    deps = []
+    for port in node._ks_inputs[1:]:
+        stack = collections.deque(_upstream_producers(port))
+        seen = set()
+        while stack:
+            producer = stack.popleft()
+            up = producer._ks_node
+            if up in seen:
+                continue
+            seen.add(up)
+            if up._ks_type in graph.FARM_NODE_TYPES:
+                if up not in deps:
+                    deps.append(up)
+            else:
+                for inp in up._ks_inputs:
+                    stack.extend(_upstream_producers(inp))
+    return deps
+
+
+def _find_cycle(nodes):
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour = {}
+
+    def visit(node, trail):
+        colour[node] = GREY
+        for dep in _direct_dependencies(node):
+            c = colour.get(dep, WHITE)
+            if c == GREY:
+                return trail + [node, dep]
+            if c == WHITE:
+                found = visit(dep, trail + [node])
+                if found:
+                    return found
+        colour[node] = BLACK
+        return None
+
+    for node in nodes:
+        if colour.get(node, WHITE) == WHITE:
+            found = visit(node, [])
+            if found:
+                return found
+    return None
+
+
+# ---------------------------------------------------------------------------
+# dependency results
+
+
+class _RenderScriptSettings(object):
+    """``renderScriptSettings`` of a RenderScript entry.
+
+    Stand-in guess [unverified]: ``appendXML(element)`` appends a
+    ``renderScript`` child (attribute ``node``) to an ``xml.etree`` element.
+    """
+
+    def __init__(self, nodeName):
+        self.nodeName = nodeName
+
+    def appendXML(self, element):
+        import xml.etree.ElementTree as ET
+
+        ET.SubElement(element, "renderScript", {"node": self.nodeName})
+
+
+class NodeRenderSettings(object):
+    """One entry of ``GetSortedDependencies``.
+
+    Attributes: ``nodeName``, ``renderType``, ``renderService``,
+    ``frameRange``, ``dependencies`` (names), ``dependAll``,
+    ``renderInternalDependencies``, ``customFarmSettings``,
+    ``renderScriptSettings``, ``outputs``; method ``getNodeType()``.
+
+    Stand-in guesses [unverified]: ``renderType`` is ``''``;
+    ``renderInternalDependencies`` is False; ``frameRange`` is a pair of floats
+    or ``None``; ``renderService`` is ``''`` for ImageWrite;
+    ``renderScriptSettings`` is ``None`` except on RenderScript nodes.
+    """
+
+    def __init__(self):
+        self.nodeName = ""
+        self.renderType = ""
+        self.renderService = ""
+        self.frameRange = None
+        self.dependencies = []
+        self.dependAll = False
+        self.renderInternalDependencies = False
+        self.customFarmSettings = {}
+        self.renderScriptSettings = None
+        self.outputs = []
+        self._nodeType = ""
+
+    def getNodeType(self):
+        return self._nodeType
+
+    def __repr__(self):
+        return "<NodeRenderSettings %r>" % (self.nodeName,)
+
+
+def _setting_value(param, time):
+    ptype = param.getType()
+    if ptype in ("number", "string"):
+        return param.getValue(time)
+    if ptype in ("numberArray", "stringArray"):
+        return [c.getValue(time) for c in param.getChildren()]
+    return None
+
+
+def _settings_for(node, time):
+    entry = NodeRenderSettings()
+    entry.nodeName = node._ks_name
+    entry._nodeType = node._ks_type
+    entry.renderService = _renderer_for(node, time)
+    fs = node.getParameter("farmSettings")
+    if fs is not None and fs.getChild("setActiveFrameRange") is not None:
+        if fs.getChild("setActiveFrameRange").getValue(time):
+            afr = fs.getChild("activeFrameRange")
+            entry.frameRange = (afr.getChild("start").getValue(time), afr.getChild("end").getValue(time))
+        entry.dependAll = bool(fs.getChild("dependAll").getValue(time))
+        for name in state.S.farm_settings:
+            p = fs.getChild(name)
+            if p is not None:
+                entry.customFarmSettings[name] = _setting_value(p, time)
+    entry.dependencies = [d._ks_name for d in _direct_dependencies(node)]
+    if node._ks_type == "RenderScript":
+        entry.renderScriptSettings = _RenderScriptSettings(node._ks_name)
+    entry.outputs = outputs_for(node, time)
+    return entry
+
+
+def _as_node_list(nodes):
+    if nodes is None:
+        return GetNodeList()
+    if isinstance(nodes, graph.Node):
+        return [nodes]
+    return list(nodes)
+
+
+def sorted_nodes(nodes):
+    """Requested farm nodes plus their dependencies, dependencies first."""
+    order = []
+    placed = set()
+    active = set()
+
+    def visit(node):
+        if node in placed or node in active:
+            return
+        active.add(node)
+        for dep in _direct_dependencies(node):
+            visit(dep)
+        active.discard(node)
+        placed.add(node)
+        order.append(node)
+
+    for node in _as_node_list(nodes):
+        visit(node)
+    return order
+
+
+def GetSortedDependencies(nodes=None):
+    """``NodeRenderSettings`` for the nodes and everything they depend on.
+
+    ``nodes`` is one node, a list of nodes or ``None`` (the current scope,
+    ``GetNodeList()``).  Every entry comes after the entries it depends on;
+    for a single node that node is last.  Dependencies are the farm nodes
+    wired into a node's extra inputs (``i1``, ``i2`` ...), found through
+    groups and non-farm nodes.
+
+    Stand-in guesses [unverified]: the argument's name; a dependency cycle is
+    broken silently (``IsSceneValid`` reports it); values are read at the
+    current time.
+    """
+    time = graph.GetCurrentTime()
+    return [_settings_for(node, time) for node in sorted_nodes(nodes)]
+
+
+def GetSortedDependencyList(nodeList=None):
+    """Older dict form of ``GetSortedDependencies``.
+
+    Stand-in guess [unverified]: keys ``name``, ``service``, ``outputs``,
+    ``2Dor3D``, ``dependAll`` ('Yes'/'No'), ``range`` (None or a pair),
+    ``deps``, ``renderInternalDependencies`` ('Yes'/'No'), ``farmFileName``,
+    plus one key per custom farm setting.
+    """
+    result = []
+    time = graph.GetCurrentTime()
+    for node in sorted_nodes(nodeList):
+        entry = _settings_for(node, time)
+        d = {
+            "name": entry.nodeName,
+            "service": entry.renderService,
+            "outputs": entry.outputs,
+            "2Dor3D": "2D" if node._ks_type == "ImageWrite" else "3D",
+            "dependAll": "Yes" if entry.dependAll else "No",
+            "range": entry.frameRange,
+            "deps": entry.dependencies,
+            "renderInternalDependencies": "No",
+            "farmFileName": node.getParameterValue("farmSettings.farmFileName", time) or "",
+        }
+        d.update(entry.customFarmSettings)
+        result.append(d)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# validity
+
+
+def AddErrorMessage(message):
+    """Append to the error list read by ``GetErrorMessages``."""
+    state.S.error_messages.append(message)
+
+
+def AddWarningMessage(message):
+    """Append to the warning list read by ``GetWarningMessages``."""
+    state.S.warning_messages.append(message)
+
+
+def GetErrorMessages():
+    return list(state.S.error_messages)
+
+
+def GetWarningMessages():
+    return list(state.S.warning_messages)
+
+
+def IsSceneValid(nodeScope=None, allowCapitalLetters=True, allowDigits=True, unwantedSymbols=None, **kwargs):
+    """Check the farm nodes in scope; fill the message lists; return a bool.
+
+    ``nodeScope`` is ``NODES_SINGLE``, ``NODES_SELECTED``, ``NODES_ALL`` or
+    ``None`` (the current scope).  Returns True when no error was recorded.
+
+    Stand-in guesses [unverified]: the keyword names other than ``nodeScope``
+    and ``unwantedSymbols``; extra keywords are accepted and ignored.  The
+    message lists are cleared first; then errors are recorded for: no farm
+    node in scope, a node name with a capital letter / digit (when not
+    allowed) or an unwanted symbol, a dependency cycle; then the messages
+    injected with ``katana_standin_control.inject_validity_messages`` are
+    appended.
+    """
+    S = state.S
+    del S.error_messages[:]
+    del S.warning_messages[:]
+    if nodeScope is None:
+        nodes = GetNodeList()
+    elif isinstance(nodeScope, str):
+        nodes = _nodes_for_scope(nodeScope)
+    else:
+        nodes = _as_node_list(nodeScope)
+    if not nodes:
+        S.error_messages.append("No render nodes in scope.")
+    for node in nodes:
+        name = node.getName()
+        if not allowCapitalLetters and any(c.isupper() for c in name):
+            S.error_messages.append("Node name '%s' contains capital letters." % name)
+        if not allowDigits and any(c.isdigit() for c in name):
+            S.error_messages.append("Node name '%s' contains digits." % name)
+        for symbol in unwantedSymbols or ():
+            if symbol and symbol in name:
+                S.error_messages.append("Node name '%s' contains unwanted symbol '%s'." % (name, symbol))
+    cycle = _find_cycle(nodes)
+    if cycle:
+        S.error_messages.append("Circular render dependency: %s." % " -> ".join(n.getName() for n in cycle))
+    S.error_messages.extend(S.injected_errors)
+    S.warning_messages.extend(S.injected_warnings)
+    return not S.error_messages
+
+
+# ---------------------------------------------------------------------------
+# render-farm plug-ins (Katana 4.0+)
+
+
+class FarmPluginException(Exception):
+    """Base exception of render-farm plug-ins (name from the brief [unverified])."""
+
+
+class JobNotFoundException(FarmPluginException):
+    """Raised for an unknown job id (name from the brief [unverified])."""
+
+
+class Job(object):
+    """Namespace holding the ``State`` enumeration [unverified]."""
+
+    class State(object):
+        """Job states.  Stand-in guess [unverified]: these member names, string values."""
+
+        Waiting = "Waiting"
+        Running = "Running"
+        Completed = "Completed"
+        Failed = "Failed"
+        Stopped = "Stopped"
+
+
+class JobRequest(object):
+    """A job description handed to ``BaseFarmPlugin.submitJob``.
+
+    Stand-in guess [unverified]: fields are unknown; every keyword argument
+    becomes an attribute.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.args = args
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+
+class InstallationMetadata(object):
+    """Where Katana lives on render nodes.
+
+    Stand-in guess [unverified]: fields are unknown; every keyword argument
+    becomes an attribute.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.args = args
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+
+class BaseFarmPlugin(object):
+    """Permissive abstract base of render-farm plug-ins (Katana 4.0+).
+
+    Stand-in guess [unverified]: method names from the brief; every method
+    accepts any arguments and raises ``NotImplementedError``.  Do not test
+    against these signatures.
+    """
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def _abstract(self, name):
+        raise NotImplementedError("%s.%s is not implemented" % (type(self).__name__, name))
+
+    def submitJob(self, *args, **kwargs):
+        self._abstract("submitJob")
+
+    def getJobs(self, *args, **kwargs):
+        self._abstract("getJobs")
+
+    def getJobState(self, *args, **kwargs):
+        self._abstract("getJobState")
+
+    def getJobRenderLog(self, *args, **kwargs):
+        self._abstract("getJobRenderLog")
+
+    def stopJob(self, *args, **kwargs):
+        self._abstract("stopJob")
+
+    def restartJob(self, *args, **kwargs):
+        self._abstract("restartJob")
+
+    def createTemporaryDirectory(self, *args, **kwargs):
+        self._abstract("createTemporaryDirectory")
+
+    def copyRenderFiles(self, *args, **kwargs):
+        self._abstract("copyRenderFiles")
+
+    def getInstallationMetadata(self, *args, **kwargs):
+        self._abstract("getInstallationMetadata")
+
+    def getEnvironmentForJob(self, *args, **kwargs):
+        self._abstract("getEnvironmentForJob")
