@@ -38,6 +38,12 @@ section "lint (ruff)"
 section "tests without Qt"
 PATH="$CORE/bin:$PATH" "$CORE/bin/python" -m pytest -q --ignore=tests/ui -p no:pytestqt "$@"
 
+section "benchmarks (short mode; figures only, nothing asserted)"
+for bench in bench/bench_*.py; do
+  case $bench in bench/bench_ui_*) continue ;; esac
+  "$CORE/bin/python" "$bench" --short
+done
+
 [ -d tests/ui ] || BINDINGS=""
 for binding in $BINDINGS; do
   section "UI tests on $binding"

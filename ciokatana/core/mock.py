@@ -61,7 +61,7 @@ def _stream(handle):
     if not head:
         raise MockFileError("is empty")
     if head != b"[":
-        raise MockFileError("does not start with a JSON array of events")
+        raise MockFileError("is not a mock file: it does not start with a JSON array of events")
     handle.seek(0)
     try:
         return json_stream.load(handle)

@@ -184,7 +184,6 @@ def cmd_demo(args, load_plan) -> int:
     except OSError as error:
         raise UsageError("cannot prepare the demo in {}: {}".format(folder, error.strerror or error))
     args.scene = scene_path
-    args.node = []
     _scene, plan = load_plan(args)
     home = os.path.join(folder, ".conductor-home")
     os.makedirs(home, exist_ok=True)
@@ -214,6 +213,7 @@ def register(sub, load_plan) -> None:
         "starts an embedded Conductor sandbox that keeps its files in DIR, and submits every Render "
         "node. A second run uploads nothing: the files are already there.",
     )
+    demo.add_argument("--node", action="append", default=[], metavar="NAME", help="submit only this Render node (repeatable)")
     add_setting_arguments(demo)
     add_run_arguments(demo)
     demo.add_argument("--dir", metavar="DIR", help="working folder (default: {})".format(default_demo_dir()))

@@ -1,0 +1,108 @@
+"""ciokatana submit / demo / sandbox from the command line."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ciokatana.standalone.cli import main
+
+from conftest_paths import EXAMPLES, ROOT
+
+SHOT = os.path.join(EXAMPLES, "shot010.json")
+SIMPLE = os.path.join(EXAMPLES, "simple.json")
+MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_mock_replay_prints_one_result_line_per_job(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", MOCK, "--quiet")
+    assert code == 0
+    lines = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert len(lines) == 4
+    assert "/job/00001" in lines[0] and "uploaded 49 file(s)" in lines[0]
+    assert "already on Conductor (cached)" in lines[1]
+
+
+def test_record_then_replay_from_the_cli(capsys, tmp_path):
+    recorded = str(tmp_path / "again.json")
+    code, _out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", MOCK, "--record", recorded, "--quiet")
+    assert code == 0
+    with open(MOCK, encoding="utf-8") as a, open(recorded, encoding="utf-8") as b:
+        assert json.load(a) == json.load(b)
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--mock", "/nope.json"], "does not exist"),
+        (["--mock", SHOT], "is not a mock"),
+        (["--mock", MOCK, "--interval", "-1"], "negative"),
+        (["--mock", MOCK, "--sandbox"], "leave out --sandbox"),
+        (["--record", "/no/such/folder/x.json", "--mock", MOCK], "folder does not exist"),
+    ],
+)
+def test_bad_submit_input_is_one_line(capsys, argv, message):
+    code, out, err = run(capsys, "submit", "--scene", SHOT, *argv)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_validation_errors_stop_the_submission(capsys):
+    code, out, err = run(capsys, "submit", "--scene", SHOT, "--mock", MOCK, "--project", "")
+    assert code == 1 and "not submitted" in err and "Results" not in out
+
+
+def test_real_submission_without_credentials_says_what_to_set(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONDUCTOR_")}
+    env["HOME"] = str(tmp_path)
+    proc = subprocess.run(["ciokatana", "submit", "--scene", SIMPLE], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "no Conductor credentials: set CONDUCTOR_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_submit_to_the_embedded_sandbox(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet")
+    assert code == 0, out
+    (line,) = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert "job 00001" in line and "http://127.0.0.1:" in line and "/job/00001" in line
+
+
+@pytest.mark.slow
+def test_demo_twice_uploads_nothing_the_second_time(tmp_path):
+    argv = ["ciokatana", "demo", "--dir", str(tmp_path / "demo"), "--node", "beauty", "--quiet"]
+    first = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "Generated the sample show: 48 of 48 file(s)" in first.stdout
+    assert "uploaded 49 file(s), 4.8 MB" in first.stdout
+    second = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert "Sample show present" in second.stdout
+    assert "uploaded nothing: all 49 file(s) already on Conductor (cached)" in second.stdout
+    assert "Nothing was uploaded: every file was already on Conductor (cached)." in second.stdout
+
+
+def test_ctrl_c_cancels_cleanly():
+    proc = subprocess.Popen(
+        ["ciokatana", "submit", "--scene", SHOT, "--mock", MOCK, "--interval", "0.5"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 3, (out, err)
+    assert "Cancelling" in err and "CANCELLED" in out and "Traceback" not in err
+
+
+def test_sandbox_command_help():
+    proc = subprocess.run([sys.executable, "-m", "ciokatana.standalone.cli", "sandbox", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "--port" in proc.stdout
