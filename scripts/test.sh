@@ -36,7 +36,7 @@ echo "ok: plugin code is valid Python 3.7"
 section "lint (ruff)"
 "$CORE/bin/ruff" check ciokatana tests scripts bench $( [ -f post_install.py ] && echo post_install.py )
 section "tests without Qt"
-PATH="$CORE/bin:$PATH" "$CORE/bin/python" -m pytest -q --ignore=tests/ui -p no:pytestqt "$@"
+PATH="$CORE/bin:$PATH" "$CORE/bin/python" -m pytest -q --ignore=tests/ui --ignore=tests/katana/ui -p no:pytest-qt "$@"
 
 section "benchmarks (short mode; figures only, nothing asserted)"
 for bench in bench/bench_*.py; do
