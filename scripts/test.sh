@@ -51,6 +51,6 @@ for binding in $BINDINGS; do
     pyside2) DIR=$(venv pyside2 "test,pyside2" "pytest-qt<4.3" | tail -1) ;;
     *) DIR=$(venv "$binding" "test,$binding" | tail -1) ;;
   esac
-  CIOKATANA_QT_API=$binding PATH="$DIR/bin:$PATH" "$DIR/bin/python" -m pytest -q tests/ui "$@"
+  CIOKATANA_QT_API=$binding PATH="$DIR/bin:$PATH" "$DIR/bin/python" -m pytest -q tests/ui tests/katana/ui "$@"
 done
 section "all checks passed"

@@ -6,7 +6,8 @@ worker thread. It understands the sequence notations found in Katana scenes:
 - ``####`` (one digit per ``#``, more digits allowed as frames grow),
 - ``%04d`` / ``%d`` (printf style),
 - ``$F``, ``$F4``, ``$4F`` (frame with optional padding),
-- ``<UDIM>`` (four digits, 1001 ...) and ``<UVTILE>`` (``u1_v1``),
+- ``<UDIM>`` / ``<udim>`` (four digits, 1001 ...), ``<UVTILE>`` (``u1_v1``),
+  and Arnold's ``<tile>`` (``_u1_v1``),
 - ``${VAR}`` environment variables (braced form only, so ``$F`` stays a frame).
 
 Directories expand to every file below them. A path that names nothing on
@@ -25,7 +26,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 _TOKEN = re.compile(
     r"(?P<hash>#+)|(?P<printf>%0?(?P<pad>\d*)d)|(?P<dollar>\$(?P<pre>\d?)F(?P<post>\d?))"
-    r"|(?P<udim><UDIM>)|(?P<uvtile><UVTILE>)",
+    r"|(?P<udim><UDIM>|<udim>)|(?P<uvtile><UVTILE>|<uvtile>)|(?P<tile><tile>)",
 )
 _ENV = re.compile(r"\$\{(\w+)\}")
 
@@ -51,6 +52,8 @@ def _token_regex(match) -> str:
         return r"-?\d{%s,}" % (int(pad) if pad else 1)
     if match.group("udim"):
         return r"\d{4}"
+    if match.group("tile"):
+        return r"_u\d+_v\d+"
     return r"u\d+_v\d+"
 
 

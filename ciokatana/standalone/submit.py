@@ -23,10 +23,10 @@ from ciokatana.core import conductor
 from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay, check_mock_file
 from ciokatana.core.redact import install_log_redaction
 from ciokatana.core.runner import CANCELLED, ConductorSource, Runner
-from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level, validate
+from ciokatana.core.validation import ERROR, validate
 from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments, job_problem_lines
 from ciokatana.standalone.sample_show import ensure_sample_show, sample_show_size
-from ciokatana.standalone.terminal import TerminalReporter, human_size
+from ciokatana.core.console import TerminalReporter, human_size, print_findings, run_jobs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
 DEMO_SCENE = "shot010.json"
@@ -63,27 +63,6 @@ def embedded_sandbox(storage_dir: Optional[str], home: str, out):
             yield sandbox, cfg
     finally:
         sandbox.stop()
-
-
-def print_findings(findings, out) -> None:
-    for level, label in ((ERROR, "error"), (WARNING, "warning"), (NOTICE, "notice")):
-        for finding in by_level(findings, level):
-            out.write("{}: {}\n".format(label, finding))
-            for detail in finding.details:
-                out.write("    {}\n".format(detail))
-
-
-def run_jobs(runner: Runner, reporter: TerminalReporter, err) -> str:
-    """Run on a worker thread so Ctrl-C can cancel cleanly."""
-    runner.start()
-    try:
-        while not runner.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        err.write("\nCancelling: stopping the current job, starting no more...\n")
-        runner.cancel()
-        runner.wait(10)
-    return runner.state
 
 
 def submit_plan(plan, args, out, err, database_filepath: str = "", url: Optional[str] = None) -> int:

@@ -17,6 +17,8 @@ from ciokatana.core import assets
         ("img.$F.exr", ["img.7.exr", "img.0007.exr"], ["img.0007.exr", "img.7.exr"]),
         ("tex.<UDIM>.tx", ["tex.1001.tx", "tex.1012.tx", "tex.101.tx", "tex.u1_v1.tx"], ["tex.1001.tx", "tex.1012.tx"]),
         ("tex_<UVTILE>.tx", ["tex_u1_v1.tx", "tex_u10_v2.tx", "tex_1001.tx"], ["tex_u10_v2.tx", "tex_u1_v1.tx"]),
+        ("tex.<udim>.tx", ["tex.1001.tx", "tex.abcd.tx"], ["tex.1001.tx"]),
+        ("tex<tile>.tx", ["tex_u1_v1.tx", "tex_u2_v3.tx", "texu1_v1.tx"], ["tex_u1_v1.tx", "tex_u2_v3.tx"]),
         ("weird[1].####.exr", ["weird[1].0001.exr", "weird1.0001.exr"], ["weird[1].0001.exr"]),
     ],
 )

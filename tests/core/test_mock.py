@@ -178,6 +178,7 @@ def test_interval_paces_the_replay(tmp_path):
     timer.start()
     runner.run()
     timer.cancel()
+    timer.join()
     assert stamps == ["start", "job_start", "progress", "response", "done"]
 
 

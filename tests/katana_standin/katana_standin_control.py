@@ -59,7 +59,8 @@ def reset():
 
     Clears the graph, registered SuperTools/tabs/farm plug-ins, farm settings
     and menus, callbacks, event handlers and the queue, undo counters,
-    scripted UI answers and recorded calls; removes the session temp dir;
+    scripted UI answers and recorded calls; replaces the session temp dir
+    (and ``KATANA_TMPDIR``) with a new one;
     restores ``KatanaInfo.version`` to the default, the ``ui`` launch mode and
     the importability of ``UI4``.
 
@@ -75,7 +76,9 @@ def reset():
 
 
 def temp_dir():
-    """The session temp dir where un-located render outputs point (created on demand)."""
+    """The session temp dir where un-located render outputs point (created
+    with the session; ``os.environ['KATANA_TMPDIR']`` holds its path, as
+    Katana documents)."""
     return farm.temp_dir()
 
 

@@ -10,7 +10,6 @@ through ``GetCurrentNode`` / ``GetSelectedNodes`` / ``GetNodeList``.
 
 import collections
 import os
-import tempfile
 
 from . import graph, state
 
@@ -174,11 +173,10 @@ def GetKatanaFileName():
 
 
 def temp_dir():
-    """The session's temp dir (Katana's ``katana_tmpdir_<pid>`` equivalent)."""
-    S = state.S
-    if S.temp_dir is None or not os.path.isdir(S.temp_dir):
-        S.temp_dir = tempfile.mkdtemp(prefix="katana_tmpdir_%d_" % os.getpid())
-    return S.temp_dir
+    """The session's temp dir (Katana's ``katana_tmpdir_<pid>``; see
+    ``state.ensure_temp_dir``: created with the session, named by the
+    documented ``KATANA_TMPDIR`` environment variable)."""
+    return state.ensure_temp_dir()
 
 
 # ---------------------------------------------------------------------------

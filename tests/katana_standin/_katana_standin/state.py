@@ -7,11 +7,15 @@ the rest of the session (registered SuperTools, farm settings, menus,
 callbacks, event handlers ...) survives, as it does in Katana.
 """
 
+import atexit
 import collections
+import os
 import shutil
+import tempfile
 
 DEFAULT_VERSION = "7.5v3"
 LAUNCH_MODES = ("ui", "batch", "script", "shell")
+TMPDIR_ENV = "KATANA_TMPDIR"  # documented: the session temp dir's path
 
 
 class Graph(object):
@@ -100,14 +104,40 @@ class Session(object):
         self.expr_depth = 0
 
 
+def ensure_temp_dir():
+    """The session's temp dir, created when missing; ``KATANA_TMPDIR`` names it.
+
+    Documented (User Guide, "Setting the Temporary File Directory"): Katana
+    creates ``katana_tmpdir_<pid>`` in ``tempfile.gettempdir()`` when it
+    starts, exposes its path as the ``KATANA_TMPDIR`` environment variable,
+    and removes it when the session ends.  The stand-in does the same per
+    session: at import and on every ``reset()`` (stand-in guess: a random
+    suffix after the pid, so sessions of one process never share a dir).
+    """
+    if S.temp_dir is None or not os.path.isdir(S.temp_dir):
+        S.temp_dir = tempfile.mkdtemp(prefix="katana_tmpdir_%d_" % os.getpid())
+    os.environ[TMPDIR_ENV] = S.temp_dir
+    return S.temp_dir
+
+
+def _end_session(session):
+    if session.temp_dir:
+        shutil.rmtree(session.temp_dir, ignore_errors=True)
+        if os.environ.get(TMPDIR_ENV) == session.temp_dir:
+            del os.environ[TMPDIR_ENV]
+
+
 S = Session()
+ensure_temp_dir()
+atexit.register(lambda: _end_session(S))
 
 
 def reset():
-    """Replace the session with a fresh one; remove the old temp dir."""
+    """Replace the session with a fresh one: the old temp dir is removed and
+    a new one created (``KATANA_TMPDIR`` follows)."""
     global S
     old = S
     S = Session()
-    if old.temp_dir:
-        shutil.rmtree(old.temp_dir, ignore_errors=True)
+    _end_session(old)
+    ensure_temp_dir()
     return S

@@ -1,6 +1,8 @@
-"""Live submission progress in a terminal, and the per-job result lines.
+"""Submissions in a terminal: live progress, findings, per-job result lines.
 
-Layer: standalone. :class:`TerminalReporter` is a runner event callback:
+Layer: core (no Qt, no Katana). Used by ``ciokatana submit``/``demo`` and by
+the Katana batch function (``katana --script``), so both print the same.
+:class:`TerminalReporter` is a runner event callback:
 it redraws one progress line per job on a terminal (or prints a line every
 few seconds when output is a file or a pipe), then one result line per job.
 Sizes come from the per-file figures, never ciocore's x1024 totals.
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from ciokatana.core import events as ev
+from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level
 from ciokatana.core.conductor import dashboard_link
 
 
@@ -184,3 +187,25 @@ class TerminalReporter:
     @property
     def all_ok(self) -> bool:
         return bool(self.results) and all(r.status == "ok" for r in self.results)
+
+
+def print_findings(findings, out) -> None:
+    for level, label in ((ERROR, "error"), (WARNING, "warning"), (NOTICE, "notice")):
+        for finding in by_level(findings, level):
+            out.write("{}: {}\n".format(label, finding))
+            for detail in finding.details:
+                out.write("    {}\n".format(detail))
+
+
+def run_jobs(runner, reporter: TerminalReporter, err) -> str:
+    """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
+    Ctrl-C in the terminal cancels it cleanly; return the final state."""
+    runner.start()
+    try:
+        while not runner.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        err.write("\nCancelling: stopping the current job, starting no more...\n")
+        runner.cancel()
+        runner.wait(10)
+    return runner.state

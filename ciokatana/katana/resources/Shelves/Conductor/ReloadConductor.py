@@ -1,0 +1,31 @@
+"""
+NAME: Reload Conductor
+ICON:
+KEYBOARD_SHORTCUT:
+SCOPE:
+
+Conductor: reload the plugin's Python modules (for developers). The Conductor
+menus and the ConductorRender node run the reloaded code; close and reopen the
+Conductor dialog to use it.
+"""
+# ciokatana-managed-file: written by ciokatana's post_install; 'ciokatana install --uninstall' removes it.
+# Layer: katana resources (a shelf item); ciokatana.katana.shelf does the work.
+
+CIOKATANA_PARENT = ""
+
+
+def _conductor_shelf():
+    import os
+    import sys
+
+    folder = CIOKATANA_PARENT
+    if not folder and "__file__" in globals():
+        folder = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 5))
+    if folder and os.path.isdir(os.path.join(folder, "ciokatana")) and folder not in sys.path:
+        sys.path.insert(0, folder)
+    from ciokatana.katana import shelf
+
+    return shelf
+
+
+_conductor_shelf().run("reload_conductor", globals())

@@ -1,0 +1,257 @@
+"""post_install / ``ciokatana install``: what it writes, rewrites, leaves and removes.
+
+Layer: tests/katana (no Qt). Every install goes to a temp folder through
+``--dir`` or ``KATANA_USER_RESOURCE_DIRECTORY``; nothing touches ~/.katana.
+"""
+
+import argparse
+import io
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from ciokatana import post_install
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OURS = [
+    "SuperTools/ConductorRender/__init__.py",
+    "Shelves/Conductor/ScanAssets.py",
+    "Shelves/Conductor/ListRenderOutputs.py",
+    "Shelves/Conductor/ReloadConductor.py",
+]
+
+
+def tree(folder):
+    found = []
+    for root, dirs, files in os.walk(str(folder)):
+        rel = os.path.relpath(root, str(folder)).replace(os.sep, "/")
+        for name in dirs + files:
+            found.append(name if rel == "." else rel + "/" + name)
+    return sorted(found)
+
+
+def run(argv, monkeypatch=None):
+    parser = argparse.ArgumentParser()
+    post_install.add_arguments(parser)
+    args = parser.parse_args(argv)
+    out, err = io.StringIO(), io.StringIO()
+    code = post_install.run(args, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_install_writes_the_supertool_and_shelf_items(tmp_path):
+    target = tmp_path / "res"
+    code, out, err = run(["--dir", str(target)])
+    assert code == 0, err
+    assert sorted(f for f in tree(target) if f.endswith(".py")) == sorted(OURS)
+    for rel in OURS:
+        assert "  wrote           " + rel in out
+        text = (target / rel).read_text()
+        assert post_install.MARKER in text
+        assert "CIOKATANA_PARENT = {!r}".format(ROOT) in text
+    init = (target / OURS[0]).read_text()
+    assert 'PluginRegistry = [("SuperTool", 2, "ConductorRender", (NodeClass, GetEditor))]' in init
+    assert "Restart Katana" in out
+
+
+@pytest.mark.parametrize("rel,name", [
+    ("Shelves/Conductor/ScanAssets.py", "Scan Assets"),
+    ("Shelves/Conductor/ListRenderOutputs.py", "List Render Outputs"),
+    ("Shelves/Conductor/ReloadConductor.py", "Reload Conductor"),
+])
+def test_shelf_items_open_with_katana_headers(resources, rel, name):
+    lines = (resources / rel).read_text().splitlines()
+    assert lines[0] == '"""'
+    assert lines[1:5] == ["NAME: " + name, "ICON:", "KEYBOARD_SHORTCUT:", "SCOPE:"]
+
+
+def test_default_folder_is_the_user_resource_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATANA_USER_RESOURCE_DIRECTORY", str(tmp_path / "user"))
+    code, out, _err = run([])
+    assert code == 0
+    assert (tmp_path / "user" / OURS[0]).is_file()
+    assert str(tmp_path / "user") in out
+
+
+def test_default_folder_without_the_variable_is_dot_katana(tmp_path, monkeypatch):
+    monkeypatch.delenv("KATANA_USER_RESOURCE_DIRECTORY", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert post_install.default_resources_dir() == str(tmp_path / ".katana")
+
+
+def test_install_is_idempotent(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    before = {rel: (target / rel).read_text() for rel in OURS}
+    code, out, _err = run(["--dir", str(target)])
+    assert code == 0
+    assert out.count("unchanged") == len(OURS)
+    assert {rel: (target / rel).read_text() for rel in OURS} == before
+
+
+def test_reinstall_updates_an_older_copy_of_its_own_file(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    shelf = target / OURS[1]
+    shelf.write_text(shelf.read_text().replace("NAME: Scan Assets", "NAME: Old Name"))
+    code, out, _err = run(["--dir", str(target)])
+    assert code == 0
+    assert "  updated         " + OURS[1] in out
+    assert "NAME: Scan Assets" in shelf.read_text()
+
+
+def test_foreign_files_are_left_alone(tmp_path):
+    target = tmp_path / "res"
+    foreign_init = target / "SuperTools" / "ConductorRender" / "__init__.py"
+    foreign_init.parent.mkdir(parents=True)
+    foreign_init.write_text("# someone else's SuperTool\n")
+    other_supertool = target / "SuperTools" / "PonyStack" / "__init__.py"
+    other_supertool.parent.mkdir(parents=True)
+    other_supertool.write_text("PluginRegistry = []\n")
+    code, out, err = run(["--dir", str(target)])
+    assert code == 1
+    assert foreign_init.read_text() == "# someone else's SuperTool\n"
+    assert other_supertool.read_text() == "PluginRegistry = []\n"
+    assert "left alone      SuperTools/ConductorRender/__init__.py: a file not written by ciokatana" in out
+    assert "not fully installed" in err
+    # The shelf items were still installed, and uninstall removes only those.
+    assert (target / OURS[1]).is_file()
+    code, out, _err = run(["--dir", str(target), "--uninstall"])
+    assert foreign_init.read_text() == "# someone else's SuperTool\n"
+    assert other_supertool.is_file()
+    assert not (target / "Shelves").exists()
+
+
+def test_uninstall_removes_exactly_what_it_wrote(tmp_path):
+    target = tmp_path / "res"
+    target.mkdir()
+    (target / "SuperTools").mkdir()  # existed before: must stay
+    (target / "Shelves" / "Mine").mkdir(parents=True)
+    (target / "Shelves" / "Mine" / "tool.py").write_text('"""\nNAME: Mine\n"""\n')
+    (target / "prefs.xml").write_text("<prefs/>")
+    before = tree(target)
+    run(["--dir", str(target)])
+    # Katana's import leaves a cache next to the init file.
+    cache = target / "SuperTools" / "ConductorRender" / "__pycache__"
+    cache.mkdir()
+    (cache / "__init__.cpython-311.pyc").write_bytes(b"\0")
+    code, out, _err = run(["--dir", str(target), "--uninstall"])
+    assert code == 0
+    assert tree(target) == before
+    assert out.count("  removed         ") == len(OURS)
+    assert "removed folder  SuperTools/ConductorRender/" in out
+    assert "removed folder  Shelves/Conductor/" in out
+    assert "removed folder  SuperTools/\n" not in out
+
+
+def test_uninstall_removes_the_folder_it_created_when_empty(tmp_path):
+    target = tmp_path / "fresh" / ".katana"
+    run(["--dir", str(target)])
+    run(["--dir", str(target), "--uninstall"])
+    assert not target.exists()
+    assert (tmp_path / "fresh").is_dir()
+
+
+def test_uninstall_keeps_folders_that_are_no_longer_empty(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    (target / "Shelves" / "Conductor" / "my_own_tool.py").write_text("print('mine')\n")
+    run(["--dir", str(target), "--uninstall"])
+    assert tree(target) == ["Shelves", "Shelves/Conductor", "Shelves/Conductor/my_own_tool.py"]
+
+
+def test_uninstall_of_nothing_says_so(tmp_path):
+    code, out, _err = run(["--dir", str(tmp_path), "--uninstall"])
+    assert code == 0
+    assert out.count("not installed") == len(OURS)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions as a user")
+def test_unwritable_folder_is_a_clear_one_line_error(tmp_path):
+    target = tmp_path / "locked"
+    target.mkdir()
+    target.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        code, out, err = run(["--dir", str(target)])
+    finally:
+        target.chmod(stat.S_IRWXU)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("ciokatana install: cannot write in {}".format(target))
+    assert "--dir" in err
+    assert tree(target) == []
+
+
+def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path):
+    target = tmp_path / "not_a_folder"
+    target.write_text("x")
+    code, _out, err = run(["--dir", str(target)])
+    assert code == 2
+    assert "is a file, not a folder" in err
+
+
+def test_print_resources_names_the_packaged_folder():
+    code, out, _err = run(["--print-resources"])
+    assert code == 0
+    folder = out.strip()
+    assert folder == os.path.join(ROOT, "ciokatana", "katana", "resources")
+    for rel in OURS:
+        assert os.path.isfile(os.path.join(folder, *rel.split("/")))
+
+
+def test_post_install_runs_as_a_script_inside_the_package(tmp_path):
+    """``python DIR/ciokatana/post_install.py`` after ``pip install --target DIR``."""
+    target = tmp_path / "res"
+    script = os.path.join(ROOT, "ciokatana", "post_install.py")
+    env = dict(os.environ, PYTHONPATH="")
+    done = subprocess.run([sys.executable, script, "--dir", str(target)], capture_output=True, text=True,
+                          cwd=str(tmp_path), env=env)
+    assert done.returncode == 0, done.stderr
+    assert (target / OURS[0]).is_file()
+    done = subprocess.run([sys.executable, script, "--dir", str(target), "--uninstall"], capture_output=True,
+                          text=True, cwd=str(tmp_path), env=env)
+    assert done.returncode == 0, done.stderr
+    assert not target.exists()
+
+
+def test_top_level_post_install_for_a_source_checkout(tmp_path):
+    target = tmp_path / "res"
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "post_install.py"), "--dir", str(target)],
+                          capture_output=True, text=True, cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "CIOKATANA_PARENT = {!r}".format(ROOT) in (target / OURS[0]).read_text()
+
+
+def test_ciokatana_install_subcommand_registers_its_options(tmp_path):
+    from ciokatana.standalone import install
+
+    parser = argparse.ArgumentParser(prog="ciokatana")
+    sub = parser.add_subparsers(dest="command")
+    install.register(sub)
+    args = parser.parse_args(["install", "--dir", str(tmp_path / "res")])
+    assert args.func(args) == 0
+    assert (tmp_path / "res" / OURS[0]).is_file()
+    args = parser.parse_args(["install", "--uninstall", "--dir", str(tmp_path / "res")])
+    assert args.func(args) == 0
+    assert not (tmp_path / "res").exists()
+
+
+def test_permission_denied_is_a_clear_one_line_error(tmp_path, monkeypatch):
+    """Same as above where the tests run as root (chmod does not stop root)."""
+    target = tmp_path / "res"
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(post_install.os, "makedirs", refuse)
+    code, out, err = run(["--dir", str(target)])
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "ciokatana install: cannot write in {} (Permission denied); choose a folder you can write with "
+        "--dir DIR, or set KATANA_USER_RESOURCE_DIRECTORY\n".format(target)
+    )

@@ -1,0 +1,125 @@
+"""Loading the installed plugin the way Katana does, and what it registers.
+
+Layer: tests/katana (no Qt). post_install writes into a temp resources
+folder; the stand-in imports ``SuperTools/ConductorRender/__init__.py`` as a
+package, reads its ``PluginRegistry`` and fires ``onStartup``.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+
+from ciokatana import post_install
+from ciokatana.core.settings import Settings
+from ciokatana.katana import constants as C
+from ciokatana.katana import settings_node
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STANDIN = os.path.join(ROOT, "tests", "katana_standin")
+
+
+def test_the_init_file_registers_a_supertool_without_importing_the_editor(resources, ksc):
+    names = ksc.load_superTools(str(resources))
+    assert names == [C.NODE_TYPE]
+    assert ksc.plugin_load_errors() == []
+    module = sys.modules[C.NODE_TYPE]
+    [(kind, api, name, (node_class, get_editor))] = module.PluginRegistry
+    assert (kind, api, name) == ("SuperTool", 2, C.NODE_TYPE)
+    from Katana import NodegraphAPI
+
+    assert issubclass(node_class, NodegraphAPI.SuperTool)
+    assert callable(get_editor)
+    assert ksc.editor_requests(C.NODE_TYPE) == 0
+    assert "ciokatana.katana.editor" not in sys.modules
+
+
+def test_menus_and_farm_settings_wait_for_on_startup(resources, ksc):
+    ksc.load_superTools(str(resources))
+    assert ksc.farm_menu_options() == [] and ksc.farm_popup_menu_options() == []
+    ksc.fire_startup()
+    assert [label for label, _ in ksc.farm_menu_options()] == [C.MENU_CONDUCTOR, C.MENU_RESET]
+    assert [label for label, _ in ksc.farm_popup_menu_options()] == [C.POPUP_CONDUCTOR]
+    assert list(ksc.farm_settings()) == [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE]
+    assert ksc.handler_errors() == []
+
+
+def test_the_node_type_works_once_loaded(plugin):
+    from Katana import NodegraphAPI
+
+    node = NodegraphAPI.CreateNode(C.NODE_TYPE)
+    assert node.getType() == C.NODE_TYPE
+    assert node.getParameter("general.project").getType() == "string"
+    assert Settings.from_dict(settings_node.read_settings(node)) == Settings()
+
+
+def test_the_packaged_resources_folder_loads_in_place(ksc):
+    """The KATANA_RESOURCES route: no copy, the folder inside the package."""
+    names = ksc.load_superTools(post_install.resources_dir())
+    assert names == [C.NODE_TYPE]
+    assert ksc.plugin_load_errors() == []
+    ksc.fire_startup()
+    assert [label for label, _ in ksc.farm_menu_options()] == [C.MENU_CONDUCTOR, C.MENU_RESET]
+
+
+def test_a_broken_install_is_logged_and_katana_carries_on(resources, ksc, monkeypatch, caplog):
+    from ciokatana.katana import registration
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated broken dependency")
+
+    monkeypatch.setattr(registration, "register", broken)
+    with caplog.at_level(logging.ERROR, logger="ciokatana"):
+        names = ksc.load_superTools(str(resources))
+    assert names == []
+    assert sys.modules[C.NODE_TYPE].PluginRegistry == []
+    assert ksc.plugin_load_errors() == []  # the init file caught it: Katana sees an empty registry
+    assert "Conductor (ciokatana) could not load" in caplog.text
+    assert "simulated broken dependency" in caplog.text
+
+
+def test_register_can_run_now_with_an_injected_opener(ksc):
+    from Katana import NodegraphAPI
+
+    from ciokatana.katana import registration
+
+    seen = []
+    NodegraphAPI.RegisterSuperTool(C.NODE_TYPE, registration.register(opener=seen.append, defer=False))
+    NodegraphAPI.CreateNode("Render")
+    ksc.invoke_menu(C.MENU_CONDUCTOR, scope="all")
+    assert [s.scope()[0].getName() for s in seen] == ["Render"]
+
+
+def test_importing_the_package_registers_nothing_and_needs_no_katana():
+    code = (
+        "import sys\n"
+        "import ciokatana, ciokatana.katana\n"
+        "from ciokatana.katana import registration, scene, scraper, menus, batch, shelf, farm, settings_node\n"
+        "from ciokatana.katana import summary, scan, dialogs, qtbinding, constants\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('Katana', 'NodegraphAPI', 'FarmAPI', 'UI4', "
+        "'KatanaInfo', 'PyQt5', 'PySide2', 'PySide6', 'qtpy') or m == 'ciokatana.qt']\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+
+def test_script_mode_loads_the_plugin_without_any_qt(tmp_path):
+    """``katana --script``: the plugin loads and registers without importing a Qt binding."""
+    code = (
+        "import sys\n"
+        "sys.path.insert(0, {standin!r})\n"
+        "import katana_standin_control as ksc\n"
+        "from ciokatana import post_install\n"
+        "ksc.set_launch_mode('script')\n"
+        "post_install.install({res!r})\n"
+        "assert ksc.load_superTools({res!r}) == ['ConductorRender'], ksc.plugin_load_errors()\n"
+        "ksc.fire_startup()\n"
+        "from Katana import NodegraphAPI\n"
+        "NodegraphAPI.CreateNode('ConductorRender')\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PyQt5', 'PySide2', 'PySide6', 'qtpy') "
+        "or m == 'ciokatana.qt']\n"
+        "assert not bad, bad\n"
+    ).format(standin=STANDIN, res=str(tmp_path / "res"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
