@@ -1,6 +1,5 @@
 """UI4 shims: message boxes, asset browser, tabs, main window, icons, FormMaster; AssetAPI."""
 
-import pytest
 from Katana import AssetAPI, NodegraphAPI, RenderManager, UI4
 
 
@@ -72,27 +71,6 @@ def test_render_manager_records(ksc):
         pass
     else:
         raise AssertionError("expected RenderingException")
-
-
-def test_use_qt_makes_real_widgets(ksc, request):
-    QtWidgets = pytest.importorskip("PySide6.QtWidgets")
-    QtGui = pytest.importorskip("PySide6.QtGui")
-    request.getfixturevalue("qapp")
-    ksc.use_qt(QtWidgets, QtGui)
-
-    class MyTab(UI4.Tabs.BaseTab):
-        pass
-
-    tab = MyTab(None)
-    assert isinstance(tab, QtWidgets.QWidget)
-    assert UI4.Tabs.BaseTab is UI4.Tabs.BaseTab  # cached
-    assert isinstance(UI4.Util.IconManager.GetPixmap("Icons/plus16.png"), QtGui.QPixmap)
-    node = NodegraphAPI.CreateNode("Render")
-    policy = UI4.FormMaster.CreateParameterPolicy(None, node.getParameter("passName"))
-    widget = UI4.FormMaster.KatanaFactory.ParameterWidgetFactory.buildWidget(None, policy)
-    assert isinstance(widget, QtWidgets.QWidget) and widget.objectName() == "Render.passName"
-    ksc.reset()
-    assert UI4.Tabs.BaseTab.__mro__[1] is object
 
 
 def test_load_tabs(ksc, tmp_path):

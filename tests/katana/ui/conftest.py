@@ -11,6 +11,8 @@ stand-in ``KatanaInfo.version`` that matches the binding this process runs
 override is used), and the stand-in's UI4 shims are given real Qt modules.
 """
 
+import os
+
 import pytest
 
 
@@ -26,6 +28,9 @@ def _qt_usable(config):
 
 
 def pytest_ignore_collect(collection_path, config):
+    # A run that asked for a binding must fail loudly if it cannot load it.
+    if os.environ.get("CIOKATANA_QT_API"):
+        return None
     if collection_path.name.startswith("test_") and not _qt_usable(config):
         return True
     return None
