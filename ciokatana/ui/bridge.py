@@ -1,0 +1,253 @@
+"""The one thread boundary between worker threads and the widgets.
+
+Layer: ui. Everything that runs off the UI thread - the submission runner,
+planning, Conductor fetches, asset scans - hands its results to a
+:class:`Bridge`, whose methods are safe to call from any thread. The bridge
+re-emits them on the UI thread through queued signals; nothing on a worker
+thread touches a widget or the scene.
+
+Runner events are *coalesced*: ciocore reports progress several times a
+second, each report repeating the whole ``file_progress`` map, and a mock
+replayed at interval 0 reports thousands of times a second. Queuing every
+report would flood the event loop, so the bridge keeps at most one pending
+progress event per run of consecutive progress reports for a job, merging
+the ``file_progress`` maps (later figures win, no file is lost, partial maps
+are fine) and keeping the latest totals. The UI thread drains the queue at
+a steady rate (``refresh_hz``, 15 by default) from a QTimer. ``start``,
+``job_start``, ``response``, ``error`` and ``done`` are never merged or
+dropped and keep their order relative to progress: a progress report that
+arrives after another kind of event starts a new pending entry.
+
+Back-pressure: a producer that reports progress flat out (a mock replayed
+at interval 0) would otherwise hog the GIL, and every call the UI thread
+makes into Python (each cell it paints) would wait for it. So while the UI
+is behind - queued events have waited longer than ``backlog_s``, or a
+consumer said it is still applying earlier ones (:meth:`Bridge.set_consumer_busy`)
+- a progress report blocks its producer (at most ``max_wait_s``) until the
+UI has caught up. ciocore reports every 5 s and never waits; only event
+floods are paced to what the UI can show.
+
+Worker results (:meth:`Bridge.run_in_thread`) are delivered through a
+queued signal as soon as they are ready. After :meth:`Bridge.detach` (the
+dialog is closing) nothing more is delivered, so late events from a
+cancelled run cannot reach widgets that are being destroyed.
+"""
+
+import logging
+import threading
+import time
+import traceback
+
+from ciokatana.core import events as ev
+from ciokatana.qt import QtCore, Signal
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REFRESH_HZ = 15
+
+
+class _PendingProgress(object):
+    """Progress reports of one job merged while waiting for the UI thread."""
+
+    __slots__ = ("job_index", "data", "files", "merged")
+
+    def __init__(self, data):
+        self.job_index = data.get("job_index")
+        self.data = data
+        self.files = dict(data.get("file_progress") or {})
+        self.merged = 1
+
+    def merge(self, data):
+        self.data = data
+        self.files.update(data.get("file_progress") or {})
+        self.merged += 1
+
+    def to_event(self):
+        data = dict(self.data)
+        data["file_progress"] = self.files
+        return ev.Event(ev.PROGRESS, data)
+
+
+class Bridge(QtCore.QObject):
+    """Queued, coalescing delivery of worker results to the UI thread.
+
+    Signals:
+        run_event(Event): a runner event, on the UI thread, in order; progress
+            events are merged as described in the module docstring.
+
+    Args:
+        parent: the owning QObject (the controller).
+        refresh_hz: how often pending events are applied at most.
+    """
+
+    run_event = Signal(object)
+    _wake = Signal()
+    _result = Signal(object)
+
+    def __init__(self, parent=None, refresh_hz=DEFAULT_REFRESH_HZ, backlog_s=None, max_wait_s=0.25):
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._queue = []
+        self._tail = None
+        self._attached = True
+        self._interval = 1.0 / float(refresh_hz) if refresh_hz else 0.0
+        self._backlog = backlog_s if backlog_s is not None else max(0.02, self._interval)
+        self._max_wait = max_wait_s
+        self._queued_since = None
+        self._busy = set()
+        self._drained = threading.Event()
+        self._last_flush = 0.0
+        self._threads = []
+        self.posted = 0
+        self.delivered = 0
+        self.waits = 0
+
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+        self._wake.connect(self._on_wake, QtCore.Qt.QueuedConnection)
+        self._result.connect(self._on_result, QtCore.Qt.QueuedConnection)
+
+    # -- any thread ------------------------------------------------------
+    def post_event(self, event):
+        """Queue a runner event for the UI thread (thread-safe).
+
+        A progress event may block for up to ``max_wait_s`` when the UI
+        thread is behind (see the module docstring); other events never do.
+        """
+        now = time.monotonic()
+        with self._lock:
+            if not self._attached:
+                return
+            self.posted += 1
+            was_empty = not self._queue
+            if was_empty:
+                self._queued_since = now
+            behind = event.type == ev.PROGRESS and (bool(self._busy) or now - self._queued_since > self._backlog)
+            if behind:
+                self._drained.clear()
+            if event.type == ev.PROGRESS:
+                tail = self._tail
+                if tail is not None and tail.job_index == event.data.get("job_index"):
+                    tail.merge(event.data)
+                else:
+                    tail = _PendingProgress(event.data)
+                    self._queue.append(tail)
+                    self._tail = tail
+            else:
+                self._queue.append(event)
+                self._tail = None
+        if was_empty:
+            self._emit(self._wake)
+        if behind and self._max_wait > 0:
+            self.waits += 1
+            self._drained.wait(self._max_wait)
+
+    def run_in_thread(self, fn, on_result, on_error=None, name="ciokatana-ui-worker"):
+        """Run ``fn()`` on a new daemon thread; deliver its outcome on the UI thread.
+
+        Args:
+            fn: a callable taking no arguments; it must not touch widgets.
+            on_result: called on the UI thread with fn's return value.
+            on_error: called on the UI thread with the exception fn raised;
+                the formatted traceback is in ``exc.ciokatana_traceback``.
+                Without it the failure is logged as an error.
+            name: the thread's name.
+
+        Returns:
+            the started ``threading.Thread``.
+        """
+
+        def target():
+            try:
+                outcome = (on_result, fn(), None)
+            except Exception as err:  # delivered to on_error
+                outcome = (on_error, err, traceback.format_exc())
+            self._emit(self._result, outcome)
+
+        thread = threading.Thread(target=target, name=name)
+        thread.daemon = True
+        self._threads = [t for t in self._threads if t.is_alive()]
+        self._threads.append(thread)
+        thread.start()
+        return thread
+
+    def _emit(self, signal, *args):
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the QObject is gone: the dialog was destroyed
+            pass
+
+    # -- UI thread -------------------------------------------------------
+    @property
+    def attached(self):
+        return self._attached
+
+    @property
+    def pending(self):
+        """How many queued items wait for the next flush."""
+        with self._lock:
+            return len(self._queue)
+
+    def worker_threads(self):
+        """Worker threads still running."""
+        return [t for t in self._threads if t.is_alive()]
+
+    def set_consumer_busy(self, key, busy):
+        """A consumer (UI thread) is, or is no longer, still applying delivered events.
+
+        While any consumer is busy, progress producers are held back.
+        """
+        with self._lock:
+            if busy:
+                self._busy.add(key)
+            else:
+                self._busy.discard(key)
+                if not self._busy and not self._queue:
+                    self._drained.set()
+
+    def detach(self):
+        """Deliver nothing more: drop queued events and ignore late ones."""
+        with self._lock:
+            self._attached = False
+            self._queue = []
+            self._tail = None
+            self._busy.clear()
+        self._drained.set()
+        self._timer.stop()
+
+    def flush(self):
+        """Deliver every queued event now (normally called by the refresh timer)."""
+        with self._lock:
+            items, self._queue, self._tail = self._queue, [], None
+        self._last_flush = time.monotonic()
+        for item in items:
+            if not self._attached:
+                return
+            event = item.to_event() if isinstance(item, _PendingProgress) else item
+            self.delivered += 1
+            self.run_event.emit(event)
+        with self._lock:
+            if not self._busy and not self._queue:
+                self._drained.set()
+
+    def _on_wake(self):
+        if not self._attached or self._timer.isActive():
+            return
+        wait = self._interval - (time.monotonic() - self._last_flush)
+        self._timer.start(max(0, int(wait * 1000)))
+
+    def _on_result(self, outcome):
+        callback, value, trace = outcome
+        if not self._attached:
+            return
+        if trace is not None:
+            try:
+                value.ciokatana_traceback = trace
+            except AttributeError:
+                pass
+            if callback is None:
+                logger.error("A background task failed:\n%s", trace)
+                return
+        if callback is not None:
+            callback(value)

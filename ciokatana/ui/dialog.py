@@ -1,0 +1,237 @@
+"""The Conductor dialog: five tabs, a status line, Submit and Close.
+
+Layer: ui. The tabs are built from :data:`TAB_CLASSES` in order (see
+:mod:`ciokatana.ui.tabs.base` for their contract); the dialog itself only
+switches tabs, shows prompts and status, and runs the Submit sequence
+(:class:`~ciokatana.ui.submission.SubmitFlow`). All work goes through the
+controller, which the dialog builds only when none is given.
+
+Closing while a submission runs asks first, then cancels the run and closes
+once its ``done`` has arrived (a fallback closes anyway after a while); the
+controller is shut down, so late events reach no widget.
+"""
+
+from ciokatana.qt import QtCore, QtWidgets, Signal
+from ciokatana.ui import theme
+from ciokatana.ui.controller import Controller
+from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
+from ciokatana.ui.submission import IDLE, RUNNING, SubmitFlow
+from ciokatana.ui.tabs.configure import ConfigureTab
+from ciokatana.ui.tabs.preview import PreviewTab
+from ciokatana.ui.tabs.progress import ProgressTab
+from ciokatana.ui.tabs.response import ResponseTab
+from ciokatana.ui.tabs.validation import ValidationTab
+
+TAB_CLASSES = (ConfigureTab, PreviewTab, ValidationTab, ProgressTab, ResponseTab)
+CLOSE_FALLBACK_MS = 15000
+
+
+class ConductorDialog(QtWidgets.QDialog):
+    """The submitter dialog for one scene.
+
+    Args:
+        scene: a :class:`~ciokatana.core.scene.Scene`.
+        controller: a :class:`~ciokatana.ui.controller.Controller` (or a
+            fake with the same interface); one is built when None.
+        parent: the host's main window, if any.
+        tab_classes: the tabs to build, in order (default TAB_CLASSES).
+
+    Signals:
+        closed(): the dialog finished closing (the controller is shut down).
+    """
+
+    closed = Signal()
+
+    def __init__(self, scene, controller=None, parent=None, tab_classes=None):
+        super().__init__(parent)
+        self.scene = scene
+        self.controller = controller if controller is not None else Controller(scene, parent=self)
+        self.prompt = None
+        self.is_closed = False
+        self.close_fallback_ms = CLOSE_FALLBACK_MS
+        self._close_after_run = False
+        self.setWindowTitle("Conductor \u2014 {}".format(self.controller.snapshot.scene_name))
+        self.setModal(False)
+        self.resize(920, 780)
+        self.setSizeGripEnabled(True)
+
+        self._build_tabs(tab_classes or TAB_CLASSES)
+        self._build_footer()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SPACING)
+        layout.addWidget(self.tab_widget, 1)
+        layout.addLayout(self._footer)
+
+        self.flow = SubmitFlow(self, self.controller)
+        self._close_timer = QtCore.QTimer(self)
+        self._close_timer.setSingleShot(True)
+        self._close_timer.timeout.connect(self._on_close_timer_timeout)
+        self._connect()
+        if self.controller.load_error:
+            self.set_status(self.controller.load_error, "warning")
+        self.controller.request_plan()
+
+    def _build_tabs(self, tab_classes):
+        self.tab_widget = QtWidgets.QTabWidget()
+        self.tab_widget.setDocumentMode(False)
+        self.tabs = []
+        for cls in tab_classes:
+            tab = cls(self.controller)
+            self.tabs.append(tab)
+            index = self.tab_widget.addTab(tab, cls.TITLE)
+            self.tab_widget.setTabToolTip(index, cls.TOOLTIP)
+            tab.show_tab_requested.connect(self.show_tab)
+
+    def _build_footer(self):
+        self.status_icon = QtWidgets.QLabel()
+        self.status_icon.setFixedSize(16, 16)
+        self.status_label = QtWidgets.QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        self.submit_button = QtWidgets.QPushButton("Submit")
+        self.submit_button.setToolTip("Check the submission, then send one job per Render node to Conductor")
+        self.submit_button.setDefault(True)
+        self.submit_button.setMinimumWidth(110)
+        self.close_button = QtWidgets.QPushButton("Close")
+        self.close_button.setToolTip("Close the dialog; settings are kept with the scene")
+        self.close_button.setAutoDefault(False)
+        self._footer = QtWidgets.QHBoxLayout()
+        self._footer.setSpacing(theme.SPACING)
+        self._footer.addWidget(self.status_icon)
+        self._footer.addWidget(self.status_label, 1)
+        self._footer.addWidget(self.close_button)
+        self._footer.addWidget(self.submit_button)
+
+    def _connect(self):
+        self.tab_widget.currentChanged.connect(self._on_tab_widget_current_changed)
+        self.submit_button.clicked.connect(self._on_submit_button_clicked)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
+        self.flow.state_changed.connect(self._on_flow_state_changed)
+        self.flow.status.connect(self.set_status)
+        self.controller.problem.connect(self._on_controller_problem)
+        self.controller.plan_failed.connect(self._on_controller_problem)
+        self.controller.run_finished.connect(self._on_controller_run_finished)
+
+    # -- public --------------------------------------------------------------
+    def tab(self, key):
+        """The tab with this KEY (``configure``, ``preview``, ...)."""
+        for tab in self.tabs:
+            if tab.KEY == key:
+                return tab
+        raise KeyError(key)
+
+    def current_tab(self):
+        return self.tab_widget.currentWidget()
+
+    def show_tab(self, key):
+        self.tab_widget.setCurrentWidget(self.tab(key))
+
+    def submit(self):
+        """Same as pressing Submit."""
+        self.flow.start()
+
+    def show_prompt(self, prompt, on_answer):
+        """Open a :class:`Prompt`; ``on_answer(key)`` gets the answer."""
+        if self.prompt is not None:
+            self.prompt.close()
+        self.prompt = prompt
+
+        def answered(key):
+            if self.prompt is prompt:
+                self.prompt = None
+            prompt.deleteLater()
+            if on_answer is not None:
+                on_answer(key)
+
+        prompt.answered.connect(answered)
+        prompt.open()
+        return prompt
+
+    def set_status(self, text, level="notice"):
+        self.status_label.setText(text)
+        self.status_label.setToolTip(text)
+        if text:
+            self.status_icon.setPixmap(theme.severity_pixmap(level, 16, self.devicePixelRatioF()))
+        else:
+            self.status_icon.clear()
+
+    # -- closing -------------------------------------------------------------
+    def closeEvent(self, event):  # Qt override
+        if self.is_closed:
+            event.accept()
+            return
+        if self.controller.is_running:
+            event.ignore()
+            if not self._close_after_run:
+                self._ask_cancel_and_close()
+            return
+        self._finish_close()
+        event.accept()
+
+    def reject(self):
+        """Escape closes through closeEvent (so a running submission is asked about)."""
+        self.close()
+
+    def _ask_cancel_and_close(self):
+        self.show_prompt(
+            Prompt(
+                self,
+                "question",
+                "Submission running",
+                "A submission is still running.",
+                [("cancel_run", "Cancel Submission and Close", DESTRUCTIVE), ("keep", "Keep Running", REJECT)],
+                "Cancel it and close the dialog? Jobs already submitted stay on Conductor.",
+            ),
+            self._on_cancel_answered,
+        )
+
+    def _on_cancel_answered(self, key):
+        if key != "cancel_run":
+            return
+        self._close_after_run = True
+        self.set_status("Cancelling the submission, then closing\u2026", "warning")
+        self.submit_button.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.controller.cancel_run()
+        self._close_timer.start(self.close_fallback_ms)
+
+    def _finish_close(self):
+        self.is_closed = True
+        self._close_timer.stop()
+        if self.prompt is not None:
+            self.prompt.close()
+            self.prompt = None
+        for tab in self.tabs:
+            tab.on_closing()
+        self.controller.shutdown()
+        self.closed.emit()
+
+    # -- slots -------------------------------------------------------------
+    def _on_tab_widget_current_changed(self, index):
+        tab = self.tab_widget.widget(index)
+        if tab is not None and hasattr(tab, "on_shown"):
+            tab.on_shown()
+
+    def _on_submit_button_clicked(self):
+        self.submit()
+
+    def _on_close_button_clicked(self):
+        self.close()
+
+    def _on_flow_state_changed(self, state):
+        self.submit_button.setEnabled(state == IDLE and not self._close_after_run)
+        self.submit_button.setText("Submitting\u2026" if state == RUNNING else "Submit")
+
+    def _on_controller_problem(self, message):
+        self.set_status(message, "error")
+
+    def _on_controller_run_finished(self, _state):
+        if self._close_after_run:
+            self.close()
+
+    def _on_close_timer_timeout(self):
+        # The run did not report its end in time (a hung network call): close
+        # anyway; the runner's threads are daemons and deliver nothing more.
+        self._finish_close()
+        self.close()

@@ -1,0 +1,1 @@
+"""Qt item models behind the dialog's tables and lists (layer: ui)."""

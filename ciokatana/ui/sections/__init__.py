@@ -1,0 +1,1 @@
+"""The collapsible sections of the Configure tab, one per module (layer: ui)."""

@@ -1,0 +1,45 @@
+"""The contract every tab of the dialog fulfils.
+
+Layer: ui. The dialog builds its tabs from an ordered list of classes
+(:data:`ciokatana.ui.dialog.TAB_CLASSES`); a studio can swap one or add its
+own without editing the dialog, as long as the class follows this contract:
+
+- ``KEY``: a short unique id (``"preview"``), used to switch to the tab;
+- ``TITLE``: the tab's label; ``TOOLTIP``: what it is for;
+- ``__init__(controller, parent=None)``: build widgets and connect to the
+  controller's signals; do no slow work;
+- :meth:`Tab.on_shown`: the tab became the current one (refresh if stale);
+- :meth:`Tab.on_closing`: the dialog is closing (drop references, stop timers);
+- signal ``show_tab_requested(str)``: ask the dialog to show another tab.
+"""
+
+from ciokatana.qt import QtWidgets, Signal
+from ciokatana.ui import theme
+
+
+class Tab(QtWidgets.QWidget):
+    """Base class of the dialog's tabs (see the module docstring)."""
+
+    KEY = ""
+    TITLE = ""
+    TOOLTIP = ""
+
+    show_tab_requested = Signal(str)
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+
+    def on_shown(self):
+        """Called when the tab becomes the current one."""
+
+    def on_closing(self):
+        """Called once when the dialog closes."""
+
+    @staticmethod
+    def page_layout(widget):
+        """A vertical layout with the dialog's page margins."""
+        layout = QtWidgets.QVBoxLayout(widget)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SPACING)
+        return layout

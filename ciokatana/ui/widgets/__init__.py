@@ -1,0 +1,1 @@
+"""Reusable widgets of the dialog: sections, editors, cards, bars (layer: ui)."""

@@ -1,0 +1,225 @@
+"""Fixtures for the dialog tests: a scene copy per test, dialogs, prompts, sandbox.
+
+Layer: tests/ui (pytest-qt). Each test gets its own copy of
+``examples/shot010.json`` and its ``.katana`` file in ``tmp_path`` (so
+writes never touch the repository) next to the sample show the scene
+refers to (generated once per session and linked in). Dialogs are driven
+as a user would, through qtbot; threaded paths are awaited with
+``qtbot.waitUntil`` / ``waitSignal``, never fixed sleeps.
+"""
+
+import os
+import shutil
+import signal
+import threading
+import time
+
+import pytest
+
+from ciokatana.core.filescene import FileScene
+from ciokatana.qt import QtCore, QtWidgets
+from ciokatana.standalone.sample_show import ensure_sample_show
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(ROOT, "examples")
+SHIPPED_MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+OURS = ("ciokatana-ui", "ciokatana-runner", "ciokatana-job", "ciokatana-prepare")
+
+
+def ciokatana_threads():
+    return [t for t in threading.enumerate() if t.name.startswith(OURS) and t.is_alive()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def binding_refcount_guard():
+    """PySide6 6.12.0 on Python 3.11 leaks references to None (see ciokatana.ui.compat)."""
+    from ciokatana.ui.compat import guard_binding_refcounts
+
+    guard_binding_refcounts()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads(qtbot):
+    """Every test ends with no thread of ours left and no non-daemon thread at all."""
+    yield
+    qtbot.waitUntil(lambda: not ciokatana_threads(), timeout=15000)
+    leaked = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    assert not leaked, "non-daemon threads left running: {}".format(leaked)
+
+
+@pytest.fixture(scope="session")
+def sample_show_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("show")
+    ensure_sample_show(str(root))
+    return root
+
+
+@pytest.fixture
+def shot_path(tmp_path, sample_show_root):
+    """A private copy of examples/shot010.json with its .katana file and sample show."""
+    for name in ("shot010.json", "shot010_lighting_v003.katana"):
+        shutil.copyfile(os.path.join(EXAMPLES, name), str(tmp_path / name))
+    os.symlink(str(sample_show_root / "sample_show"), str(tmp_path / "sample_show"))
+    return str(tmp_path / "shot010.json")
+
+
+@pytest.fixture
+def scene(shot_path):
+    return FileScene(shot_path)
+
+
+@pytest.fixture
+def mock_feature(monkeypatch):
+    monkeypatch.setenv("CIO_FEATURE_MOCK", "1")
+
+
+class Opened(list):
+    """Collects URLs the dialog asked the browser to open."""
+
+
+@pytest.fixture
+def opened():
+    return Opened()
+
+
+@pytest.fixture
+def make_dialog(qtbot, opened):
+    """``make_dialog(scene, **controller_kwargs)``: a shown dialog whose first plan has arrived."""
+    from ciokatana.ui.controller import Controller
+    from ciokatana.ui.dialog import ConductorDialog
+
+    made = []
+
+    def make(scene, wait_plan=True, **kwargs):
+        kwargs.setdefault("url_opener", opened.append)
+        controller = Controller(scene, **kwargs)
+        dialog = ConductorDialog(scene, controller=controller)
+        controller.setParent(dialog)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        made.append(dialog)
+        if wait_plan:
+            qtbot.waitUntil(lambda: controller.plan_result is not None, timeout=10000)
+        return dialog
+
+    yield make
+    for dialog in made:
+        if not dialog.is_closed:
+            if dialog.controller.is_running:
+                dialog.controller.cancel_run()
+                qtbot.waitUntil(lambda d=dialog: not d.controller.is_running, timeout=15000)
+            dialog.close()
+
+
+class Ui(object):
+    """Helpers that act on the dialog as a user would (the ``ui`` fixture)."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+
+    def answer(self, dialog, key, timeout=10000):
+        """Wait for the dialog's open prompt offering ``key`` and click that button."""
+        self.qtbot.waitUntil(lambda: dialog.prompt is not None and key in dialog.prompt.keys(), timeout=timeout)
+        prompt = dialog.prompt
+        self.click(prompt.button(key))
+        return prompt
+
+    def click(self, widget):
+        assert widget.isVisible() and widget.isEnabled(), "{} cannot be clicked".format(widget.text())
+        if isinstance(widget, QtWidgets.QCheckBox):  # click the box, not the empty space after the text
+            self.qtbot.mouseClick(widget, QtCore.Qt.LeftButton, pos=QtCore.QPoint(8, widget.height() // 2))
+        else:
+            self.qtbot.mouseClick(widget, QtCore.Qt.LeftButton)
+
+    def choose(self, combo, value):
+        """Pick the combo item holding value (as choosing it in the popup would)."""
+        from ciokatana.ui.widgets.combos import select_value
+
+        assert select_value(combo, value), "{!r} is not offered by the combo".format(value)
+
+    def type_into(self, line_edit, text):
+        line_edit.clear()
+        self.qtbot.keyClicks(line_edit, text)
+
+    def section(self, dialog, title):
+        return dialog.tab("configure").section(title)
+
+    def use_mock(self, dialog, path, interval=0.05):
+        """Mock mode Use Mock with a file and an interval, through the Advanced section."""
+        advanced = self.section(dialog, "Advanced")
+        self.choose(advanced.mock_mode_combo, "use")
+        self.type_into(advanced.mock_file_field.edit, path)
+        advanced.mock_interval_spin.setValue(interval)
+        return advanced
+
+    def submit(self, dialog):
+        self.click(dialog.submit_button)
+
+    def wait_run_done(self, dialog, timeout=30000):
+        self.qtbot.waitUntil(lambda: not dialog.controller.is_running and dialog.flow.state == "idle", timeout=timeout)
+
+
+@pytest.fixture
+def ui(qtbot):
+    return Ui(qtbot)
+
+
+CIOCORE_WORKERS = ("MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker", "UploadWorker")
+
+
+@pytest.fixture
+def ciocore_sandbox(tmp_path):
+    """A running sandbox with this process's ciocore pointed at it (restored after).
+
+    ciocore's uploader workers end their threads with ``exit()``; CPython's
+    default thread excepthook ignores that, pytest's reports it (an error
+    under ``filterwarnings = error``), so SystemExit in a thread is ignored
+    here as CPython would, and the workers get a moment to finish.
+    """
+    from ciocore import common, worker
+
+    from ciokatana.sandbox import Sandbox, configure_ciocore
+
+    previous_hook = threading.excepthook
+
+    def hook(args):
+        if args.exc_type is not SystemExit:
+            previous_hook(args)
+
+    threading.excepthook = hook
+    saved_sigint = signal.getsignal(signal.SIGINT)
+    sandbox = Sandbox().start()
+    try:
+        with configure_ciocore(sandbox.url, sandbox.api_key, str(tmp_path / "home")) as cfg:
+            sandbox.ciocore_config = cfg
+            yield sandbox
+    finally:
+        sandbox.stop()
+        signal.signal(signal.SIGINT, saved_sigint)
+        common.SIGINT_EXIT = False
+        worker.WORKING = True
+        deadline = time.time() + 3.0
+        for thread in threading.enumerate():
+            if thread.daemon and thread.name.split("-")[0] in CIOCORE_WORKERS:
+                thread.join(max(0.0, deadline - time.time()))
+        threading.excepthook = previous_hook
+
+
+@pytest.fixture
+def no_credentials(monkeypatch, tmp_path):
+    """A process whose ciocore has no key and no login (a throw-away HOME)."""
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    for name in ("CONDUCTOR_API_KEY", "CONDUCTOR_API_KEY_PATH", "CONDUCTOR_URL", "CONDUCTOR_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("CONDUCTOR_USER_DIR", str(home / ".conductor"))
+    yield home
+    from ciocore import config
+
+    config.__config__ = None
+
+
+def app():
+    return QtWidgets.QApplication.instance()

@@ -1,0 +1,121 @@
+"""The bridge: queued delivery from threads, progress coalescing, order, detach."""
+
+import threading
+
+from ciokatana.core import events as ev
+from ciokatana.ui.bridge import Bridge
+
+
+def _progress(job, files, percent=0.0):
+    return ev.Event(ev.PROGRESS, {"job_index": job, "job_title": "job", "percent_complete": percent,
+                                  "file_progress": files})
+
+
+def _file(uploaded, size=100, cached=False):
+    return {"bytes_to_upload": size, "bytes_uploaded": uploaded, "already_uploaded": cached,
+            "md5": "m", "md5_was_cached": False}
+
+
+def _collect(bridge):
+    got = []
+    bridge.run_event.connect(got.append)
+    return got
+
+
+def test_events_from_a_thread_arrive_on_the_ui_thread_in_order(qtbot):
+    bridge = Bridge(refresh_hz=50)
+    got = _collect(bridge)
+    threads = []
+    bridge.run_event.connect(lambda e: threads.append(threading.current_thread()))
+
+    def produce():
+        bridge.post_event(ev.start(2))
+        for job in range(2):
+            bridge.post_event(ev.job_start(job, "job"))
+            for step in range(50):
+                bridge.post_event(_progress(job, {"/f{}".format(step): _file(step)}, step))
+            bridge.post_event(ev.response({"jobid": str(job)}, 201, "job"))
+        bridge.post_event(ev.done())
+
+    worker = threading.Thread(target=produce)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(got) and got[-1].type == ev.DONE)
+    assert set(threads) == {threading.main_thread()}
+    kinds = [e.type for e in got if e.type != ev.PROGRESS]
+    assert kinds == ["start", "job_start", "response", "job_start", "response", "done"]
+    # progress was coalesced, and every file of each job survived the merge
+    assert len([e for e in got if e.type == ev.PROGRESS]) < 100
+    for job in range(2):
+        seen = {}
+        for e in got:
+            if e.type == ev.PROGRESS and e.data["job_index"] == job:
+                seen.update(e.data["file_progress"])
+        assert len(seen) == 50
+    # no progress of a job after its response
+    index = 0
+    for e in got:
+        if e.type == ev.RESPONSE:
+            index += 1
+        if e.type == ev.PROGRESS:
+            assert e.data["job_index"] == index
+
+
+def test_partial_file_maps_merge_and_latest_totals_win(qtbot):
+    bridge = Bridge(refresh_hz=1)
+    got = _collect(bridge)
+    bridge.post_event(_progress(0, {"/a": _file(0), "/b": _file(0)}, 0))
+    bridge.post_event(_progress(0, {"/a": _file(50)}, 25))
+    bridge.post_event(_progress(0, {"/b": _file(100)}, 75))
+    assert bridge.pending == 1
+    bridge.flush()
+    assert len(got) == 1
+    data = got[0].data
+    assert data["percent_complete"] == 75
+    assert data["file_progress"]["/a"]["bytes_uploaded"] == 50
+    assert data["file_progress"]["/b"]["bytes_uploaded"] == 100
+
+
+def test_progress_never_jumps_over_other_events(qtbot):
+    bridge = Bridge(refresh_hz=1)
+    got = _collect(bridge)
+    bridge.post_event(_progress(0, {"/a": _file(10)}, 10))
+    bridge.post_event(ev.error("X", "boom", "job"))
+    bridge.post_event(_progress(0, {"/a": _file(20)}, 20))
+    bridge.flush()
+    assert [e.type for e in got] == ["progress", "error", "progress"]
+    assert got[0].data["percent_complete"] == 10
+
+
+def test_the_producers_map_is_not_mutated(qtbot):
+    bridge = Bridge(refresh_hz=1)
+    _collect(bridge)
+    shared = {"/a": _file(0)}
+    bridge.post_event(_progress(0, shared))
+    bridge.post_event(_progress(0, {"/b": _file(0)}))
+    bridge.flush()
+    assert list(shared) == ["/a"]
+
+
+def test_detached_bridge_delivers_nothing(qtbot):
+    bridge = Bridge(refresh_hz=50)
+    got = _collect(bridge)
+    bridge.post_event(ev.start(1))
+    bridge.detach()
+    bridge.post_event(ev.done())
+    results = []
+    bridge.run_in_thread(lambda: 42, results.append)
+    qtbot.waitUntil(lambda: not bridge.worker_threads())
+    qtbot.wait(50)
+    assert got == [] and results == []
+
+
+def test_run_in_thread_delivers_results_and_errors(qtbot):
+    bridge = Bridge()
+    results, errors = [], []
+    bridge.run_in_thread(lambda: threading.current_thread().name, results.append, errors.append, name="ciokatana-ui-t")
+    bridge.run_in_thread(lambda: 1 / 0, results.append, errors.append)
+    qtbot.waitUntil(lambda: len(results) + len(errors) == 2)
+    assert results == ["ciokatana-ui-t"]
+    assert isinstance(errors[0], ZeroDivisionError)
+    assert "ZeroDivisionError" in errors[0].ciokatana_traceback

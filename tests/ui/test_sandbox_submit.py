@@ -1,0 +1,99 @@
+"""A real submission through ciocore to the local sandbox, recorded as a mock and replayed.
+
+Slow: ciocore's uploader polls every 5 s, so the job with uploads takes ~10 s.
+"""
+
+import json
+import os
+
+import pytest
+
+from ciokatana.core.filescene import FileScene
+from ciokatana.core.mock import check_mock_file
+
+
+def _scene(tmp_path):
+    folder = tmp_path / "shot"
+    (folder / "tex").mkdir(parents=True)
+    (folder / "tex" / "wood.1001.tx").write_bytes(os.urandom(3000))
+    (folder / "tex" / "wood.1002.tx").write_bytes(os.urandom(5000))
+    (folder / "small.katana").write_bytes(b"katana scene bytes")
+    data = {
+        "katana_file": "small.katana",
+        "frame_range": {"start": 1, "end": 2},
+        "render_nodes": [{
+            "name": "hero",
+            "renderer": "prman",
+            "outputs": [{"name": "primary", "enabled": True,
+                         "outputLocation": str(tmp_path / "renders" / "hero.####.exr")}],
+        }],
+        "assets": ["tex/wood.<UDIM>.tx"],
+        "settings": {"scout_spec": ""},
+    }
+    path = folder / "small.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def _database_factory(path):
+    def factory(payload):
+        from ciocore import conductor_submit
+
+        args = dict(payload)
+        args["database_filepath"] = path
+        return conductor_submit.Submit(args)
+
+    return factory
+
+
+@pytest.mark.slow
+def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, mock_feature, ui, qtbot, opened):
+    sandbox = ciocore_sandbox
+    dialog = make_dialog(FileScene(_scene(tmp_path)),
+                         submit_factory=_database_factory(sandbox.ciocore_config.database_filepath))
+    bar = dialog.tab("configure").connection_bar
+    ui.click(bar.connect_button)
+    qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
+    general = ui.section(dialog, "General")
+    ui.choose(general.project_combo, "Previs")
+    ui.choose(general.instance_combo, "n2-standard-4")
+    settings = dialog.controller.settings
+    assert settings.katana_package is not None  # the newest Katana was offered
+    recorded = str(tmp_path / "recorded.json")
+    advanced = ui.section(dialog, "Advanced")
+    ui.choose(advanced.mock_mode_combo, "generate")
+    ui.type_into(advanced.mock_file_field.edit, recorded)
+
+    ui.submit(dialog)
+    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    if dialog.prompt is not None:
+        ui.answer(dialog, "submit")
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: dialog.controller.is_running, timeout=10000)
+    assert not progress.raise_button.isVisible()  # only mock replays can raise
+    ui.wait_run_done(dialog, timeout=90000)
+
+    jobs = sandbox.jobs
+    assert len(jobs) == 1
+    jobid = jobs[0]["jobid"]
+    assert jobs[0]["payload"]["project"] == "Previs"
+    cards = dialog.tab("response").card_list()
+    assert [c.level for c in cards] == ["success"]
+    assert cards[0].jobid == jobid
+    assert cards[0].url == "{}/job/{}".format(sandbox.url, jobid)
+    ui.click(cards[0].link_button)
+    assert opened == [cards[0].url]
+    assert progress.upload_bar.value() == progress.upload_bar.maximum()
+    assert progress.file_model.rowCount() == 3  # the scene file and two textures
+    assert check_mock_file(recorded) == 1
+
+    # the recording replays in the same dialog
+    ui.use_mock(dialog, recorded, 0.05)
+    ui.submit(dialog)
+    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    if dialog.prompt is not None:
+        ui.answer(dialog, "submit")
+    ui.wait_run_done(dialog)
+    replayed = dialog.tab("response").card_list()
+    assert [c.jobid for c in replayed] == [jobid]
+    assert len(sandbox.jobs) == 1  # nothing was sent

@@ -1,0 +1,186 @@
+"""Submitting a mock replay (CIO_FEATURE_MOCK=1): progress, responses, cancel, raise an error."""
+
+import os
+
+import pytest
+
+from ciokatana.core.mock import MockRecorder
+from ciokatana.core import events as ev
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHIPPED_MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_hero", "fx_smoke", "env_bg")]
+
+
+@pytest.fixture
+def mock_file(tmp_path):
+    """The shipped mock (recorded from a real 4-job sandbox run), or one recorded here if absent."""
+    if os.path.isfile(SHIPPED_MOCK):
+        return SHIPPED_MOCK
+    path = str(tmp_path / "mock.json")  # pragma: no cover - only before the mock is shipped
+    recorder = MockRecorder(path)
+    recorder.write(ev.start(4))
+    for index, title in enumerate(TITLES):
+        recorder.write(ev.job_start(index, title))
+        recorder.write(ev.Event(ev.PROGRESS, _progress(index, title)))
+        recorder.write(ev.response({"body": "job submitted.", "jobid": "{:05d}".format(index + 1),
+                                    "status": "success", "uri": "/jobs/x"}, 201, title))
+    recorder.write(ev.done())
+    recorder.close()
+    return path
+
+
+def _progress(index, title):  # pragma: no cover - see mock_file
+    return {"files_to_analyze": 1, "files_to_upload": 1, "bytes_to_upload": 1024.0, "bytes_uploaded": 1024.0,
+            "transfer_rate": 0.0, "percent_complete": 100.0, "elapsed_time": 1.0, "time_remaining": 0.0,
+            "processed_md5s": 1, "md5_percent": 100.0, "job_index": index, "job_title": title,
+            "file_progress": {"/a": {"bytes_to_upload": 1, "bytes_uploaded": 1, "already_uploaded": False,
+                                     "md5": "x", "md5_was_cached": False}}}
+
+
+@pytest.fixture(autouse=True)
+def dashboard(monkeypatch):
+    monkeypatch.setenv("CONDUCTOR_URL", "https://dashboard.example.test")
+
+
+def _start_replay(dialog, ui, qtbot, path, interval):
+    ui.use_mock(dialog, path, interval)
+    ui.submit(dialog)
+    ui.answer(dialog, "submit")  # the example has warnings (Windows paths): submit anyway
+    qtbot.waitUntil(lambda: dialog.current_tab().KEY == "progress")
+    assert dialog.controller.is_running
+    assert not dialog.submit_button.isEnabled()
+
+
+def _cards(dialog):
+    return dialog.tab("response").card_list()
+
+
+def test_mock_replay_fills_progress_and_responses(make_dialog, scene, mock_feature, mock_file, ui, qtbot, opened):
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, mock_file, 0.05)
+    progress = dialog.tab("progress")
+    assert progress.cancel_button.isEnabled()
+    assert progress.raise_button.isVisible()
+    ui.wait_run_done(dialog)
+
+    assert dialog.current_tab().KEY == "response"
+    assert dialog.controller.last_runner.state == "succeeded"
+    for bar in (progress.jobs_bar, progress.md5_bar, progress.upload_bar):
+        assert bar.value() == bar.maximum()
+    assert progress.jobs_bar.text().startswith("4 of 4")
+    assert not progress.raise_button.isVisible()
+    assert not progress.cancel_button.isEnabled()
+    assert dialog.submit_button.isEnabled()
+
+    cards = _cards(dialog)
+    assert [c.level for c in cards] == ["success"] * 4
+    assert [c.title for c in cards] == TITLES
+    assert [c.jobid for c in cards] == ["00001", "00002", "00003", "00004"]
+    assert [c.url for c in cards] == ["https://dashboard.example.test/job/0000{}".format(i) for i in range(1, 5)]
+    ui.click(cards[2].link_button)
+    assert opened == ["https://dashboard.example.test/job/00003"]
+    assert "4 submitted" in dialog.tab("response").summary_label.text()
+
+
+def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, mock_file, 0.25)
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Job 2 of 4"), timeout=20000)
+    ui.click(progress.cancel_button)
+    assert progress.cancel_button.text().startswith("Cancelling")
+    ui.wait_run_done(dialog)
+
+    cards = _cards(dialog)
+    assert [c.level for c in cards] == ["success", "warning"]
+    assert cards[1].title == TITLES[1]
+    assert "cancel" in cards[1].message.lower()
+    assert not any(c.title in TITLES[2:] for c in cards)
+    assert dialog.controller.last_runner.state == "cancelled"
+    assert dialog.tab("progress").jobs_bar.text().startswith("2 of 4")
+
+
+def test_raise_an_error_fails_one_job_and_later_jobs_succeed(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, mock_file, 0.25)
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Job 1 of 4"), timeout=20000)
+    ui.click(progress.raise_button)
+    ui.wait_run_done(dialog, timeout=40000)
+
+    cards = _cards(dialog)
+    assert [c.level for c in cards] == ["error", "success", "success", "success"]
+    error = cards[0]
+    assert error.title == TITLES[0]
+    assert "simulated by the mock player" in error.message
+    assert not error.details_view.isVisible()
+    ui.click(error.details_button)
+    assert error.details_view.isVisible()
+    assert "Traceback" in error.details
+    assert error.details_button.text() == "Hide details"
+    assert dialog.controller.last_runner.state == "failed"
+
+
+def test_a_bad_mock_file_is_a_clear_error(make_dialog, scene, mock_feature, tmp_path, ui, qtbot):
+    bad = tmp_path / "not_a_mock.json"
+    bad.write_text('{"hello": 1}')
+    dialog = make_dialog(scene)
+    ui.use_mock(dialog, str(bad), 0.05)
+    ui.submit(dialog)
+    prompt = ui.answer(dialog, "ok")
+    assert "not_a_mock.json" in prompt.informativeText()
+    assert not dialog.controller.is_running
+    assert "Not submitted" in dialog.status_label.text()
+    assert dialog.submit_button.isEnabled()
+
+
+def test_mock_controls_exist_only_with_the_feature_flag(make_dialog, scene, monkeypatch, mock_feature, shot_path):
+    from ciokatana.core.filescene import FileScene
+
+    with_flag = make_dialog(scene).tab("configure").section("Advanced")
+    assert with_flag.mock_box is not None
+    assert with_flag.mock_interval_spin.minimum() == pytest.approx(0.05)
+    monkeypatch.delenv("CIO_FEATURE_MOCK")
+    without = make_dialog(FileScene(shot_path)).tab("configure").section("Advanced")
+    assert without.mock_box is None
+
+
+def test_closing_during_a_replay_asks_then_cancels(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, mock_file, 0.25)
+    dialog.close()
+    assert not dialog.is_closed
+    ui.answer(dialog, "keep")
+    assert dialog.controller.is_running and not dialog.is_closed
+    dialog.close()
+    with qtbot.waitSignal(dialog.closed, timeout=20000):
+        ui.answer(dialog, "cancel_run")
+    assert dialog.is_closed
+    assert dialog.controller.last_runner.state == "cancelled"
+    assert dialog.controller.closed
+
+
+def test_a_run_that_ignores_cancel_still_lets_the_dialog_close(make_dialog, scene, ui, qtbot):
+    import threading
+
+    from ciokatana.core.runner import Source
+
+    release = threading.Event()
+
+    class Stuck(Source):
+        def run(self, emit, control):
+            emit(ev.start(1))
+            emit(ev.job_start(0, "stuck"))
+            release.wait(20)  # like a request with no timeout: deaf to cancel
+
+    dialog = make_dialog(scene)
+    dialog.close_fallback_ms = 300
+    dialog.controller.start_source(Stuck())
+    dialog.close()
+    try:
+        with qtbot.waitSignal(dialog.closed, timeout=5000):
+            ui.answer(dialog, "cancel_run")
+        assert dialog.is_closed and not dialog.isVisible()
+    finally:
+        release.set()
