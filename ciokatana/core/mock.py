@@ -4,8 +4,13 @@ Layer: core. A mock file is a JSON array of events (see
 :mod:`ciokatana.core.events`), the same format the existing Conductor Katana
 plugin writes, so files move between the two unchanged.
 
-Replay streams the file with json_stream: one event is in memory at a time,
-so a file of hundreds of megabytes replays in flat memory. A file cut off
+Replay streams the file: one event is in memory at a time, so a file of
+hundreds of megabytes replays in flat memory. Any JSON layout is read with
+json_stream. Files laid out one event per line (as :class:`MockRecorder`
+writes them) take a faster path that decodes each line on its own: 10x
+quicker, and it never holds Python's GIL for long (json_stream's native
+tokenizer holds it for a whole event, a quarter of a second for an event
+listing 20,000 files, which would stall the dialog's UI thread). A file cut off
 mid-way (a crash while recording) replays every complete event and then
 reports the cut as an error event naming the file and the count read. A
 file that is not a mock is refused with a :class:`MockFileError` before
@@ -95,6 +100,85 @@ def check_mock_file(path: str) -> int:
     return int(event.data.get("job_count") or 0)
 
 
+class _Cut(Exception):
+    """The file ends in the middle of an event (or before its closing ``]``)."""
+
+
+def _is_line_layout(handle) -> bool:
+    """Whether the file is ``[`` alone on a line, then one event per line."""
+    first = handle.readline()
+    while first and not first.strip():
+        first = handle.readline()
+    if first.strip().lstrip(b"\xef\xbb\xbf") != b"[":
+        return False
+    second = handle.readline().strip()
+    try:
+        obj = json.loads(second[:-1] if second.endswith(b",") else second)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and "event" in obj
+
+
+def _line_events(handle):
+    """Raw events of a one-event-per-line file (position: after the ``[``)."""
+    number = 0
+    for line in handle:
+        text = line.strip()
+        if not text:
+            continue
+        if text == b"]":
+            return
+        closing = False
+        if text.endswith(b","):
+            text = text[:-1]
+        elif text.endswith(b"]"):
+            text, closing = text[:-1].rstrip(), True
+        number += 1
+        try:
+            obj = json.loads(text)
+        except ValueError as err:
+            if not handle.read(1):
+                raise _Cut(str(err))
+            raise ev.EventFormatError("event #{} is not valid JSON ({})".format(number, err))
+        yield obj
+        if closing:
+            return
+    raise _Cut("the closing ']' is missing")
+
+
+def _stream_events(handle):
+    """Raw events of a file in any JSON layout, through json_stream."""
+    return _stream_items(iter(_stream(handle)))
+
+
+def _stream_items(items):
+    while True:
+        try:
+            raw = next(items)
+            raw = json_stream.to_standard_types(raw)
+        except StopIteration:
+            return
+        except (ValueError, io.UnsupportedOperation, EOFError) as err:
+            raise _Cut(str(err))
+        yield raw
+
+
+def raw_events(handle):
+    """Every raw event object of an open mock file, streamed.
+
+    Raises _Cut when the file ends mid-way, MockFileError when it is not a
+    JSON array, EventFormatError for a line that is not JSON.
+    """
+    if _is_line_layout(handle):
+        handle.seek(0)
+        line = handle.readline()
+        while line and not line.strip():
+            line = handle.readline()
+        return _line_events(handle)
+    handle.seek(0)
+    return _stream_events(handle)
+
+
 class MockReplay(Source):
     """Replays a mock file at a fixed interval between events.
 
@@ -121,18 +205,19 @@ class MockReplay(Source):
         read = 0
         with _open(self.path) as handle:
             try:
-                stream = _stream(handle)
+                items = raw_events(handle)
             except MockFileError as err:
                 raise MockFileError("mock file {} {}".format(self.path, err))
-            items = iter(stream)
             while True:
                 try:
                     raw = next(items)
-                    raw = json_stream.to_standard_types(raw)
                 except StopIteration:
                     break
-                except (ValueError, io.UnsupportedOperation, EOFError) as err:
+                except _Cut as err:
                     emit(self._cut(read, title, err))
+                    return
+                except ev.EventFormatError as err:
+                    emit(ev.error("MockFileError", "mock file {}: {}; replay stopped".format(self.path, err), title))
                     return
                 read += 1
                 try:

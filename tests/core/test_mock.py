@@ -243,3 +243,44 @@ def test_a_200000_event_mock_replays_in_flat_memory(tmp_path):
     assert os.path.getsize(str(tmp_path / "big.json")) > 30 * 1024 * 1024
     # 100x the events (tens of MB of file), yet the peak barely moves.
     assert growth_big < growth_small + 8 * 1024, (growth_small, growth_big)
+
+
+def _recorded(path, events):
+    recorder = MockRecorder(str(path))
+    for event in events:
+        recorder.write(event)
+    recorder.close()
+    return str(path)
+
+
+def test_every_layout_replays_the_same(tmp_path):
+    events = synthetic(jobs=2, progress=3)
+    one_line = write(tmp_path / "one.json", events)
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps([e.to_json() for e in events], indent=2))
+    per_line = _recorded(tmp_path / "lines.json", events)
+    replays = [[e.to_json() for e in replay(str(p))[1]] for p in (one_line, pretty, per_line)]
+    assert replays[0] == replays[1] == replays[2] == [e.to_json() for e in events]
+
+
+def test_a_recorded_file_cut_mid_line(tmp_path):
+    path = _recorded(tmp_path / "lines.json", synthetic(jobs=2, progress=3))
+    with open(path, "rb") as handle:
+        data = handle.read()
+    cut = data[: data.index(b'"job_title":"job2"') + 3]
+    with open(path, "wb") as handle:
+        handle.write(cut)
+    runner, seen = replay(path)
+    assert [e.type for e in seen][:6] == ["start", "job_start", "progress", "progress", "progress", "response"]
+    assert seen[-2].data["exception_type"] == "MockFileTruncated" and "after 6 complete event(s)" in seen[-2].data["exception"]
+
+
+def test_a_broken_line_in_the_middle_stops_with_an_error(tmp_path):
+    path = _recorded(tmp_path / "lines.json", synthetic(jobs=2, progress=3))
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    lines[4] = lines[4][:20] + "#garbage#" + lines[4][20:]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    runner, seen = replay(path)
+    assert seen[-2].data["exception_type"] == "MockFileError" and "event #4 is not valid JSON" in seen[-2].data["exception"]
