@@ -50,7 +50,12 @@ setup(
     extras_require={
         "pyside2": ["PySide2>=5.13,<5.16"],
         "pyqt5": ["PyQt5>=5.15,<5.16"],
-        "pyside6": ["PySide6-Essentials>=6.4,<7"],
+        # PySide6 6.12.0 on Python < 3.12 drops references to None on every
+        # call of a Qt method returning nothing (long sessions abort).
+        "pyside6": [
+            "PySide6-Essentials>=6.4,<6.12; python_version<'3.12'",
+            "PySide6-Essentials>=6.4,<7; python_version>='3.12'",
+        ],
         "test": [
             "pytest>=7,<10",
             "pytest-qt>=4,<5",

@@ -52,5 +52,10 @@ for binding in $BINDINGS; do
     *) DIR=$(venv "$binding" "test,$binding" | tail -1) ;;
   esac
   CIOKATANA_QT_API=$binding PATH="$DIR/bin:$PATH" "$DIR/bin/python" -m pytest -q tests/ui tests/katana/ui "$@"
+  if [ -z "${UI_BENCH_DONE:-}" ]; then
+    section "UI benchmark on $binding (short mode; figures only)"
+    CIOKATANA_QT_API=$binding "$DIR/bin/python" bench/bench_ui_progress.py --short
+    UI_BENCH_DONE=1
+  fi
 done
 section "all checks passed"

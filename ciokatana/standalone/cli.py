@@ -27,7 +27,7 @@ from ciokatana.core.redact import redact
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, by_level, has_errors, validate
-from ciokatana.standalone import install, submit
+from ciokatana.standalone import gui, install, submit
 from ciokatana.standalone.options import (
     UsageError,
     add_scene_arguments,
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     submit.register(sub, load_plan)
     install.register(sub)
+    gui.register(sub)
     return parser
 
 

@@ -112,10 +112,9 @@ def plan_problems(ctx: Context) -> Iterable[Finding]:
         yield Finding(ERROR, "bad_" + key, label, message)
 
 
+# Advice for problems whose message does not already say how to fix them
+# (frame, scout and chunk-size messages carry their own).
 _JOB_FIXES = {
-    "frames": "fix the frame spec",
-    "scout": "use auto:N, fml:N, a frame spec, or leave it empty",
-    "chunk_size": "use a whole number of 1 or more",
     "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
     "title": "fix the job title template",
     "tasks": "raise the chunk size",
@@ -130,7 +129,8 @@ def job_values(ctx: Context) -> Iterable[Finding]:
             where = _where(job)
             if key in ("frames", "scout", "chunk_size"):
                 where += source
-            yield Finding(ERROR, "bad_" + key, where, "{}: {}".format(message, _JOB_FIXES.get(key, "fix it")))
+            fix = _JOB_FIXES.get(key)
+            yield Finding(ERROR, "bad_" + key, where, "{}: {}".format(message, fix) if fix else message)
 
 
 @validator
