@@ -19,6 +19,8 @@ import sys
 import tempfile
 from typing import List, Optional
 
+from ciokatana.standalone.options import add_scene_arguments
+
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -29,14 +31,7 @@ def register(subparsers):
         help="open the Conductor dialog on a scene file (needs a Qt binding)",
         description="Open the Conductor submitter dialog on a JSON scene file, outside Katana.",
     )
-    parser.add_argument("--scene", required=True, metavar="FILE", help="JSON scene file (see examples/)")
-    parser.add_argument(
-        "--node",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="Render node to put in scope (repeatable); default: the selected nodes, else all",
-    )
+    add_scene_arguments(parser)
     parser.add_argument(
         "--sandbox",
         action="store_true",

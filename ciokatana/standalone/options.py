@@ -27,7 +27,7 @@ def add_scene_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="Render node to submit (repeatable); default: the selected nodes, else all",
+        help="Render node to put in scope (repeatable); default: the selected nodes, else all",
     )
 
 

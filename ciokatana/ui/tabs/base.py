@@ -36,6 +36,38 @@ class Tab(QtWidgets.QWidget):
     def on_closing(self):
         """Called once when the dialog closes."""
 
+    def build_card_page(self, summary, placeholder):
+        """Lay out a summary line (severity icon + bold text) over a card list.
+
+        Sets ``summary_icon``, ``summary_label`` and ``cards``; used by the
+        Validation and Response tabs.
+        """
+        from ciokatana.ui.widgets.cards import CardList
+
+        self.summary_icon = QtWidgets.QLabel()
+        self.summary_icon.setFixedSize(20, 20)
+        self.summary_label = QtWidgets.QLabel(summary)
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        self.cards = CardList(placeholder)
+
+        top = QtWidgets.QHBoxLayout()
+        top.setSpacing(theme.SPACING)
+        top.addWidget(self.summary_icon)
+        top.addWidget(self.summary_label, 1)
+        layout = self.page_layout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.cards, 1)
+
+    def set_summary(self, level, text):
+        """Show a severity icon (or none when level is None) and the summary text."""
+        if level is None:
+            self.summary_icon.clear()
+        else:
+            self.summary_icon.setPixmap(theme.severity_pixmap(level, 18, self.devicePixelRatioF()))
+        self.summary_label.setText(text)
+
     @staticmethod
     def page_layout(widget):
         """A vertical layout with the dialog's page margins."""

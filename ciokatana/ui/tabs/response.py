@@ -12,7 +12,7 @@ from ciokatana.core.redact import redact_text
 from ciokatana.qt import QtCore, QtGui, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
-from ciokatana.ui.widgets.cards import Card, CardList
+from ciokatana.ui.widgets.cards import Card
 
 
 class LinkButton(QtWidgets.QPushButton):
@@ -42,21 +42,7 @@ class ResponseTab(Tab):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self._counts = {}
-        self.summary_icon = QtWidgets.QLabel()
-        self.summary_icon.setFixedSize(20, 20)
-        self.summary_label = QtWidgets.QLabel("No submission has run yet.")
-        font = self.summary_label.font()
-        font.setBold(True)
-        self.summary_label.setFont(font)
-        self.cards = CardList("Responses appear here as jobs finish.")
-
-        top = QtWidgets.QHBoxLayout()
-        top.setSpacing(theme.SPACING)
-        top.addWidget(self.summary_icon)
-        top.addWidget(self.summary_label, 1)
-        layout = self.page_layout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.cards, 1)
+        self.build_card_page("No submission has run yet.", "Responses appear here as jobs finish.")
 
         controller.run_event.connect(self._on_controller_run_event)
 
@@ -111,8 +97,7 @@ class ResponseTab(Tab):
             level = theme.ERROR
         elif counts.get("cancelled") or not counts:
             level = theme.WARNING
-        self.summary_icon.setPixmap(theme.severity_pixmap(level, 18, self.devicePixelRatioF()))
-        self.summary_label.setText(text)
+        self.set_summary(level, text)
 
     # -- slots -------------------------------------------------------------
     def _on_controller_run_event(self, event):
@@ -120,8 +105,7 @@ class ResponseTab(Tab):
         if kind == ev.START:
             self._counts = {}
             self.cards.clear()
-            self.summary_icon.clear()
-            self.summary_label.setText("Waiting for the first job\u2026")
+            self.set_summary(None, "Waiting for the first job\u2026")
         elif kind == ev.RESPONSE:
             self.cards.add_card(self._success(event.data))
             self._show_summary(False)

@@ -8,10 +8,9 @@ details". The tab only displays: the rules live in the core.
 """
 
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING
-from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
-from ciokatana.ui.widgets.cards import Card, CardList
+from ciokatana.ui.widgets.cards import Card
 
 NAMES = {ERROR: ("error", "errors"), WARNING: ("warning", "warnings"), NOTICE: ("notice", "notices")}
 
@@ -38,21 +37,7 @@ class ValidationTab(Tab):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self._findings = None
-        self.summary_icon = QtWidgets.QLabel()
-        self.summary_icon.setFixedSize(20, 20)
-        self.summary_label = QtWidgets.QLabel("Checking\u2026")
-        font = self.summary_label.font()
-        font.setBold(True)
-        self.summary_label.setFont(font)
-        self.cards = CardList("Nothing to show yet.")
-
-        top = QtWidgets.QHBoxLayout()
-        top.setSpacing(theme.SPACING)
-        top.addWidget(self.summary_icon)
-        top.addWidget(self.summary_label, 1)
-        layout = self.page_layout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.cards, 1)
+        self.build_card_page("Checking\u2026", "Nothing to show yet.")
 
         controller.plan_ready.connect(self._on_controller_plan_ready)
         if controller.plan_result is not None:
@@ -73,8 +58,7 @@ class ValidationTab(Tab):
             self.cards.add_card(card)
         worst = next((level for level in LEVELS if any(f.level == level for f in findings)), None)
         level = {ERROR: theme.ERROR, WARNING: theme.WARNING, NOTICE: theme.NOTICE}.get(worst, theme.SUCCESS)
-        self.summary_icon.setPixmap(theme.severity_pixmap(level, 18, self.devicePixelRatioF()))
-        self.summary_label.setText(summary_text(findings))
+        self.set_summary(level, summary_text(findings))
         self.cards.set_empty_text("No problems found.")
 
     def _on_controller_plan_ready(self, result):
