@@ -322,7 +322,7 @@ def report(timing, memory):
     if "parser_alone_max_ms" in timing:
         print("  (the mock parser alone, no Qt, keeps the main thread waiting up to {:.0f} ms:".format(
             timing["parser_alone_max_ms"]))
-        print("   json_stream's native tokenizer holds the GIL while it parses; stalls above that are the UI's)")
+        print("   decoding one event holds the GIL; a 20,000-file event is megabytes; stalls above that are the UI's)")
     print("  events posted / delivered to widgets   {:,} / {:,}".format(timing["posted"], timing["delivered"]))
     print("  file rows shown       {:8,}   upload bar {:.0%}   run {}".format(
         timing["rows"], timing["upload_bar"], timing["state"]))
