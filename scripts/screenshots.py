@@ -33,6 +33,7 @@ sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CIO_FEATURE_MOCK"] = "1"
 
+from ciokatana.core.runner import conductor_submit_factory  # noqa: E402
 from ciokatana.core.filescene import FileScene  # noqa: E402
 from ciokatana.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 
@@ -108,14 +109,7 @@ class Shooter(object):
 
 
 def _database_factory(path):
-    def factory(payload):
-        from ciocore import conductor_submit
-
-        args = dict(payload)
-        args["database_filepath"] = path
-        return conductor_submit.Submit(args)
-
-    return factory
+    return conductor_submit_factory(path)
 
 
 def capture_theme(app, out, theme):

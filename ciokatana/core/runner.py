@@ -81,10 +81,26 @@ class Source:
         return []
 
 
-def default_submit_factory(payload):
-    from ciocore import conductor_submit
+def conductor_submit_factory(database_filepath: str = ""):
+    """A ``submit_factory`` building ciocore's ``Submit`` for each payload.
 
-    return conductor_submit.Submit(payload)
+    Args:
+        database_filepath: where ciocore keeps its md5 cache (sqlite); its
+            default is a shared file in the temp dir whatever HOME says.
+    """
+
+    def factory(payload):
+        from ciocore import conductor_submit
+
+        args = dict(payload)
+        if database_filepath:
+            args["database_filepath"] = database_filepath
+        return conductor_submit.Submit(args)
+
+    return factory
+
+
+default_submit_factory = conductor_submit_factory()
 
 
 class ConductorSource(Source):

@@ -23,7 +23,7 @@ import sys
 
 from ciokatana.core import conductor
 from ciokatana.core.plan import plan_submission
-from ciokatana.core.runner import CANCELLED, SUCCEEDED, ConductorSource, Runner
+from ciokatana.core.runner import CANCELLED, SUCCEEDED, ConductorSource, Runner, conductor_submit_factory
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, by_level, validate
 from ciokatana.katana import constants as C
@@ -144,8 +144,7 @@ def submit(
             a scene that cannot be saved; nothing was submitted.
     """
     from ciokatana.core.scene import SceneError
-    from ciokatana.core.console import print_findings, run_jobs
-    from ciokatana.core.console import TerminalReporter
+    from ciokatana.core.console import TerminalReporter, print_findings, run_jobs
 
     out = stream or sys.stdout
     err = err or sys.stderr
@@ -175,16 +174,7 @@ def submit(
         except conductor.ConductorError as error:
             raise BatchSubmitError("Conductor: not submitted: {}".format(error))
 
-    factory = submit_factory
-    if factory is None and database_filepath:
-
-        def factory(payload):
-            from ciocore import conductor_submit
-
-            args = dict(payload)
-            args["database_filepath"] = database_filepath
-            return conductor_submit.Submit(args)
-
+    factory = submit_factory or conductor_submit_factory(database_filepath)
     reporter = TerminalReporter(out, url=url, quiet=quiet)
     runner = Runner(ConductorSource(plan.payloads, submit_factory=factory), reporter)
     state = run_jobs(runner, reporter, err)

@@ -46,19 +46,6 @@ def cmd_gui(args) -> int:
     return run_gui(args.scene, nodes=args.node, sandbox=args.sandbox)
 
 
-def database_submit_factory(database_filepath: str):
-    """A ``submit_factory`` that keeps ciocore's md5 cache at ``database_filepath``."""
-
-    def factory(payload):
-        from ciocore import conductor_submit
-
-        args = dict(payload)
-        args["database_filepath"] = database_filepath
-        return conductor_submit.Submit(args)
-
-    return factory
-
-
 def run_gui(scene_path: str, nodes: Optional[List[str]] = None, sandbox: bool = False, argv=None, out=None) -> int:
     """Open the dialog on a scene file and run Qt's event loop until it closes.
 
@@ -114,4 +101,6 @@ def _start_sandbox(stack, out):
         )
     )
     out.flush()
-    return database_submit_factory(config.database_filepath)
+    from ciokatana.core.runner import conductor_submit_factory
+
+    return conductor_submit_factory(config.database_filepath)

@@ -22,7 +22,7 @@ from typing import Optional
 from ciokatana.core import conductor
 from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay, check_mock_file
 from ciokatana.core.redact import install_log_redaction
-from ciokatana.core.runner import CANCELLED, ConductorSource, Runner
+from ciokatana.core.runner import CANCELLED, ConductorSource, Runner, conductor_submit_factory
 from ciokatana.core.validation import ERROR, validate
 from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments, job_problem_lines
 from ciokatana.standalone.sample_show import ensure_sample_show, sample_show_size
@@ -83,16 +83,7 @@ def submit_plan(plan, args, out, err, database_filepath: str = "", url: Optional
         source = MockReplay(mock, interval=args.interval)
         url = None
     else:
-        extra = {"database_filepath": database_filepath} if database_filepath else {}
-
-        def factory(payload, extra=extra):
-            from ciocore import conductor_submit
-
-            args_ = dict(payload)
-            args_.update(extra)
-            return conductor_submit.Submit(args_)
-
-        source = ConductorSource(plan.payloads, submit_factory=factory)
+        source = ConductorSource(plan.payloads, submit_factory=conductor_submit_factory(database_filepath))
     recorder = MockRecorder(args.record) if getattr(args, "record", None) else None
     reporter = TerminalReporter(out, url=url, quiet=getattr(args, "quiet", False))
     started = time.monotonic()

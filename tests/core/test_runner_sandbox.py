@@ -17,7 +17,7 @@ import pytest
 from ciokatana.core import events as ev
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.plan import plan_submission
-from ciokatana.core.runner import CANCELLED, FAILED, SUCCEEDED, ConductorSource, Runner
+from ciokatana.core.runner import CANCELLED, FAILED, SUCCEEDED, ConductorSource, Runner, conductor_submit_factory
 from ciokatana.core.settings import Settings
 from ciokatana.standalone.sample_show import ensure_sample_show
 
@@ -30,14 +30,7 @@ def b64md5(path):
 
 
 def factory_for(sandbox):
-    from ciocore import conductor_submit
-
-    def factory(payload):
-        args = dict(payload)
-        args["database_filepath"] = sandbox.ciocore_config.database_filepath
-        return conductor_submit.Submit(args)
-
-    return factory
+    return conductor_submit_factory(sandbox.ciocore_config.database_filepath)
 
 
 def run(payloads, sandbox, on_event=None, cancel_grace=1.0):

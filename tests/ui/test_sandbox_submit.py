@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from ciokatana.core.runner import conductor_submit_factory
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.mock import check_mock_file
 
@@ -36,14 +37,7 @@ def _scene(tmp_path):
 
 
 def _database_factory(path):
-    def factory(payload):
-        from ciocore import conductor_submit
-
-        args = dict(payload)
-        args["database_filepath"] = path
-        return conductor_submit.Submit(args)
-
-    return factory
+    return conductor_submit_factory(path)
 
 
 @pytest.mark.slow
