@@ -159,8 +159,3 @@ def katana_frames(frames: Iterable[int]) -> str:
     if start is not None:
         runs.append((start, prev))
     return ",".join(str(a) if a == b else "{}-{}".format(a, b) for a, b in runs)
-
-
-def spec_of(frames: Optional[Sequence]) -> str:
-    """The compact cioseq spec of a sequence (``1-10x2``), or ``""``."""
-    return str(frames) if frames is not None else ""

@@ -100,8 +100,6 @@ def conductor_submit_factory(database_filepath: str = ""):
     return factory
 
 
-default_submit_factory = conductor_submit_factory()
-
 
 class ConductorSource(Source):
     """Submits payloads one after another through ciocore.
@@ -116,7 +114,7 @@ class ConductorSource(Source):
 
     def __init__(self, payloads: List[dict], submit_factory=None, cancel_grace: float = 1.0):
         self.payloads = [dict(p) for p in payloads]
-        self.submit_factory = submit_factory or default_submit_factory
+        self.submit_factory = submit_factory or conductor_submit_factory()
         self.cancel_grace = cancel_grace
         self._abandoned: List[threading.Thread] = []
 

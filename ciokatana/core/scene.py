@@ -36,6 +36,14 @@ OUTPUT_KEYS = {
 }
 
 
+def scene_name_of(katana_file: str) -> str:
+    """``/shows/shot010_v003.katana`` -> ``shot010_v003``; ``untitled`` if unsaved."""
+    if not katana_file:
+        return "untitled"
+    base = katana_file.replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.splitext(base)[0]
+
+
 class SceneError(Exception):
     """The scene cannot be read or written. The message says what and where."""
 
@@ -147,14 +155,7 @@ class SceneSnapshot:
     @property
     def scene_name(self) -> str:
         """The file name without folder or extension (``shot010_v003``)."""
-        if not self.katana_file:
-            return "untitled"
-        base = self.katana_file.replace("\\", "/").rsplit("/", 1)[-1]
-        return os.path.splitext(base)[0]
-
-    @property
-    def saved(self) -> bool:
-        return bool(self.katana_file)
+        return scene_name_of(self.katana_file)
 
     def node(self, name: str) -> Optional[RenderNode]:
         for node in self.nodes:
@@ -217,11 +218,7 @@ class Scene(abc.ABC):
         """Save the scene; return the saved path. Raises SceneError on failure."""
 
     def scene_name(self) -> str:
-        return self.snapshot_header().scene_name
-
-    def snapshot_header(self) -> SceneSnapshot:
-        """A snapshot without nodes or assets (cheap)."""
-        return SceneSnapshot(katana_file=self.katana_file(), frame_range=self.frame_range())
+        return scene_name_of(self.katana_file())
 
     def snapshot(self) -> SceneSnapshot:
         """Read everything once into plain data for worker threads."""

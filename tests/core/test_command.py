@@ -62,9 +62,14 @@ def test_hostile_node_names_and_paths_come_back_exactly(name, folder):
         assert argv[4] == "-t" and len(argv) == 6
 
 
-@given(title=hostile)
-def test_hostile_titles_never_reach_the_command(title):
-    snap = snapshot(nodes=[node(name="beauty")])
-    plan = plan_submission(snap, settings(title_template=title.replace("{", "(").replace("}", ")")))
-    for task in plan.jobs[0].payload["tasks_data"]:
-        assert len(shlex.split(task["command"])) == 6
+@given(name=hostile)
+def test_every_template_field_is_quoted(name):
+    """{scene_name}, {start} and {end} go through the same quoting as {node}."""
+    scene_path = "/shows/" + name.replace("/", "_") + ".katana"
+    template = "render {scene_name} {start} {end} --node={node}"
+    snap = snapshot(katana_file=scene_path, nodes=[node(name=name)], frame_range=(1, 4))
+    plan = plan_submission(snap, settings(task_template=template, chunk_size=2))
+    for task, (start, end) in zip(plan.jobs[0].payload["tasks_data"], [(1, 2), (3, 4)]):
+        assert shlex.split(task["command"]) == [
+            "render", snap.scene_name, str(start), str(end), "--node=" + name
+        ]

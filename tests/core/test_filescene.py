@@ -7,8 +7,9 @@ import pytest
 
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.scene import FarmSettings, SceneError
-from ciokatana.core.settings import EnvVar, Package, Settings
+from ciokatana.core.settings import EnvVar, Settings
 
+from builders import rich_settings
 from conftest_paths import EXAMPLES
 
 
@@ -86,27 +87,7 @@ def test_missing_and_binary_files(tmp_path):
 
 def test_settings_round_trip_without_loss(write_scene):
     path = write_scene({"custom_pipeline_key": {"keep": [1, 2]}})
-    settings = Settings(
-        title_template="{scene}:{node}",
-        project="P",
-        instance_type="n1-highmem-32",
-        preemptible=False,
-        autoretry=4,
-        software=[Package("katana 7.0.4 linux", "k", "katana", "linux", [{"name": "A", "value": "1", "merge_policy": "append"}])],
-        frame_spec="1-9x2",
-        scout_spec="auto:2",
-        chunk_size=3,
-        environment=[EnvVar("X", "1"), EnvVar("PATH", "/b", "append")],
-        metadata={"shot": "010", "dept": "light"},
-        extra_assets=["/a", "rel/b"],
-        task_template="katana --batch --katana-file={scene} --render-node={node} -t {chunk} --threads3d=8",
-        notify=["a@b.c"],
-        location="here",
-        use_daemon=True,
-        mock_mode="use",
-        mock_file="/m.json",
-        mock_interval=0.25,
-    )
+    settings = rich_settings()
     FileScene(path).store_settings(settings.to_dict())
     reread = FileScene(path)
     assert Settings.from_dict(reread.load_settings()) == settings

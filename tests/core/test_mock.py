@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -48,12 +49,8 @@ def test_record_then_replay_gives_the_same_sequence(tmp_path):
     original = synthetic()
     path = str(tmp_path / "rec.json")
     recorder = MockRecorder(path)
-
-    class Replayed(MockReplay):
-        pass
-
     source_file = write(tmp_path / "src.json", original)
-    runner = Runner(Replayed(source_file, 0), recorder=recorder)
+    runner = Runner(MockReplay(source_file, 0), recorder=recorder)
     runner.run()
     with open(path, encoding="utf-8") as handle:
         recorded = json.load(handle)
@@ -176,10 +173,14 @@ def test_interval_paces_the_replay(tmp_path):
     runner = Runner(MockReplay(path, 0.05), lambda e: stamps.append(e.type))
     timer = threading.Timer(10, runner.cancel)
     timer.start()
+    started = time.monotonic()
     runner.run()
+    elapsed = time.monotonic() - started
     timer.cancel()
     timer.join()
     assert stamps == ["start", "job_start", "progress", "response", "done"]
+    # three gaps of 0.05 s between four replayed events (a wait never ends early)
+    assert elapsed >= 0.15
 
 
 def test_shipped_mock_replays_four_or_more_jobs():

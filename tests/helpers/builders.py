@@ -1,7 +1,7 @@
 """Builders for scene snapshots and settings, shared by the tests."""
 
 from ciokatana.core.scene import FarmSettings, RenderNode, RenderOutput, SceneSnapshot
-from ciokatana.core.settings import Package, Settings
+from ciokatana.core.settings import EnvVar, Package, Settings
 
 
 def output(location, name="primary", enabled=True, temp=""):
@@ -38,3 +38,32 @@ def settings(**kw):
     )
     base.update(kw)
     return Settings(**base)
+
+
+def rich_settings():
+    """Settings with every field away from its default (for round-trip tests)."""
+    return Settings(
+        title_template="{scene} / {node}",
+        project="Episode 104",
+        instance_type="n2-standard-8",
+        preemptible=False,
+        autoretry=3,
+        software=[
+            Package("katana 7.0v4 linux", "26f0", "katana", "linux", [{"name": "KATANA_ROOT", "value": "/opt/k",
+                                                                        "merge_policy": "exclusive"}]),
+            Package("katana 7.0v4 linux/renderman-katana 26.3 linux", "0537", "renderman-katana"),
+        ],
+        frame_spec="1001-1100x2",
+        scout_spec="auto:3",
+        chunk_size=5,
+        environment=[EnvVar("SHOW", "demo"), EnvVar("PATH", "/x/bin", "append")],
+        metadata={"shot": "shot010", "dept": "lighting"},
+        extra_assets=["sample_show/ocio", "/abs/lut.cube"],
+        task_template="katana --batch --katana-file={scene} --render-node={node} -t {chunk}",
+        notify=["a@b.c"],
+        location="london",
+        use_daemon=True,
+        mock_mode="use",
+        mock_file="/tmp/mock.json",
+        mock_interval=0.25,
+    )

@@ -8,40 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import EnvVar, Package, Settings
+from ciokatana.core.settings import Settings
 from ciokatana.katana import constants as C
 from ciokatana.katana import settings_node
 from ciokatana.katana.scene import KatanaScene
 
 import katana_scenes as ks
-
-
-def rich_settings():
-    return Settings(
-        title_template="{scene} / {node}",
-        project="Episode 104",
-        instance_type="n2-standard-8",
-        preemptible=False,
-        autoretry=3,
-        software=[
-            Package("katana 7.0v4 linux", "26f0", "katana", "linux", [{"name": "KATANA_ROOT", "value": "/opt/k",
-                                                                        "merge_policy": "exclusive"}]),
-            Package("katana 7.0v4 linux/renderman-katana 26.3 linux", "0537", "renderman-katana"),
-        ],
-        frame_spec="1001-1100x2",
-        scout_spec="auto:3",
-        chunk_size=5,
-        environment=[EnvVar("SHOW", "demo"), EnvVar("PATH", "/x/bin", "append")],
-        metadata={"shot": "shot010", "dept": "lighting"},
-        extra_assets=["sample_show/ocio", "/abs/lut.cube"],
-        task_template="katana --batch --katana-file={scene} --render-node={node} -t {chunk}",
-        notify=["a@b.c"],
-        location="london",
-        use_daemon=True,
-        mock_mode="use",
-        mock_file="/tmp/mock.json",
-        mock_interval=0.25,
-    )
+from builders import rich_settings
 
 
 def test_settings_are_real_visible_parameters(plugin):
