@@ -38,7 +38,7 @@ def test_submodules_reachable_as_attributes():
     assert callable(UI4.FormMaster.KatanaFactory.ParameterWidgetFactory.buildWidget)
     assert callable(UI4.FormMaster.NodeActionDelegate.RegisterActionDelegate)
     assert isinstance(UI4.Tabs.BaseTab, type)
-    assert callable(FarmAPI.FarmPluginManager.GetPluginNames)
+    assert callable(FarmAPI.FarmPluginManager.GetFarmPluginNames)
 
 
 def test_unknown_katana_attribute_is_an_import_error():

@@ -56,6 +56,8 @@ class Session(object):
         self.injected_warnings = []
         self.farm_plugins = collections.OrderedDict()  # name -> class
         self.farm_plugin_instances = {}
+        self.default_farm = ""
+        self.render_context_counter = 0
         self.default_renderer = "prman"
         # Callbacks and events
         self.callbacks = collections.OrderedDict()  # type -> [(fcn, objectHash)]
