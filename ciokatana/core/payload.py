@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Dict, List
 from ciocore.package_environment import PackageEnvironment
 
 from ciokatana.core import frames as fr
-from ciokatana.core.command import posix_path, render_command
+from ciokatana.core.command import bind_command, posix_path
 from ciokatana.core.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,22 +64,19 @@ def autoretry_policy(settings: Settings) -> dict:
 
 
 def tasks_data(job: "Job", snapshot: "SceneSnapshot", settings: Settings) -> List[dict]:
-    """One task per chunk: the quoted command and the chunk's frames."""
-    scene = posix_path(snapshot.katana_file)
-    tasks = []
-    for chunk in fr.chunks(job.frames, job.chunk_size):
-        values = {
-            "scene": scene,
-            "node": job.node.name,
-            "chunk": fr.katana_frames(chunk),
-            "start": chunk.start,
-            "end": chunk.end,
-            "scene_name": snapshot.scene_name,
-        }
-        tasks.append(
-            {"command": render_command(settings.task_template, values), "frames": str(chunk)}
-        )
-    return tasks
+    """One task per chunk: the quoted command and the chunk's frames.
+
+    The template is parsed, and the scene and node quoted, once per job;
+    chunking is linear (see :func:`ciokatana.core.frames.chunk_texts`).
+    """
+    render = bind_command(
+        settings.task_template,
+        {"scene": posix_path(snapshot.katana_file), "node": job.node.name, "scene_name": snapshot.scene_name},
+    )
+    return [
+        {"command": render(katana, start, end), "frames": spec}
+        for start, end, spec, katana in fr.chunk_texts(job.frames, job.chunk_size)
+    ]
 
 
 def build_payload(
