@@ -37,6 +37,7 @@ setup(
         "ciokatana.examples": ["*.json", "*.katana"],
         "ciokatana.scripts": ["*.json"],
         "ciokatana.katana": ["resources/SuperTools/ConductorRender/*.py", "resources/Shelves/Conductor/*.py"],
+        "ciokatana.core.schemas": ["*.schema.json"],
     },
     py_modules=[],
     include_package_data=False,

@@ -16,6 +16,7 @@ frame list once per chunk, which is quadratic: minutes for 100,000 frames).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Iterable, Iterator, List, Optional, Tuple
 
@@ -86,12 +87,19 @@ def parse_frames(spec: str) -> Sequence:
 
 def parse_chunk_size(value) -> int:
     """A chunk size as a positive int. Accepts ints, integral floats and
-    digit strings (Katana number parameters are floats)."""
+    digit strings (Katana number parameters are floats); refuses booleans,
+    NaN, infinities and numbers too large to be a frame count."""
+    if isinstance(value, bool):
+        raise FrameSpecError("chunk size {!r} is not a number: use a whole number of 1 or more".format(value))
     text = str(value).strip()
     try:
         number = float(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise FrameSpecError("chunk size {!r} is not a number: use a whole number of 1 or more".format(value))
+    if not math.isfinite(number) or number > MAX_FRAMES:
+        raise FrameSpecError(
+            "chunk size {!r} is not a usable number: use a whole number from 1 to {:,}".format(value, MAX_FRAMES)
+        )
     if number != int(number) or number < 1:
         raise FrameSpecError("chunk size {!r} is not a whole number of 1 or more".format(value))
     return int(number)

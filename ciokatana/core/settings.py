@@ -132,6 +132,8 @@ class Settings:
         for key in ("extra_assets", "notify"):
             if key in kwargs and kwargs[key] is None:
                 kwargs[key] = []
+            elif isinstance(kwargs.get(key), str):  # one value, never a list of its characters
+                kwargs[key] = [kwargs[key]] if kwargs[key] else []
         return cls(**kwargs)
 
     def copy(self) -> "Settings":

@@ -19,14 +19,14 @@ import traceback
 from typing import List, Optional
 
 from ciokatana import __version__
-from ciokatana.core.filescene import FileScene
+from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
 from ciokatana.core.redact import redact
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
-from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, by_level, has_errors, validate
+from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
 from ciokatana.standalone import gui, install, submit
 from ciokatana.standalone.options import (
     UsageError,
@@ -78,9 +78,28 @@ def format_findings(findings) -> str:
     return "\n".join(lines)
 
 
+def scene_format_findings(err: SceneFormatError) -> List[Finding]:
+    """One error finding per key of a scene file that breaks the schema."""
+    return [
+        Finding(ERROR, "scene_format", problem.path or "Scene file", "{} (see docs/scene-format.md)".format(problem.message))
+        for problem in err.problems
+    ]
+
+
 def cmd_validate(args) -> int:
-    _scene, plan = load_plan(args)
+    try:
+        _scene, plan = load_plan(args)
+    except SceneFormatError as err:
+        # Every malformed key, each named; exit 2 (bad input) as elsewhere.
+        _print_findings(args, scene_format_findings(err))
+        _err("validate", "{} is not a valid scene file".format(err.path))
+        return EXIT_USAGE
     findings = validate(plan)
+    _print_findings(args, findings)
+    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+
+
+def _print_findings(args, findings) -> None:
     if args.json:
         data = [
             {"level": f.level, "rule": f.rule, "where": f.where, "message": f.message, "details": list(f.details)}
@@ -90,7 +109,6 @@ def cmd_validate(args) -> int:
         sys.stdout.write("\n")
     else:
         print(format_findings(findings))
-    return EXIT_FAILED if has_errors(findings) else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -102,8 +102,8 @@ def cmd_submit(args, load_plan) -> int:
     out, err = sys.stdout, sys.stderr
     if args.mock and args.sandbox:
         raise UsageError("--mock replays a file and submits nothing; leave out --sandbox")
-    if args.interval < 0:
-        raise UsageError("--interval {} is negative: use 0 or more seconds".format(args.interval))
+    if not 0 <= args.interval < float("inf"):  # also refuses nan
+        raise UsageError("--interval {} is not a usable number of seconds: use 0 or more".format(args.interval))
     if args.mock:
         try:
             check_mock_file(args.mock)
