@@ -18,7 +18,9 @@ anything is emitted when its start is wrong, or with an error event when a
 later event is malformed.
 
 Recording writes each event as it happens, flushed, so a crash leaves a
-replayable prefix. Credentials are scrubbed from every recorded event.
+replayable prefix. Credentials are scrubbed from every recorded event, and
+from every replayed event as it is read (files written by other tools may
+hold them), so nothing downstream masks again.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Optional
 import json_stream
 
 from ciokatana.core import events as ev
+from ciokatana.core.redact import redact
 from ciokatana.core.runner import Control, Source
 
 SIMULATED_ERRORS = (
@@ -221,7 +224,7 @@ class MockReplay(Source):
                     return
                 read += 1
                 try:
-                    event = ev.Event.from_json(raw, "event #{}".format(read))
+                    event = ev.Event.from_json(redact(raw), "event #{}".format(read))
                 except ev.EventFormatError as err:
                     emit(
                         ev.error(

@@ -23,7 +23,7 @@ from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
-from ciokatana.core.redact import redact
+from ciokatana.core.redact import install_log_redaction, redact
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
@@ -148,6 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         from ciokatana.sandbox.cli import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    install_log_redaction()  # before anything can log: every subcommand, gui included
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
