@@ -65,7 +65,7 @@ setup(
             "ruff>=0.4",
         ],
     },
-    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.cli:console_main"]},
+    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.entry:console_main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.7",

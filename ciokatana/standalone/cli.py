@@ -23,6 +23,7 @@ from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
+from ciokatana.core.printable import json_printable, printable
 from ciokatana.core.redact import install_log_redaction, redact
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
@@ -58,7 +59,8 @@ def cmd_preview(args) -> int:
         _err("preview", "no payload printed; run 'ciokatana validate' for every finding")
         return EXIT_USAGE
     # One write: json.dump's thousands of small writes cost more than the encoding.
-    sys.stdout.write(json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False)
+    sys.stdout.write(json_printable(text) + "\n")
     return EXIT_OK
 
 
@@ -75,7 +77,7 @@ def format_findings(findings) -> str:
                 lines.append("        {}".format(detail))
     if not findings:
         lines.append("No problems found.")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def scene_format_findings(err: SceneFormatError) -> List[Finding]:
@@ -139,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _err(command: str, message: str) -> None:
-    sys.stderr.write("ciokatana {}: {}\n".format(command, message))
+    sys.stderr.write("ciokatana {}: {}\n".format(command, printable(message)))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -174,7 +176,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def console_main() -> None:  # pragma: no cover - entry point
-    sys.exit(main())
+    from ciokatana.standalone.entry import console_main as entry_main
+
+    entry_main()
 
 
 if __name__ == "__main__":  # pragma: no cover
