@@ -14,11 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
+import tempfile
 import traceback
+from contextlib import contextmanager
 from typing import List, Optional
 
 from ciokatana import __version__
+from ciokatana.core import conductor
 from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
@@ -44,14 +48,47 @@ TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
 
 
 def load_plan(args):
-    """Read the scene, apply flags, plan. Raises SceneError / UsageError."""
+    """Read the scene, apply flags, resolve software names through
+    Conductor when there are any, plan. Raises SceneError / UsageError."""
     scene = FileScene(args.scene, nodes=args.node)
     settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
+    katana, renderers = getattr(args, "software", None), getattr(args, "renderer", None) or []
+    if conductor.needs_resolving(settings, katana, renderers):
+        settings = resolve_software(settings, katana, renderers, sandbox=getattr(args, "sandbox", False))
     return scene, plan_submission(scene.snapshot(), settings)
 
 
+def resolve_software(settings, katana, renderers, sandbox=False):
+    """Software names to packages through Conductor's package list."""
+    where = "--software/--renderer" if (katana or renderers) else "the scene's software names"
+    try:
+        data = conductor.fetch(force=True)
+    except conductor.ConductorError as err:
+        raise UsageError("{} need Conductor's package list, which is out of reach: {}{}".format(
+            where, err, "" if sandbox else "; or add --sandbox"))
+    try:
+        return conductor.resolve_software(settings, data, katana, renderers)
+    except conductor.SoftwareError as err:
+        raise UsageError(str(err))
+
+
+@contextmanager
+def conductor_session(args):
+    """With --sandbox, an embedded sandbox ciocore points at for the block."""
+    if not getattr(args, "sandbox", False):
+        yield
+        return
+    home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
+    try:
+        with submit.embedded_sandbox(None, home, sys.stderr):
+            yield
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def cmd_preview(args) -> int:
-    _scene, plan = load_plan(args)
+    with conductor_session(args):
+        _scene, plan = load_plan(args)
     problems = job_problem_lines(plan)
     if problems:
         for line in problems:
@@ -90,7 +127,8 @@ def scene_format_findings(err: SceneFormatError) -> List[Finding]:
 
 def cmd_validate(args) -> int:
     try:
-        _scene, plan = load_plan(args)
+        with conductor_session(args):
+            _scene, plan = load_plan(args)
     except SceneFormatError as err:
         # Every malformed key, each named; exit 2 (bad input) as elsewhere.
         _print_findings(args, scene_format_findings(err))
@@ -113,6 +151,41 @@ def _print_findings(args, findings) -> None:
         print(format_findings(findings))
 
 
+LIST_WHAT = ("projects", "instance-types", "software")
+
+
+def cmd_list(args) -> int:
+    """Print what Conductor offers this account."""
+    with conductor_session(args):
+        try:
+            data = conductor.fetch(force=True)
+        except conductor.ConductorError as err:
+            raise UsageError("{}{}".format(err, "" if args.sandbox else "; or add --sandbox to list the sandbox's"))
+    if args.what == "projects":
+        rows = list(data.projects)
+        lines = rows
+    elif args.what == "instance-types":
+        rows = [
+            {"name": it.get("name"), "description": it.get("description", ""), "cores": it.get("cores"),
+             "memory": it.get("memory"), "operating_system": it.get("operating_system"), "gpu": bool(it.get("gpu"))}
+            for label, group in data.categories() for it in group
+        ]
+        lines = ["{:<24} {:>3} cores {:>5} GB  {}{}".format(r["name"], r["cores"], r["memory"], r["operating_system"],
+                                                          "  GPU: " + r["description"] if r["gpu"] else "") for r in rows]
+    else:
+        rows = [{"name": host, "renderers": [p.rsplit("/", 1)[-1] for p in data.renderers(host)]}
+                for host in data.katana_versions()]
+        lines = []
+        for row in rows:
+            lines.append(row["name"])
+            lines.extend("    " + r for r in row["renderers"])
+    if args.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("".join(printable(line) + "\n" for line in lines))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ciokatana",
@@ -126,13 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="print the job payloads as JSON (one per Render node)")
     add_scene_arguments(preview)
     add_setting_arguments(preview)
+    preview.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     preview.set_defaults(func=cmd_preview)
 
     check = sub.add_parser("validate", help="check a submission; exits 1 on errors")
     add_scene_arguments(check)
     add_setting_arguments(check)
     check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     check.set_defaults(func=cmd_validate)
+
+    listing = sub.add_parser("list", help="print the projects, instance types or software Conductor offers")
+    listing.add_argument("what", choices=LIST_WHAT, help="what to list")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--sandbox", action="store_true", help="list what an embedded local sandbox offers")
+    listing.set_defaults(func=cmd_list)
 
     submit.register(sub, load_plan)
     install.register(sub)

@@ -40,6 +40,10 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     pre.add_argument("--preemptible", dest="preemptible", action="store_true", default=None, help="use preemptible machines")
     pre.add_argument("--no-preemptible", dest="preemptible", action="store_false", help="use on-demand machines")
     group.add_argument("--autoretry", type=int, metavar="N", help="retries of preempted tasks (0: none)")
+    group.add_argument("--software", metavar="NAME",
+                       help="Katana version as Conductor names it, e.g. 'katana 7.0v4 linux' ('ciokatana list software')")
+    group.add_argument("--renderer", action="append", default=[], metavar="NAME",
+                       help="renderer plugin for that Katana, e.g. 'renderman-katana 26.3 linux'; repeatable")
     group.add_argument("--frames", metavar="SPEC", help="default frame spec, e.g. 1001-1100 or 1-100x2")
     group.add_argument("--scout", metavar="SPEC", help="default scout spec: auto:N, fml:N, a frame spec, or '' for none")
     group.add_argument("--chunk-size", metavar="N", help="default frames per task")
