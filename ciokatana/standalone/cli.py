@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import List, Optional
 
 from ciokatana import __version__
-from ciokatana.core import conductor
+from ciokatana.core import conductor, pathmap
 from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
@@ -135,16 +135,25 @@ def cmd_validate(args) -> int:
         _err("validate", "{} is not a valid scene file".format(err.path))
         return EXIT_USAGE
     findings = validate(plan)
+    if getattr(args, "paths", False):
+        rows = pathmap.path_rows(plan)
+        if args.json:
+            sys.stdout.write(json.dumps({"findings": [_finding_dict(f) for f in findings],
+                                         "paths": [r.to_dict() for r in rows]}, indent=2) + "\n")
+            return EXIT_FAILED if has_errors(findings) else EXIT_OK
+        print("\n".join(printable(line) for line in pathmap.format_rows(rows)))
+        print()
     _print_findings(args, findings)
     return EXIT_FAILED if has_errors(findings) else EXIT_OK
 
 
+def _finding_dict(f) -> dict:
+    return {"level": f.level, "rule": f.rule, "where": f.where, "message": f.message, "details": list(f.details)}
+
+
 def _print_findings(args, findings) -> None:
     if args.json:
-        data = [
-            {"level": f.level, "rule": f.rule, "where": f.where, "message": f.message, "details": list(f.details)}
-            for f in findings
-        ]
+        data = [_finding_dict(f) for f in findings]
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
@@ -206,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_scene_arguments(check)
     add_setting_arguments(check)
     check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.add_argument("--paths", action="store_true",
+                       help="also list every scene, asset and output path as the Linux render node sees it, "
+                       "and whether it is uploaded, on the farm or missing")
     check.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     check.set_defaults(func=cmd_validate)
 
