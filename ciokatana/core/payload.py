@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Dict, List
 from ciocore.package_environment import PackageEnvironment
 
 from ciokatana.core import frames as fr
+from ciokatana.core import gsv
 from ciokatana.core.command import bind_command, posix_path
 from ciokatana.core.redact import is_secret_name, register_secret
 from ciokatana.core.settings import Settings
@@ -84,14 +85,17 @@ def tasks_data(job: "Job", snapshot: "SceneSnapshot", settings: Settings) -> Lis
     """One task per chunk: the quoted command and the chunk's frames.
 
     The template is parsed, and the scene and node quoted, once per job;
-    chunking is linear (see :func:`ciokatana.core.frames.chunk_texts`).
+    chunking is linear (see :func:`ciokatana.core.frames.chunk_texts`). A
+    job of a Graph State Variable set gets Katana's ``--var name=value``
+    arguments appended to every command, each shell-quoted.
     """
     render = bind_command(
         settings.task_template,
         {"scene": posix_path(snapshot.katana_file), "node": job.node.name, "scene_name": snapshot.scene_name},
     )
+    variables = gsv.command_arguments(job.var_set)  # "" without variables
     return [
-        {"command": render(katana, start, end), "frames": spec}
+        {"command": render(katana, start, end) + variables, "frames": spec}
         for start, end, spec, katana in fr.chunk_texts(job.frames, job.chunk_size)
     ]
 

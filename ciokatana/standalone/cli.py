@@ -39,6 +39,7 @@ from ciokatana.standalone.options import (
     add_setting_arguments,
     apply_setting_arguments,
     job_problem_lines,
+    var_sets_argument,
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -52,10 +53,14 @@ def load_plan(args):
     Conductor when there are any, plan. Raises SceneError / UsageError."""
     scene = FileScene(args.scene, nodes=args.node)
     settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
+    var_sets = var_sets_argument(args)
     katana, renderers = getattr(args, "software", None), getattr(args, "renderer", None) or []
     if conductor.needs_resolving(settings, katana, renderers):
         settings = resolve_software(settings, katana, renderers, sandbox=getattr(args, "sandbox", False))
-    return scene, plan_submission(scene.snapshot(), settings)
+    snapshot = scene.snapshot()
+    if var_sets is not None:
+        snapshot = snapshot.with_var_sets(var_sets)
+    return scene, plan_submission(snapshot, settings)
 
 
 def resolve_software(settings, katana, renderers, sandbox=False):

@@ -40,7 +40,7 @@ def test_menus_and_farm_settings_wait_for_on_startup(resources, ksc):
     ksc.fire_startup()
     assert [label for label, _ in ksc.farm_menu_options()] == [C.MENU_CONDUCTOR, C.MENU_RESET]
     assert [label for label, _ in ksc.farm_popup_menu_options()] == [C.POPUP_CONDUCTOR]
-    assert list(ksc.farm_settings()) == [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE]
+    assert list(ksc.farm_settings()) == [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS]
     assert ksc.handler_errors() == []
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Iterable, List
 
 from ciokatana.core import assets as assets_mod
+from ciokatana.core import gsv
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
 
 GPU_RENDERERS = ("redshift", "octane", "xpu", "gpu")
@@ -20,7 +21,7 @@ MAX_LISTED = 20
 
 
 def _where(job) -> str:
-    return "Render node '{}'".format(job.name)
+    return "Render node '{}'".format(job.name) + gsv.title_suffix(getattr(job, "var_set", ()))
 
 
 def _listing(paths: List[str]) -> tuple:
@@ -118,6 +119,7 @@ _JOB_FIXES = {
     "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
     "title": "fix the job title template",
     "tasks": "raise the chunk size",
+    "var_sets": "rename the variable in the node's Conductor variable sets",
 }
 
 
