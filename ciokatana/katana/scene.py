@@ -158,8 +158,10 @@ class KatanaScene(Scene):
             found = FarmAPI.GetSortedDependencies(nodes, includeBypassed=False)
         except TypeError:  # a Katana that takes one node at a time
             found = [e for node in nodes for e in FarmAPI.GetSortedDependencies(node, includeBypassed=False)]
-        for entry in found:
-            entries[entry.nodeName] = entry
+        # NodeRenderSettings' attributes are set in its constructor, which the
+        # stubs do not list: read them with getattr.
+        for settings in found:
+            entries[getattr(settings, "nodeName", "")] = settings
         result = []
         for node in nodes:
             name = node.getName()
@@ -169,8 +171,8 @@ class KatanaScene(Scene):
                     name=name,
                     selected=bool(_ng().IsNodeSelected(node)),
                     farm_settings=farm.read_farm_settings(node, frame_range, time),
-                    outputs=tuple(_output(o) for o in (entry.outputs if entry is not None else ())),
-                    renderer=str(getattr(entry, "renderService", "") or "") if entry is not None else "",
+                    outputs=tuple(_output(o) for o in (getattr(entry, "outputs", None) or ())),
+                    renderer=str(getattr(entry, "renderService", "") or ""),
                 )
             )
         return result

@@ -230,7 +230,7 @@ class _TypeHints(object):
         adder = getattr(node, "addParameterHints", None)
         if callable(adder):
             for attr_name in keys:
-                hints = {}
+                hints = {}  # type: dict
                 try:
                     adder(attr_name, hints)
                 except Exception:

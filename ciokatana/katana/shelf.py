@@ -37,7 +37,7 @@ def build_scan():
     katana_file = scene.katana_file()
     base_dir = os.path.dirname(katana_file) if katana_file else os.getcwd()
     result = scraper.scrape(base_dir=os.path.dirname(katana_file) if katana_file else "")
-    origins = {}
+    origins = {}  # type: dict
     for ref in result.references:
         origins.setdefault(ref.path, []).append("{}.{}".format(ref.node, ref.parameter))
     node = settings_node.find_settings_node()
@@ -96,7 +96,7 @@ def _poll_from_ui_thread(scan, out, poll_ms):
     """Start the scan on a worker thread; a QTimer on the UI thread reports."""
     from ciokatana.qt import QtCore, QtWidgets
 
-    timer = QtCore.QTimer(QtWidgets.QApplication.instance())
+    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
     last = [time.monotonic()]
 
     def on_timeout():
@@ -157,9 +157,10 @@ def reload_conductor(printer=None):
 
     Every ``ciokatana`` module except the package itself and
     ``ciokatana.qt`` (the pinned binding must not change) is dropped from
-    ``sys.modules`` and the registration module is imported again. Menu
-    handlers and the node class look their implementation up when they run,
-    so nothing is registered twice. An open Conductor dialog keeps the old
+    ``sys.modules`` and the registration module is imported again; it adds
+    any menu item or farm setting FarmAPI does not list (none, normally).
+    Menu handlers and the node class look their implementation up when they
+    run, so nothing is registered twice. An open Conductor dialog keeps the old
     code until it is closed.
 
     Returns the names of the modules that were dropped.
@@ -174,9 +175,13 @@ def reload_conductor(printer=None):
     registration = importlib.import_module("ciokatana.katana.registration")
     importlib.import_module("ciokatana.katana.menus")
     registration.pin_qt_binding()
-    package = sys.modules["ciokatana"]
+    try:
+        registration.register_now()  # only what is missing: never a second set
+    except Exception as err:
+        out("Conductor: could not check the menus and farm settings: {}".format(err))
+    package_file = getattr(sys.modules["ciokatana"], "__file__", None) or ""
     out("Conductor: reloaded {} module(s) from {}; close and reopen the Conductor dialog to use them.".format(
-        len(dropped), os.path.dirname(os.path.abspath(package.__file__))))
+        len(dropped), os.path.dirname(os.path.abspath(package_file))))
     return dropped
 
 
