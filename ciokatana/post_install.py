@@ -60,6 +60,7 @@ FILES = (
     "SuperTools/ConductorRender/__init__.py",
     "Shelves/Conductor/ScanAssets.py",
     "Shelves/Conductor/ListRenderOutputs.py",
+    "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2

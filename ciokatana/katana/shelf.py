@@ -1,4 +1,5 @@
-"""What the Conductor shelf items do: Scan Assets, List Render Outputs, Reload.
+"""What the Conductor shelf items do: Scan Assets, List Render Outputs,
+Export Conductor Scene, Reload Conductor.
 
 Layer: katana. The shelf files (``resources/Shelves/Conductor/*.py``) are
 three lines each; they call :func:`run` with their globals so the output
@@ -185,9 +186,56 @@ def reload_conductor(printer=None):
     return dropped
 
 
+def default_export_path():
+    """``<scene folder>/<scene name>.conductor.json``, or in the home folder while unsaved."""
+    katana_file = KatanaScene(nodes=[]).katana_file()
+    if katana_file and not scraper.is_asset_id(katana_file):
+        folder, name = os.path.split(katana_file)
+        return os.path.join(folder, os.path.splitext(name)[0] + ".conductor.json")
+    return os.path.join(os.path.expanduser("~"), "untitled.conductor.json")
+
+
+def _ask_export_path(default):
+    """Katana's file browser (UI mode), or the default without a UI. ``""`` when cancelled."""
+    if not qtbinding.ui_mode():
+        return default
+    try:
+        from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
+
+        browse = UI4.Util.AssetId.BrowseForAsset
+    except Exception:
+        return default
+    chosen = browse(default, "Export Conductor Scene", True, {"fileTypes": "json"})
+    return str(chosen or "")
+
+
+def export_conductor_scene(printer=None, path=None):
+    """Write the scene as a JSON scene file for ``ciokatana preview/validate/submit/gui``.
+
+    Asks where (Katana's file browser, defaulting to
+    ``<scene>.conductor.json`` next to the .katana file) when Katana has a
+    UI; writes the default otherwise. Returns the path written, or None.
+    """
+    from ciokatana.katana import batch
+
+    out = _printer(printer)
+    target = path or _ask_export_path(default_export_path())
+    if not target:
+        out("Conductor: Export Conductor Scene cancelled.")
+        return None
+    try:
+        written = batch.export_scene(target)
+    except batch.BatchSubmitError as err:
+        out(str(err))
+        return None
+    out("Conductor: exported the scene to {}\n  try: ciokatana preview --scene {}".format(written, written))
+    return written
+
+
 ITEMS = {
     "scan_assets": scan_assets,
     "list_render_outputs": list_render_outputs,
+    "export_conductor_scene": export_conductor_scene,
     "reload_conductor": reload_conductor,
 }
 

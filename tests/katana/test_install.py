@@ -20,6 +20,7 @@ OURS = [
     "SuperTools/ConductorRender/__init__.py",
     "Shelves/Conductor/ScanAssets.py",
     "Shelves/Conductor/ListRenderOutputs.py",
+    "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
 ]
 
@@ -60,6 +61,7 @@ def test_install_writes_the_supertool_and_shelf_items(tmp_path):
 @pytest.mark.parametrize("rel,name", [
     ("Shelves/Conductor/ScanAssets.py", "Scan Assets"),
     ("Shelves/Conductor/ListRenderOutputs.py", "List Render Outputs"),
+    ("Shelves/Conductor/ExportConductorScene.py", "Export Conductor Scene"),
     ("Shelves/Conductor/ReloadConductor.py", "Reload Conductor"),
 ])
 def test_shelf_items_open_with_katana_headers(resources, rel, name):
