@@ -49,10 +49,10 @@ def EnableCapture():
 
 
 def Undo():
-    """Counted no-op [unverified name]."""
+    """Counted no-op (behaviour guessed; the name is in the stubs)."""
     _count("Undo")
 
 
 def Redo():
-    """Counted no-op [unverified name]."""
+    """Counted no-op (behaviour guessed; the name is in the stubs)."""
     _count("Redo")

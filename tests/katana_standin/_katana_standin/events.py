@@ -84,9 +84,8 @@ def RegisterEventHandler(handler, eventType=None, eventID=None, enabled=True):
 def UnregisterEventHandler(handler, eventType=None, eventID=None):
     """Remove a handler registered with the same ``eventType``/``eventID``.
 
-    Stand-in guess [unverified]: the name and signature mirror
-    ``RegisterEventHandler``; passing ``enabled=False`` to the register call
-    does the same and is the documented way.
+    Name and signature as in the stubs; passing ``enabled=False`` to the
+    register call does the same and is the documented way.
     """
     _unregister(state.S.event_handlers, handler, eventType, eventID)
 

@@ -177,7 +177,7 @@ class Parameter(object):
     def getFullName(self, includeNodeName=True):
         """Dotted path such as ``'Render.farmSettings.farmFileName'``.
 
-        Stand-in guess [unverified kwarg]: ``includeNodeName=False`` drops the
+        Stand-in guess (the keyword is in the stubs): ``includeNodeName=False`` drops the
         leading node name (``'farmSettings.farmFileName'``); for the root
         parameter that gives ``''``.
         """
@@ -1376,7 +1376,7 @@ def _finish_list(nodes, sortByName):
 
 
 def GetAllNodes(includeDeleted=False, sortByName=False):
-    """Every node, the root included, in creation order [unverified kwargs/order]."""
+    """Every node, the root included, in creation order (the order is a stand-in guess)."""
     g = current_graph()
     nodes = list(g.all)
     if includeDeleted:

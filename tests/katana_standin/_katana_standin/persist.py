@@ -239,7 +239,7 @@ def Load(fileName, isCrashFile=False):
     Order: ``onSceneAboutToLoad(filename=)`` callbacks, build, ``polish()``,
     queue ``nodegraph_loadEnd``, ``onSceneLoad(filename=)`` callbacks.
 
-    Stand-in guesses [unverified]: the signature; no ``node_create`` events or
+    Stand-in guesses (the signature is the stubs'): no ``node_create`` events or
     ``onNodeCreate`` callbacks during a load; a node type that is not
     registered (e.g. a SuperTool whose plug-in failed to load) raises
     ``ValueError`` and leaves an empty project.
@@ -289,7 +289,7 @@ def Import(fileName, floatNodes=False, parentNode=None):
     nodes follow the renames.  SuperTools are restored like ``Load`` does
     (no ``__init__``, ``polish()`` once).  The project becomes dirty.
 
-    Stand-in guesses [unverified]: the signature (``floatNodes`` is ignored);
+    Stand-in guesses (the signature is the stubs'): ``floatNodes`` is ignored;
     root parameters of the imported file are ignored; events and
     ``onNodeCreate`` callbacks are not emitted for imported nodes.
     """
