@@ -23,12 +23,22 @@ DISTRIBUTION = "types-katana"
 VERSION = "5.0.5.0"
 
 
+def _metadata():
+    try:
+        from importlib import metadata  # novermin
+    except ImportError:  # Python 3.7
+        try:
+            import importlib_metadata as metadata  # type: ignore
+        except ImportError:
+            return None
+    return metadata
+
+
 def find_stub_root():
     """The folder holding the ``*-stubs`` packages of ``types-katana``, or None."""
-    try:
-        from importlib import metadata
-    except ImportError:  # Python 3.7
-        import importlib_metadata as metadata  # type: ignore
+    metadata = _metadata()
+    if metadata is None:
+        return None
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -41,10 +51,9 @@ def find_stub_root():
 
 
 def installed_version():
-    try:
-        from importlib import metadata
-    except ImportError:  # Python 3.7
-        import importlib_metadata as metadata  # type: ignore
+    metadata = _metadata()
+    if metadata is None:
+        return None
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

@@ -103,16 +103,25 @@ def test_every_guess_is_documented_and_no_stale_one(survey):
 
 # -- the checker itself catches what it must catch ----------------------------------------------
 
-def test_the_checker_reports_a_renamed_parameter(stubs, tmp_path, monkeypatch):
+def standin_function(source, name, where):
+    """A function compiled as if it were written in the stand-in file ``where``."""
+    namespace = {}
+    exec(compile(source, os.path.join(STANDIN, where), "exec"), namespace)
+    return namespace[name]
+
+
+def test_the_checker_reports_a_renamed_parameter(stubs, monkeypatch):
     from Katana import FarmAPI
 
-    def AddFarmMenuOption(menuText, handle):  # the stand-in's old guess
+    def AddFarmMenuOption(menuText, handle):  # defined here, outside the stand-in
         pass
 
     monkeypatch.setattr(FarmAPI, "AddFarmMenuOption", AddFarmMenuOption)
     result = katana_stubs.survey(stubs, STANDIN, ("FarmAPI",))
-    assert [p for p, _m in result.mismatches] == []  # defined outside the stand-in: not part of it
-    AddFarmMenuOption.__code__ = AddFarmMenuOption.__code__.replace(co_filename=os.path.join(STANDIN, "FarmAPI", "x.py"))
+    assert [p for p, _m in result.mismatches] == []  # not part of the stand-in: not compared
+    old_guess = standin_function("def AddFarmMenuOption(menuText, handle):\n    pass\n", "AddFarmMenuOption",
+                                 "FarmAPI/x.py")
+    monkeypatch.setattr(FarmAPI, "AddFarmMenuOption", old_guess)
     result = katana_stubs.survey(stubs, STANDIN, ("FarmAPI",))
     assert ("FarmAPI.AddFarmMenuOption",
             "takes (menuText, handle); Katana's takes (menuCommandText, callback)") in result.mismatches
@@ -131,12 +140,19 @@ def test_the_checker_reports_a_missing_enum_member_and_a_string_type(stubs, monk
 def test_the_checker_reports_an_extra_parameter(stubs, monkeypatch):
     from Katana import NodegraphAPI
 
-    original = NodegraphAPI.GetNode
-
-    def GetNode(nodeName, includeDeleted=False):
-        return original(nodeName)
-
-    GetNode.__code__ = GetNode.__code__.replace(co_filename=os.path.join(STANDIN, "NodegraphAPI.py"))
+    GetNode = standin_function("def GetNode(nodeName, includeDeleted=False):\n    return None\n", "GetNode",
+                               "NodegraphAPI.py")
     monkeypatch.setattr(NodegraphAPI, "GetNode", GetNode)
     result = dict(katana_stubs.survey(stubs, STANDIN, ("NodegraphAPI",)).mismatches)
     assert result["NodegraphAPI.GetNode"] == "takes (nodeName, includeDeleted=); Katana's takes (nodeName)"
+
+
+def test_the_checker_reports_an_undocumented_guess(stubs, monkeypatch):
+    from Katana import FarmAPI
+
+    extra = standin_function("def RegisterPlugin(name, pluginClass):\n    pass\n", "RegisterPlugin",
+                             "FarmAPI/FarmPluginManager.py")
+    monkeypatch.setattr(FarmAPI.FarmPluginManager, "RegisterPlugin", extra, raising=False)
+    result = katana_stubs.survey(stubs, STANDIN, ("FarmAPI",))
+    assert "FarmAPI.FarmPluginManager.RegisterPlugin" in result.guesses
+    assert "FarmAPI.FarmPluginManager.RegisterPlugin" not in documented_guesses()
