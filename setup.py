@@ -63,6 +63,10 @@ setup(
             "hypothesis>=6,<7",
             "vermin>=1.5,<2",
             "ruff>=0.4",
+            # Katana 5.0v5's real API as type stubs: the stand-in conformance
+            # test and mypy on ciokatana/katana check against them.
+            "types-katana==5.0.5.0",
+            "mypy>=1.7",
         ],
     },
     entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.entry:console_main"]},

@@ -144,6 +144,26 @@ class RenderNode:
 
 
 @dataclass(frozen=True)
+class SceneNote:
+    """Something the scene reader saw that validation must report.
+
+    For example a Render node in scope that is bypassed (skipped, not a
+    job), or an asset id that no asset plug-in resolved (its file is not
+    uploaded). ``level`` is a validation level (``error``, ``warning``,
+    ``notice``); ``where`` names the node/parameter; ``message`` says what
+    and how to fix it.
+    """
+
+    level: str
+    rule: str
+    where: str
+    message: str
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"level": self.level, "rule": self.rule, "where": self.where, "message": self.message}
+
+
+@dataclass(frozen=True)
 class SceneSnapshot:
     """Everything a submission needs from the scene, read once, as plain data.
 
@@ -154,6 +174,7 @@ class SceneSnapshot:
         nodes: the Render nodes in scope, in order.
         assets: asset paths found in the scene (may hold sequence patterns).
         temp_dir: Katana's temp dir; outputs inside it are not real outputs.
+        notes: what the reader saw that validation reports (:class:`SceneNote`).
     """
 
     katana_file: str
@@ -162,6 +183,7 @@ class SceneSnapshot:
     nodes: Tuple[RenderNode, ...] = ()
     assets: Tuple[str, ...] = ()
     temp_dir: str = ""
+    notes: Tuple[SceneNote, ...] = ()
 
     @property
     def scene_name(self) -> str:
@@ -217,6 +239,10 @@ class Scene(abc.ABC):
         """Katana's temp dir, whose outputs are not real outputs."""
         return ""
 
+    def notes(self) -> List[SceneNote]:
+        """What reading the scene found that validation must report (read after the rest)."""
+        return []
+
     @abc.abstractmethod
     def load_settings(self) -> Dict[str, Any]:
         """The stored submitter settings as a dict (``{}`` when none)."""
@@ -245,4 +271,5 @@ class Scene(abc.ABC):
             nodes=tuple(self.render_nodes()),
             assets=tuple(self.assets()),
             temp_dir=self.temp_dir(),
+            notes=tuple(self.notes()),
         )

@@ -14,8 +14,8 @@ existing and future, as FarmAPI does for any farm setting:
 - ``conductorVarSets``: Graph State Variable sets, one job each
   (``shot=010,variant=a; shot=020,variant=a``; see :mod:`ciokatana.core.gsv`).
 
-Katana's documentation says farm settings (and farm menus) must be
-registered from the ``onStartup`` callback; see
+They are registered when the SuperTool is imported and again (a no-op
+when nothing is missing) from the ``onStartup`` callback; see
 :mod:`ciokatana.katana.registration`.
 """
 
@@ -51,14 +51,30 @@ _BY_NAME = {row[0]: row for row in SETTINGS}
 
 
 def register_farm_settings():
-    """Add the Conductor farm settings with FarmAPI (once per Katana session)."""
+    """Add the Conductor farm settings FarmAPI does not list yet; return the names added.
+
+    ``FarmAPI.GetAddedFarmSettings()`` says what this session already has,
+    so calling this again (a second start-up hook, Reload Conductor) adds
+    nothing twice.
+    """
     from Katana import FarmAPI
 
+    from ciokatana.katana import registration
+
+    flags = registration._fallback_flags()
+    present = registration._present(getattr(FarmAPI, "GetAddedFarmSettings", None), registration._setting_name)
+    added = []
     for name, kind, default, hints in SETTINGS:
+        already = (name in present) if present is not None else ("setting:" + name in flags)
+        if already:
+            continue
         if kind == "number":
-            FarmAPI.AddFarmSettingNumber(name, defaultValue=default, hints=dict(hints))
+            FarmAPI.AddFarmSettingNumber(name, defaultValue=int(default), hints=dict(hints))
         else:
-            FarmAPI.AddFarmSettingString(name, defaultValue=default, hints=dict(hints))
+            FarmAPI.AddFarmSettingString(name, defaultValue=str(default), hints=dict(hints))
+        flags.add("setting:" + name)
+        added.append(name)
+    return added
 
 
 def scene_frame_spec(frame_range):

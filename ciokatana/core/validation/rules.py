@@ -105,6 +105,14 @@ def required_settings(ctx: Context) -> Iterable[Finding]:
 
 
 @validator
+def scene_notes(ctx: Context) -> Iterable[Finding]:
+    """What the scene reader reported (bypassed Render nodes, unresolved asset ids)."""
+    for note in getattr(ctx.plan.snapshot, "notes", ()):
+        level = note.level if note.level in (ERROR, WARNING, NOTICE) else WARNING
+        yield Finding(level, note.rule, note.where, note.message)
+
+
+@validator
 def plan_problems(ctx: Context) -> Iterable[Finding]:
     for key, message in ctx.plan.problems.items():
         label = {"task_template": "Setting 'Task template'", "environment": "Setting 'Environment'"}.get(
