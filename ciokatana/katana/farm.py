@@ -105,7 +105,7 @@ def read_farm_settings(node, frame_range, time=0.0):
         frame_spec=str(values[C.FARM_FRAME_SPEC] or "").strip() or scene_frame_spec(frame_range),
         scout_spec=str(values[C.FARM_SCOUT_SPEC] or ""),
         chunk_size=chunk,
-        var_sets=gsv.parse_var_sets(values[C.FARM_VAR_SETS] or "", strict=False),
+        var_sets=gsv.parse_var_sets(str(values[C.FARM_VAR_SETS] or ""), strict=False),
     )
 
 
