@@ -36,6 +36,6 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def json_printable(text: str) -> str:
     """JSON text with DEL, C1 controls and bidi characters written as
     ``\\uXXXX`` escapes: the same JSON value, safe on a terminal."""
-    if not _JSON_UNSAFE.search(text):
+    if text.isascii() or not _JSON_UNSAFE.search(text):  # isascii: C speed on 28 MB
         return text
     return _JSON_UNSAFE.sub(lambda m: "\\u{:04x}".format(ord(m.group(0))), text)
