@@ -95,6 +95,16 @@ def required_settings(ctx: Context) -> Iterable[Finding]:
             "Setting 'Instance type'",
             "{!r} is not offered to this account: choose another machine type".format(settings.instance_type),
         )
+    unresolved = [p.path for p in settings.software if not p.package_id]
+    if unresolved:
+        yield Finding(
+            ERROR,
+            "unresolved_software",
+            "Setting 'Software'",
+            "{} named but not looked up on Conductor, so the job would carry no package for it: "
+            "choose it in the Software section, or pass --software/--renderer".format(
+                ", ".join(repr(p) for p in unresolved)),
+        )
     if settings.katana_package is None:
         yield Finding(
             ERROR,
