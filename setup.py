@@ -37,6 +37,7 @@ setup(
         "ciokatana.examples": ["*.json", "*.katana"],
         "ciokatana.scripts": ["*.json"],
         "ciokatana.katana": ["resources/SuperTools/ConductorRender/*.py", "resources/Shelves/Conductor/*.py"],
+        "ciokatana.core.schemas": ["*.schema.json"],
     },
     py_modules=[],
     include_package_data=False,
@@ -68,7 +69,7 @@ setup(
             "mypy>=1.7",
         ],
     },
-    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.cli:console_main"]},
+    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.entry:console_main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.7",

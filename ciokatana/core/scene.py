@@ -21,11 +21,14 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from ciokatana.core import gsv
+
 FARM_KEYS = {
     "overrides": "conductorOverrides",
     "frame_spec": "conductorFrameSpec",
     "scout_spec": "conductorScoutSpec",
     "chunk_size": "conductorChunkSize",
+    "var_sets": "conductorVarSets",
 }
 
 OUTPUT_KEYS = {
@@ -52,18 +55,25 @@ class SceneError(Exception):
 class FarmSettings:
     """A Render node's Conductor farm settings (``farmSettings.conductor*``).
 
-    They only count when ``overrides`` is on; otherwise the submitter's
-    defaults apply. ``chunk_size`` is kept as given (it may be a bad value
-    typed by a user; validation reports it rather than the reader failing).
+    The frames, scout and chunk size only count when ``overrides`` is on;
+    otherwise the submitter's defaults apply. ``chunk_size`` is kept as
+    given (it may be a bad value typed by a user; validation reports it
+    rather than the reader failing). ``var_sets`` (Graph State Variable
+    sets, see :mod:`ciokatana.core.gsv`) always count: each set becomes its
+    own job; none means one job with no variables.
     """
 
     overrides: bool = False
     frame_spec: str = ""
     scout_spec: str = ""
     chunk_size: Any = 1
+    var_sets: Tuple[Tuple[Tuple[str, str], ...], ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        return {FARM_KEYS[k]: getattr(self, k) for k in FARM_KEYS}
+        data = {FARM_KEYS[k]: getattr(self, k) for k in FARM_KEYS if k != "var_sets"}
+        if self.var_sets:
+            data[FARM_KEYS["var_sets"]] = [gsv.to_mapping(s) for s in self.var_sets]
+        return data
 
     @classmethod
     def from_dict(cls, data: Optional[Dict[str, Any]]) -> "FarmSettings":
@@ -73,6 +83,7 @@ class FarmSettings:
             frame_spec=str(data.get("conductorFrameSpec", "") or ""),
             scout_spec=str(data.get("conductorScoutSpec", "") or ""),
             chunk_size=data.get("conductorChunkSize", 1),
+            var_sets=tuple(gsv.from_mapping(s) for s in data.get("conductorVarSets") or [] if isinstance(s, dict)),
         )
 
 
@@ -184,6 +195,11 @@ class SceneSnapshot:
             if node.name == name:
                 return node
         return None
+
+    def with_var_sets(self, var_sets) -> "SceneSnapshot":
+        """A copy where every node in scope renders these variable sets."""
+        nodes = tuple(replace(n, farm_settings=replace(n.farm_settings, var_sets=tuple(var_sets))) for n in self.nodes)
+        return replace(self, nodes=nodes)
 
     def with_farm_settings(self, name: str, farm: FarmSettings) -> "SceneSnapshot":
         """A copy with one node's farm settings replaced (for quick previews)."""

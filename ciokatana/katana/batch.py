@@ -29,6 +29,7 @@ import sys
 
 from ciokatana.core import conductor
 from ciokatana.core.plan import plan_submission
+from ciokatana.core.redact import install_log_redaction
 from ciokatana.core.runner import CANCELLED, SUCCEEDED, ConductorSource, Runner, conductor_submit_factory
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, by_level, validate
@@ -152,6 +153,7 @@ def submit(
     from ciokatana.core.scene import SceneError
     from ciokatana.core.console import TerminalReporter, print_findings, run_jobs
 
+    install_log_redaction()  # ciocore logs in this Katana process from here on
     out = stream or sys.stdout
     err = err or sys.stderr
     resolved = _settings_node(node) if (settings is None or node is not None) else None

@@ -192,6 +192,9 @@ def register(opener=None, defer=True):
     Returns:
         the ConductorRender node class, for the SuperTool ``PluginRegistry``.
     """
+    from ciokatana.core.redact import install_log_redaction
+
+    install_log_redaction()  # ciocore may log in this Katana session
     if farm_api_ready():
         try:
             register_now(opener=opener)

@@ -36,7 +36,7 @@ def test_the_init_file_registers_a_supertool_without_importing_the_editor(resour
 
 MENUS = [C.MENU_CONDUCTOR, C.MENU_RESET]
 POPUPS = [C.POPUP_CONDUCTOR]
-SETTINGS = [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE]
+SETTINGS = [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS]
 
 
 def registered(ksc):
@@ -91,7 +91,7 @@ def test_only_missing_items_are_added(plugin, ksc, monkeypatch):
     FarmAPI.AddFarmMenuOption(C.MENU_CONDUCTOR, lambda: None)
     FarmAPI.AddFarmSettingNumber(C.FARM_OVERRIDES)
     added = registration.register_now()
-    assert added == [C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.MENU_RESET, C.POPUP_CONDUCTOR]
+    assert added == [C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS, C.MENU_RESET, C.POPUP_CONDUCTOR]
     assert registration.register_now() == []
 
 
