@@ -49,4 +49,4 @@ from _katana_standin.farm import (  # noqa: F401
 )
 
 from . import FarmPluginManager  # noqa: F401
-from .BaseFarmPlugin import BaseFarmPlugin, FarmPluginException, Job, JobNotFoundException  # noqa: F401, E402
+from .BaseFarmPlugin import BaseFarmPlugin, FarmPluginException, Job, JobNotFoundException  # noqa: F401

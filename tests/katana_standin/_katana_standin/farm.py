@@ -286,7 +286,11 @@ def GetSceneFrameRange():
 
 
 def GetKatanaFileName():
-    """Path of the saved project, ``''`` while unsaved."""
+    """The saved project as given to Save/Load, ``''`` while unsaved.
+
+    Stand-in guess: the same as ``NodegraphAPI.GetSourceFile()``, so an
+    asset id when the project was opened from one.
+    """
     return graph.current_graph().source_file
 
 
@@ -506,13 +510,14 @@ class NodeRenderSettings(object):
     ``renderInternalDependencies``, ``customFarmSettings``,
     ``renderScriptSettings``, ``outputs``; method ``getNodeType()``.
 
-    Stand-in guesses [unverified]: ``renderType`` is ``''``;
+    Stand-in guesses: ``dependencyListEntry`` (a ``GetSortedDependencyList``
+    dict) is not read; ``renderType`` is ``''``;
     ``renderInternalDependencies`` is False; ``frameRange`` is a pair of floats
     or ``None``; ``renderService`` is ``''`` for ImageWrite;
     ``renderScriptSettings`` is ``None`` except on RenderScript nodes.
     """
 
-    def __init__(self):
+    def __init__(self, dependencyListEntry=None):
         self.nodeName = ""
         self.renderType = ""
         self.renderService = ""
