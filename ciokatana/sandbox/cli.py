@@ -72,6 +72,15 @@ def main(argv=None):
     if args.run_jobs is not None:
         sandbox.run_jobs(wait=args.run_jobs[0], run=args.run_jobs[1])
 
+    # Handle SIGINT explicitly (before printing "Press Ctrl-C", so an early
+    # Ctrl-C stops it cleanly too): a process started in the background by a
+    # shell inherits SIGINT ignored, and Python then raises no KeyboardInterrupt.
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+
     home = os.path.join(args.storage, "home") if args.storage else os.path.join(
         tempfile.gettempdir(), "ciokatana-sandbox-home-%d" % sandbox.port)
     out = sys.stdout
@@ -103,13 +112,6 @@ def main(argv=None):
     )
     out.flush()
 
-    # Handle SIGINT explicitly: a process started in the background by a
-    # shell inherits SIGINT ignored, and Python then raises no KeyboardInterrupt.
-    stop = threading.Event()
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass

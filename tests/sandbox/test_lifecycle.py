@@ -180,3 +180,13 @@ def test_lifecycle_rejects_bad_values():
         Lifecycle(run=-1)
     with pytest.raises(ValueError, match="fail_titles"):
         Lifecycle.from_dict({"fail_titles": "x"})
+
+
+def test_command_line_flag_for_jobs_that_run(capsys):
+    from ciokatana.sandbox.cli import build_parser
+
+    assert build_parser().parse_args(["--run-jobs", "2,10"]).run_jobs == (2.0, 10.0)
+    assert build_parser().parse_args([]).run_jobs is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--run-jobs", "fast"])
+    assert "expected WAIT,RUN" in capsys.readouterr().err
