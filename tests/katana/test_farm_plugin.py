@@ -374,6 +374,23 @@ def test_commands_become_tasks_chunked_by_the_node():
 # -- installation ---------------------------------------------------------------------------------
 
 
+def test_install_writes_the_farm_plugin_and_uninstall_removes_it(tmp_path, ksc):
+    target = tmp_path / "res"
+    post_install.install(str(target))
+    path = target / "Plugins" / "ConductorFarmPlugin.py"
+    text = path.read_text()
+    assert post_install.MARKER in text and "CIOKATANA_PARENT = {!r}".format(ROOT) in text
+    ksc.load_plugins(str(target))
+    try:
+        assert ksc.plugin_load_errors() == []
+        assert fpm().GetFarmPluginNames() == ["Conductor"]
+    finally:
+        sys.modules.pop("ConductorFarmPlugin", None)
+    actions = post_install.uninstall(str(target))
+    assert ("removed", "Plugins/ConductorFarmPlugin.py", "") in actions
+    assert not (target / "Plugins").exists()
+
+
 def test_the_shipped_plugin_file_registers_conductor(ksc):
     path = os.path.join(post_install.resources_dir(), "Plugins", "ConductorFarmPlugin.py")
     assert post_install.is_ours(path)
