@@ -440,7 +440,7 @@ def katana_tasks(frames, commands, chunks):
 
     ordered = sorted(set(frames))
     if len(commands) == len(frames) > 1:
-        by_frame = {}
+        by_frame = {}  # type: dict
         for frame, command in zip(frames, commands):
             by_frame.setdefault(int(frame), []).append(command)
         return [{"command": " && ".join(c for f in chunk for c in by_frame.get(f, [])), "frames": str(chunk)}
