@@ -414,7 +414,7 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         try:
             snapshot = KatanaScene(nodes=[node_name]).snapshot()
         except SceneError as err:
-            raise _error("{}; Conductor renders Render nodes".format(err))
+            raise _error(str(err))
         node = snapshot.node(node_name)
         if node is None:
             raise _error("the scene has no Render node named {!r}".format(node_name))
@@ -476,12 +476,17 @@ class _Preparation(object):
         self.notes = []
 
     def __call__(self, note=lambda text: None):
+        from ciokatana.core import conductor
         from ciokatana.core.plan import plan_submission
         from ciokatana.core.settings import DEFAULT_TASK_TEMPLATE
         from ciokatana.core.validation import ERROR, validate
 
         # Katana's commands replace the task template, so a bad template must not stop a farm render.
         self.settings.task_template = DEFAULT_TASK_TEMPLATE
+        try:  # never let ciocore fall back to a browser login from a render menu
+            conductor.check_credentials()
+        except conductor.ConductorError as err:
+            raise SubmitError(str(err))
         plan = plan_submission(self.snapshot, self.settings)
         findings = [f for f in validate(plan) if f.rule not in NOT_FOR_FARM_RENDERS]
         errors = [f for f in findings if f.level == ERROR]

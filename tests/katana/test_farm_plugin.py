@@ -322,6 +322,20 @@ def test_no_conductor_settings_in_the_scene(farm, ksc, tmp_path):
         fpm().PrepareRemoteCommand("renderboot", "render_1", "/tmp/x")
 
 
+def test_only_render_nodes_and_only_with_credentials(farm, ksc, tmp_path, monkeypatch):
+    from Katana import FarmAPI
+
+    shot(tmp_path, ksc)
+    with pytest.raises(FarmAPI.FarmPluginException, match="geo is of type Alembic_In; Conductor submits Render nodes"):
+        fpm().SubmitJob("geo", "render_1", "/tmp/x", ["renderboot -frame 1"])
+    for name in ("CONDUCTOR_API_KEY", "CONDUCTOR_API_KEY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(FarmAPI.FarmPluginException) as err:
+        disk_render("beauty")
+    assert "no Conductor credentials" in str(err.value) and "CONDUCTOR_API_KEY" in str(err.value)
+
+
 def test_installation_metadata_and_environment_come_from_the_chosen_packages(farm, ksc, tmp_path):
     shot(tmp_path, ksc)
     meta = farm.getRemoteInstallationMetadata()
