@@ -39,9 +39,11 @@ Bounded time: ciocore sets no network timeout, so a service that accepts a
 connection and never answers would hold a caller for ever. Every call here
 runs on a daemon thread and the caller waits at most :attr:`JobService.timeout`
 seconds, then gets a :class:`JobServiceError` naming what it was doing. A
-second identical call while the first is still stuck waits for that first
-one instead of starting another, and no more than ``max_stuck`` calls are
-ever left waiting on the network, so a hung service cannot pile up threads.
+second identical call while the first is still out waits for that first one
+instead of starting another, and only until the first one's time is up (so a
+caller that polls a hung service gets its error at once from then on); no
+more than ``max_stuck`` calls are ever left waiting on the network, so a
+hung service cannot pile up threads.
 Errors carry the service's reason with credentials scrubbed.
 """
 
@@ -50,11 +52,12 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ciokatana.core.redact import redact_text
 
-DEFAULT_TIMEOUT = 15.0
+DEFAULT_TIMEOUT = 10.0
 TIMEOUT_ENV = "CIOKATANA_FARM_TIMEOUT"
 
 # Neutral job states (the farm plug-in maps them onto Katana's Job.State).
@@ -183,6 +186,7 @@ def _ciocore_request(uri: str, verb: str, params: Optional[dict], data: Optional
 
 class _Call(object):
     def __init__(self, fn, args):
+        self.started = time.time()
         self.done = threading.Event()
         self.result = None
         self.error: Optional[BaseException] = None
@@ -203,7 +207,7 @@ class JobService(object):
 
     Args:
         timeout: seconds a caller waits for one answer (default
-            ``$CIOKATANA_FARM_TIMEOUT`` or 15).
+            ``$CIOKATANA_FARM_TIMEOUT`` or 10).
         request: ``request(uri, verb, params, data) -> (text, status)``;
             ciocore's API client by default (tests may pass another).
         check_credentials: called before the first request; raises when
@@ -304,7 +308,10 @@ class JobService(object):
                 self._calls = {k: c for k, c in self._calls.items() if not c.done.is_set()}
                 self._calls[key] = call
                 call.thread.start()
-        if not call.done.wait(self.timeout):
+        # Wait until this request's time is up (a request already out for a
+        # while leaves a later caller less to wait, or nothing).
+        remaining = max(0.0, call.started + self.timeout - time.time())
+        if not call.done.wait(remaining):
             raise JobServiceError(
                 "Conductor did not answer within {:g} s while {}; check the network or "
                 "CONDUCTOR_URL and try again".format(self.timeout, what))

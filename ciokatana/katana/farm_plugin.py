@@ -32,7 +32,7 @@ Katana's "Render Farm Plug-ins" guide:
 5. ``getJobs``, ``getJobState``, ``getRenderLogFilename``, ``stopJob``,
    ``startJob``: through :class:`ciokatana.core.jobs.JobService` (ciocore's
    API client, every call bounded by ``$CIOKATANA_FARM_TIMEOUT`` s,
-   default 15) and :class:`ciokatana.core.remote_render.RemoteRenders`.
+   default 10) and :class:`ciokatana.core.remote_render.RemoteRenders`.
 
 Job states (``Job.State``) from Conductor statuses
 (:data:`ciokatana.core.jobs.STATE_OF_STATUS`):
