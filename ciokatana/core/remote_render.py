@@ -314,6 +314,13 @@ class RemoteRenders(object):
             render.log.note(render.reason)
         render.created.set()
 
+    def _stop_following(self, render: Render) -> None:
+        """Nothing will reach Conductor for this run: its follower has nothing to wait for."""
+        with self._lock:
+            follower = self._followers.get(render.katana_id)
+        if follower is not None and render.jid is None:
+            follower.stop()
+
     def _failed(self, render: Render, event: ev.Event) -> None:
         message = str(event.data.get("exception") or event.data.get("body") or "submission failed")
         with self._lock:
@@ -327,6 +334,7 @@ class RemoteRenders(object):
                 render.phase, render.reason = REFUSED, "Conductor did not create the job: {}".format(message)
             render.finished_at = time.time()
         render.log.note(render.reason)
+        self._stop_following(render)
         render.created.set()
 
     def _refuse(self, render: Render, reason: str) -> None:
@@ -334,6 +342,7 @@ class RemoteRenders(object):
             render.phase, render.reason = REFUSED, reason
             render.finished_at = time.time()
         render.log.note("not submitted: {}".format(reason))
+        self._stop_following(render)
         render.created.set()
 
     # -- lookups -------------------------------------------------------------------------
@@ -471,8 +480,10 @@ class RemoteRenders(object):
         """
         render = self._check_id(jobid)
         if render is not None:
-            self._follow(render.katana_id, render.log,
-                         lambda: (render.jid, render.task_count))
+            with self._lock:
+                ended = render.jid is None and render.phase in (REFUSED, CANCELLED_EARLY)
+            if not ended:  # a run that never reached Conductor has nothing more to log
+                self._follow(render.katana_id, render.log, lambda: (render.jid, render.task_count))
             return render.log.path
         number = jobs_mod.jid(jobid)
         try:

@@ -110,6 +110,7 @@ class LogFollower(object):
         with self._state:
             if self._alive:
                 self._again = True  # the running loop goes on even if it was about to end
+                self._stop.clear()
                 self._wake.set()
                 return self
             self._alive = True
