@@ -305,10 +305,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         if kind:
             self._discard(context)
             raise _error(
-                "{} cannot run on Conductor: a {} sends its pixels back to Katana's Catalog Server on "
-                "your machine, which a cloud render node cannot reach. Use Disk Render (Conductor > "
-                "Disk Render) and open the rendered images, or render the preview locally".format(
-                    "Preview Render" if kind == "previewRender" else "Live Render",
+                "a {0} cannot run on Conductor: it sends its pixels back to Katana's Catalog Server on "
+                "your machine, which a cloud render node cannot reach. Send a Disk Render to Conductor "
+                "instead and view the rendered images, or run the {0} on your own machine".format(
                     "Preview Render" if kind == "previewRender" else "Live Render"))
         if not commands:
             raise _error("Katana sent no render command for {}; start the render again".format(node_name))
