@@ -6,6 +6,12 @@ switches tabs, shows prompts and status, and runs the Submit sequence
 (:class:`~ciokatana.ui.submission.SubmitFlow`). All work goes through the
 controller, which the dialog builds only when none is given.
 
+Keys: Enter in a field commits that field and nothing else - no button of
+the dialog is a default button, so Enter never submits; submitting takes a
+click on Submit or Ctrl+Enter. Escape does not close the dialog (closing
+is the Close button or the window's close box), so a stray Escape meant for
+a popup or a cell editor loses nothing.
+
 Closing while a submission runs asks first, then cancels the run and closes
 once its ``done`` has arrived (a fallback closes anyway after a while); the
 controller is shut down, so late events reach no widget.
@@ -13,6 +19,7 @@ controller is shut down, so late events reach no widget.
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
 from ciokatana.ui import theme
+from ciokatana.ui.compat import has_flag
 from ciokatana.ui.controller import Controller
 from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
 from ciokatana.ui.submission import IDLE, RUNNING, SubmitFlow
@@ -90,8 +97,11 @@ class ConductorDialog(QtWidgets.QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.submit_button = QtWidgets.QPushButton("Submit")
-        self.submit_button.setToolTip("Check the submission, then send one job per Render node to Conductor")
-        self.submit_button.setDefault(True)
+        self.submit_button.setToolTip(
+            "Check the submission, then send one job per Render node to Conductor (Ctrl+Enter)"
+        )
+        self.submit_button.setAutoDefault(False)
+        self.submit_button.setDefault(False)
         self.submit_button.setMinimumWidth(110)
         self.close_button = QtWidgets.QPushButton("Close")
         self.close_button.setToolTip("Close the dialog; settings are kept with the scene")
@@ -169,9 +179,32 @@ class ConductorDialog(QtWidgets.QDialog):
         self._finish_close()
         event.accept()
 
+    def keyPressEvent(self, event):  # Qt override
+        key = event.key()
+        if key in (QtCore.Qt.Key_Return, QtCore.Qt.Key_Enter):
+            event.accept()
+            if has_flag(event.modifiers(), QtCore.Qt.ControlModifier):
+                self.submit()  # the explicit shortcut
+            return  # a plain Enter never reaches a button: fields commit on their own
+        if key == QtCore.Qt.Key_Escape:
+            event.accept()  # Escape does not close the dialog
+            return
+        super().keyPressEvent(event)
+
     def reject(self):
-        """Escape closes through closeEvent (so a running submission is asked about)."""
+        """Closing through reject() (a host's call) goes through closeEvent, which asks during a run."""
         self.close()
+
+    def _no_default_buttons(self):
+        # In a QDialog every push button is "auto default" and the first one
+        # becomes the default when the dialog is shown; none may be.
+        for button in self.findChildren(QtWidgets.QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+    def showEvent(self, event):  # Qt override
+        self._no_default_buttons()
+        super().showEvent(event)
 
     def _ask_cancel_and_close(self):
         self.show_prompt(
@@ -182,6 +215,7 @@ class ConductorDialog(QtWidgets.QDialog):
                 "A submission is still running.",
                 [("cancel_run", "Cancel Submission and Close", DESTRUCTIVE), ("keep", "Keep Running", REJECT)],
                 "Cancel it and close the dialog? Jobs already submitted stay on Conductor.",
+                default="keep",
             ),
             self._on_cancel_answered,
         )

@@ -22,6 +22,7 @@ class LinkButton(QtWidgets.QPushButton):
         super().__init__(text, parent)
         self.url = url
         self.setFlat(True)
+        self.setAutoDefault(False)
         self.setToolTip(url)
         self.setCursor(QtGui.QCursor(QtCore.Qt.PointingHandCursor))
         font = self.font()

@@ -48,6 +48,7 @@ class Card(QtWidgets.QFrame):
         self.extra.setSpacing(theme.SPACING)
         self.details_button = QtWidgets.QPushButton("Show details")
         self.details_button.setCheckable(True)
+        self.details_button.setAutoDefault(False)  # Enter in the dialog presses no button
         self.details_button.setToolTip("Show or hide the full details")
         self.details_button.setVisible(bool(details))
         self.details_view = QtWidgets.QPlainTextEdit(details)
