@@ -10,7 +10,9 @@ Keys: Enter in a field commits that field and nothing else - no button of
 the dialog is a default button, so Enter never submits; submitting takes a
 click on Submit or Ctrl+Enter. Escape does not close the dialog (closing
 is the Close button or the window's close box), so a stray Escape meant for
-a popup or a cell editor loses nothing.
+a popup or a cell editor loses nothing. The wheel changes a combo or spin
+box only once it has focus (:mod:`ciokatana.ui.widgets.wheel`); scrolling
+past one scrolls the page.
 
 Closing while a submission runs asks first, then cancels the run and closes
 once its ``done`` has arrived (a fallback closes anyway after a while); the
@@ -28,6 +30,7 @@ from ciokatana.ui.tabs.preview import PreviewTab
 from ciokatana.ui.tabs.progress import ProgressTab
 from ciokatana.ui.tabs.response import ResponseTab
 from ciokatana.ui.tabs.validation import ValidationTab
+from ciokatana.ui.widgets.wheel import guard_wheel
 
 TAB_CLASSES = (ConfigureTab, PreviewTab, ValidationTab, ProgressTab, ResponseTab)
 CLOSE_FALLBACK_MS = 15000
@@ -75,6 +78,7 @@ class ConductorDialog(QtWidgets.QDialog):
         self._close_timer.setSingleShot(True)
         self._close_timer.timeout.connect(self._on_close_timer_timeout)
         self._connect()
+        guard_wheel(self)
         if self.controller.load_error:
             self.set_status(self.controller.load_error, "warning")
         self.controller.request_plan()
