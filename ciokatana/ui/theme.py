@@ -14,6 +14,7 @@ WARNING = "warning"
 NOTICE = "notice"
 SUCCESS = "success"
 CACHED = "cached"
+MOCK = "mock"
 
 ACCENTS = {
     ERROR: "#e0524a",
@@ -21,6 +22,7 @@ ACCENTS = {
     NOTICE: "#4a8fdb",
     SUCCESS: "#3ea35a",
     CACHED: "#8a56cc",
+    MOCK: "#c0399b",
 }
 
 SPACING = 8
@@ -105,6 +107,12 @@ def severity_pixmap(level, size=18, ratio=1.0):
     elif level == WARNING:
         painter.drawLine(QtCore.QPointF(9, 6.5), QtCore.QPointF(9, 10.5))
         painter.drawPoint(QtCore.QPointF(9, 13.6))
+    elif level == MOCK:  # a "play" triangle: a recording played back
+        painter.setPen(QtCore.Qt.NoPen)
+        painter.setBrush(QtGui.QColor("white"))
+        painter.drawPolygon(
+            QtGui.QPolygonF([QtCore.QPointF(7, 5), QtCore.QPointF(13.5, 9), QtCore.QPointF(7, 13)])
+        )
     else:  # notice: an "i"
         painter.drawPoint(QtCore.QPointF(9, 5.5))
         painter.drawLine(QtCore.QPointF(9, 8.5), QtCore.QPointF(9, 13))

@@ -68,6 +68,16 @@ def scene(shot_path):
     return FileScene(shot_path)
 
 
+@pytest.fixture(autouse=True)
+def private_presets(tmp_path, monkeypatch):
+    """Presets go to a folder of the test's own, never the user's ~/.katana."""
+    folder = tmp_path / "presets" / "user"
+    monkeypatch.setenv("CIOKATANA_USER_PRESETS", str(folder))
+    monkeypatch.delenv("CIOKATANA_SHOW_PRESETS", raising=False)
+    monkeypatch.delenv("CIOKATANA_PRESET_PATH", raising=False)
+    return folder
+
+
 @pytest.fixture
 def mock_feature(monkeypatch):
     monkeypatch.setenv("CIO_FEATURE_MOCK", "1")
@@ -93,7 +103,7 @@ def make_dialog(qtbot, opened):
     def make(scene, wait_plan=True, **kwargs):
         kwargs.setdefault("url_opener", opened.append)
         controller = Controller(scene, **kwargs)
-        dialog = ConductorDialog(scene, controller=controller)
+        dialog = ConductorDialog(controller)
         controller.setParent(dialog)
         qtbot.addWidget(dialog)
         dialog.show()

@@ -74,17 +74,19 @@ class FramesSection(Section):
             )
         )
         self.table.setItemDelegateForColumn(nodes.OVERRIDE, CheckDelegate(self.table))
+        self.table.setItemDelegateForColumn(nodes.SUBMIT, CheckDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollPerPixel)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(nodes.NAME, QtWidgets.QHeaderView.Stretch)
-        for column in (nodes.OVERRIDE, nodes.CHUNK, nodes.TASKS):
+        for column in (nodes.SUBMIT, nodes.OVERRIDE, nodes.CHUNK, nodes.TASKS):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeToContents)
         for column in (nodes.FRAMES, nodes.SCOUT):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.Interactive)
             self.table.setColumnWidth(column, 130)
-        hint = QtWidgets.QLabel("Tick Override to give a node its own values, then double-click a cell to edit it.")
+        hint = QtWidgets.QLabel("Untick a node to leave it out. Tick Override to give a node its own values, "
+                                "then double-click a cell to edit it.")
         hint.setWordWrap(True)
         hint.setEnabled(False)
         hint.setToolTip(TIPS["table"])
@@ -106,6 +108,9 @@ class FramesSection(Section):
         height = self.table.horizontalHeader().sizeHint().height() + 4
         height += rows * self.table.verticalHeader().defaultSectionSize()
         self.table.setFixedHeight(height)
+
+    def show_stale(self, stale):
+        self.model.set_stale(stale)
 
     def show_plan(self, result):
         self.model.set_plan(result)

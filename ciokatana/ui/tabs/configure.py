@@ -57,9 +57,11 @@ class ConfigureTab(Tab):
         layout.addWidget(self.scroll, 1)
 
         self.connection_bar.connect_requested.connect(self._on_connection_bar_connect_requested)
+        self.connection_bar.cancel_requested.connect(self._on_connection_bar_cancel_requested)
         controller.settings_changed.connect(self._on_controller_settings_changed)
         controller.scene_changed.connect(self._on_controller_scene_changed)
         controller.plan_ready.connect(self._on_controller_plan_ready)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
         controller.conductor_busy.connect(self._on_controller_conductor_busy)
         controller.conductor_ready.connect(self._on_controller_conductor_ready)
         controller.conductor_failed.connect(self._on_controller_conductor_failed)
@@ -96,6 +98,9 @@ class ConfigureTab(Tab):
     def _on_connection_bar_connect_requested(self):
         self.controller.connect_conductor(force=True)
 
+    def _on_connection_bar_cancel_requested(self):
+        self.controller.cancel_connect()
+
     def _on_controller_settings_changed(self, settings):
         for section in self.sections:
             section.show_settings(settings)
@@ -107,6 +112,10 @@ class ConfigureTab(Tab):
     def _on_controller_plan_ready(self, result):
         for section in self.sections:
             section.show_plan(result)
+
+    def _on_controller_plan_stale(self, stale):
+        for section in self.sections:
+            section.show_stale(stale)
 
     def _on_controller_conductor_busy(self):
         self.connection_bar.set_busy()

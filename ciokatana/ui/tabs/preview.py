@@ -62,7 +62,7 @@ class PreviewTab(Tab):
 
         self.job_combo.currentIndexChanged.connect(self._on_job_combo_changed)
         controller.plan_ready.connect(self._on_controller_plan_ready)
-        controller.planning.connect(self._on_controller_planning)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
 
     def on_shown(self):
         self.controller.refresh_scene()
@@ -113,5 +113,7 @@ class PreviewTab(Tab):
         else:
             self._stale = True
 
-    def _on_controller_planning(self, busy):
-        self.status_label.setText("Updating\u2026" if busy else "")
+    def _on_controller_plan_stale(self, stale):
+        # The text is not re-checked yet: say so, and grey it until the new plan arrives.
+        self.status_label.setText("Updating\u2026" if stale else "")
+        self.text.setEnabled(not stale)

@@ -40,6 +40,7 @@ class ValidationTab(Tab):
         self.build_card_page("Checking\u2026", "Nothing to show yet.")
 
         controller.plan_ready.connect(self._on_controller_plan_ready)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
         if controller.plan_result is not None:
             self.show_findings(controller.plan_result.findings)
 
@@ -56,10 +57,24 @@ class ValidationTab(Tab):
             card = Card(finding.level, finding.where or "Submission", finding.message, "\n".join(finding.details))
             card.setToolTip("{} ({})".format(finding.level.capitalize(), finding.rule))
             self.cards.add_card(card)
+        self.cards.set_empty_text("No problems found.")
+        self._show_state()
+
+    def _show_state(self):
+        findings = self._findings or []
+        if self.controller.plan_is_stale:
+            # Never "ready" while a change has not been checked: the cards below are the last check's.
+            self.set_summary(theme.NOTICE, "Updating\u2026 (the findings below are from before your last change)")
+            self.cards.setEnabled(False)
+            return
+        self.cards.setEnabled(True)
         worst = next((level for level in LEVELS if any(f.level == level for f in findings)), None)
         level = {ERROR: theme.ERROR, WARNING: theme.WARNING, NOTICE: theme.NOTICE}.get(worst, theme.SUCCESS)
         self.set_summary(level, summary_text(findings))
-        self.cards.set_empty_text("No problems found.")
 
     def _on_controller_plan_ready(self, result):
         self.show_findings(result.findings)
+        self._show_state()
+
+    def _on_controller_plan_stale(self, _stale):
+        self._show_state()
