@@ -58,7 +58,7 @@ def duplicate_text(previous, planned):
         head = "{} payload{} already submitted".format(
             "These {}".format(count) if count > 1 else "This", "s were" if count > 1 else " was")
     else:
-        head = "{} of these {} payloads were already submitted".format(count, planned)
+        head = "{} of these {} payloads {} already submitted".format(count, planned, "was" if count == 1 else "were")
     text = "{} as job{} {} (at {}, since this dialog opened).".format(
         head, "s" if len(previous) > 1 else "", ids or "(no job id: may have been created)", at)
     listed = titles[:MAX_LISTED] + (["\u2026 and {} more".format(count - MAX_LISTED)] if count > MAX_LISTED else [])

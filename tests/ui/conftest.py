@@ -233,3 +233,53 @@ def no_credentials(monkeypatch, tmp_path):
 
 def app():
     return QtWidgets.QApplication.instance()
+
+
+class FakeConductor(object):
+    """A ``submit_factory`` standing in for ciocore's Submit: numbered job ids, chosen failures.
+
+    Each job reports one progress update (two files, one already on Conductor),
+    then answers with the next job id, or raises for titles listed in ``fail``.
+    """
+
+    def __init__(self):
+        self.next_id = 1
+        self.fail = set()
+        self.submitted = []
+
+    def __call__(self, payload):
+        return _FakeSubmit(self, payload)
+
+
+class _FakeSubmit(object):
+    def __init__(self, conductor, payload):
+        self.conductor = conductor
+        self.payload = payload
+        self.progress_handler = None
+
+    def main(self):
+        from types import SimpleNamespace
+
+        files = {"/show/tex/a.tx": {"bytes_to_upload": 4096, "bytes_uploaded": 4096, "already_uploaded": False,
+                                    "md5": "a", "md5_was_cached": False},
+                 "/show/tex/b.tx": {"bytes_to_upload": 0, "bytes_uploaded": 0, "already_uploaded": True,
+                                    "md5": "b", "md5_was_cached": True}}
+        if self.progress_handler is not None:
+            self.progress_handler(SimpleNamespace(
+                files_to_analyze=2, files_to_upload=1, bytes_to_upload=4096 * 1024.0, bytes_uploaded=4096 * 1024.0,
+                transfer_rate=0.0, percent_complete=1.0, elapsed_time=1.0, time_remaining=0.0, file_progress=files))
+        title = self.payload["job_title"]
+        if any(title.endswith(name) for name in self.conductor.fail):
+            raise RuntimeError("the service refused {}".format(title))
+        jobid = "{:05d}".format(self.conductor.next_id)
+        self.conductor.next_id += 1
+        self.conductor.submitted.append((jobid, title))
+        return {"body": "job submitted.", "jobid": jobid, "status": "success", "uri": "/jobs/" + jobid}, 201
+
+    def stop_work(self):
+        pass
+
+
+@pytest.fixture
+def fake_conductor():
+    return FakeConductor()

@@ -107,3 +107,13 @@ def test_typing_a_metadata_key_that_passes_through_an_existing_one(make_dialog, 
     ui.type_into(row.value_edit, "b")
     assert len(meta.rows()) == 3
     assert dialog.controller.settings.metadata == {"shot": "shot010", "department": "lighting", "shot_2": "b"}
+
+
+def test_closing_within_the_store_debounce_still_stores_the_change(make_dialog, shot_path, ui, qtbot):
+    dialog = make_dialog(FileScene(shot_path))
+    general = ui.section(dialog, "General")
+    ui.type_into(general.title_edit, "{node} closed at once")
+    assert dialog.controller.save_pending  # the 300 ms debounce has not fired
+    assert _stored(shot_path).get("title_template") != "{node} closed at once"
+    dialog.close()  # at once, inside the debounce
+    assert _stored(shot_path)["title_template"] == "{node} closed at once"

@@ -190,3 +190,36 @@ def test_a_run_that_ignores_cancel_still_lets_the_dialog_close(make_dialog, scen
         assert dialog.is_closed and not dialog.isVisible()
     finally:
         release.set()
+
+
+def test_a_mock_replay_is_marked_on_the_button_footer_progress_and_response(
+        make_dialog, scene, mock_feature, mock_file, ui, qtbot):
+    dialog = make_dialog(scene)
+    assert dialog.submit_button.text() == "Submit"
+    ui.use_mock(dialog, mock_file, 0.05)
+    assert dialog.submit_button.text() == "Replay Mock"
+    assert "nothing is sent" in dialog.submit_button.toolTip()
+    qtbot.waitUntil(lambda: dialog.status_level == "mock")
+    assert "Mock mode" in dialog.status_label.text() and "nothing is sent" in dialog.status_label.text()
+    progress = dialog.tab("progress")
+    assert not progress.mock_banner.isVisibleTo(progress)
+
+    ui.submit(dialog)
+    ui.answer(dialog, "submit")
+    qtbot.waitUntil(lambda: dialog.current_tab().KEY == "progress")
+    assert dialog.submit_button.text() == "Replaying\u2026"
+    assert "Mock replay running" in dialog.status_label.text()
+    assert progress.mock_banner.isVisible()
+    assert "nothing is sent to Conductor" in progress.mock_banner.text()
+    assert os.path.basename(mock_file) in progress.mock_banner.text()
+    ui.wait_run_done(dialog)
+    assert dialog.status_label.text().startswith("Mock replay finished")
+    assert "nothing was submitted" in dialog.status_label.text()
+    heading = dialog.tab("response").groups()[0].heading_label.text()
+    assert "Mock replay of {}".format(os.path.basename(mock_file)) in heading
+    rows = [progress.jobs_table.topLevelItem(i).text(1) for i in range(4)]
+    assert rows == ["replayed (mock)"] * 4
+
+    # Mock off again: a real run's banner is hidden and its button says Submit.
+    ui.choose(ui.section(dialog, "Advanced").mock_mode_combo, "off")
+    assert dialog.submit_button.text() == "Submit"

@@ -17,7 +17,7 @@ NAMES = {ERROR: ("error", "errors"), WARNING: ("warning", "warnings"), NOTICE: (
 
 def summary_text(findings):
     if not findings:
-        return "No problems found: ready to submit."
+        return "No problems found: Ready to submit."
     parts = []
     for level in LEVELS:
         count = sum(1 for f in findings if f.level == level)
@@ -26,6 +26,10 @@ def summary_text(findings):
     text = ", ".join(parts) + "."
     if any(f.level == ERROR for f in findings):
         text += " Fix the errors to submit."
+    else:
+        text = "Ready to submit: " + text
+        if any(f.level == WARNING for f in findings):
+            text += " Submit asks about the warnings."
     return text
 
 
