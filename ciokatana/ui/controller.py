@@ -231,6 +231,9 @@ class Controller(AbstractController):
     def presets(self):
         return self._presets.list()
 
+    def preset_scopes(self):
+        return self._presets.scopes()
+
     def save_preset(self, name, scope):
         return self._presets.save(name, scope, self._settings)
 

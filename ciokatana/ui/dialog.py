@@ -122,6 +122,7 @@ class ConductorDialog(QtWidgets.QDialog):
         self._close_timer.timeout.connect(self._on_close_timer_timeout)
         self._connect()
         guard_wheel(self)
+        theme.wrap_tooltips(self)
         self._show_submit_mode()
         if self.controller.load_error:
             self.set_status(self.controller.load_error, "warning")
@@ -144,9 +145,11 @@ class ConductorDialog(QtWidgets.QDialog):
             index = self.tab_widget.addTab(tab, cls.TITLE)
             self.tab_widget.setTabToolTip(index, cls.TOOLTIP)
             tab.show_tab_requested.connect(self.show_tab)
-            submit_requested = getattr(tab, "submit_requested", None)
-            if submit_requested is not None:
-                submit_requested.connect(self._on_tab_submit_requested)
+            for name, slot in (("submit_requested", self._on_tab_submit_requested),
+                               ("reveal_requested", self._on_tab_reveal_requested)):
+                signal = getattr(tab, name, None)  # a studio's own tab may predate these
+                if signal is not None:
+                    signal.connect(slot)
 
     def _build_footer(self):
         self.status_icon = QtWidgets.QLabel()
@@ -218,7 +221,7 @@ class ConductorDialog(QtWidgets.QDialog):
 
     def set_status(self, text, level="notice"):
         self.status_label.setText(text)
-        self.status_label.setToolTip(text)
+        self.status_label.setToolTip(theme.wrap_tip(text))
         self.status_level = level
         if text:
             self.status_icon.setPixmap(theme.severity_pixmap(level, 16, self.devicePixelRatioF()))
@@ -258,6 +261,10 @@ class ConductorDialog(QtWidgets.QDialog):
         """Closing through reject() (a host's call) goes through closeEvent, which asks during a run."""
         self.close()
 
+    def _tidy(self):
+        self._no_default_buttons()
+        theme.wrap_tooltips(self)  # widgets made since construction (cards, rows)
+
     def _no_default_buttons(self):
         # In a QDialog every push button is "auto default" and the first one
         # becomes the default when the dialog is shown; none may be.
@@ -266,7 +273,7 @@ class ConductorDialog(QtWidgets.QDialog):
             button.setDefault(False)
 
     def showEvent(self, event):  # Qt override
-        self._no_default_buttons()
+        self._tidy()
         super().showEvent(event)
 
     def closeEvent(self, event):  # Qt override
@@ -324,6 +331,11 @@ class ConductorDialog(QtWidgets.QDialog):
 
     def _on_tab_submit_requested(self, nodes):
         self.submit(nodes)
+
+    def _on_tab_reveal_requested(self, target, node):
+        configure = self.tab("configure")
+        self.tab_widget.setCurrentWidget(configure)
+        configure.reveal(target, node)
 
     def _on_submit_button_clicked(self):
         self.submit()

@@ -116,6 +116,10 @@ class AbstractController(QtCore.QObject):
         """Saved presets (:class:`~ciokatana.core.presets.Preset`) to offer; none by default."""
         return []
 
+    def preset_scopes(self):
+        """Where presets can be saved here (``user``, ``show``)."""
+        return []
+
     def save_preset(self, name, scope):
         """Save the current settings as a preset; returns the Preset."""
         raise NotImplementedError("this controller keeps no presets")

@@ -7,7 +7,9 @@ QPainter rather than loaded from files or fonts, so they look the same on
 every binding, style and platform, offscreen included.
 """
 
-from ciokatana.qt import QtCore, QtGui
+import html
+
+from ciokatana.qt import QtCore, QtGui, QtWidgets
 
 ERROR = "error"
 WARNING = "warning"
@@ -167,3 +169,27 @@ def short_path(path, base):
     prefix = base.replace("\\", "/").rstrip("/") + "/"
     norm = path.replace("\\", "/")
     return norm[len(prefix):] if norm.startswith(prefix) else path
+
+
+TIP_WRAP = 80
+
+
+def wrap_tip(text):
+    """A tooltip that wraps at about 80 characters instead of running across the screen.
+
+    Qt wraps rich-text tooltips (a word-wrapped label about 80 average
+    characters wide) but shows plain text on one line, so long plain text is
+    turned into escaped rich text; short or already rich text is kept.
+    """
+    if not text or len(text) <= TIP_WRAP or text.lstrip().startswith("<"):
+        return text
+    return "<qt>{}</qt>".format(html.escape(text).replace("\n", "<br>"))
+
+
+def wrap_tooltips(root):
+    """Wrap the long tooltips of ``root`` and every widget below it (see :func:`wrap_tip`)."""
+    for widget in [root] + root.findChildren(QtWidgets.QWidget):
+        tip = widget.toolTip()
+        wrapped = wrap_tip(tip)
+        if wrapped != tip:
+            widget.setToolTip(wrapped)

@@ -118,7 +118,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.DisplayRole:
             return COLUMNS[section]
         if role == QtCore.Qt.ToolTipRole:
-            return HEADER_TIPS[section]
+            return theme.wrap_tip(HEADER_TIPS[section])
         return None
 
     def flags(self, index):
@@ -158,7 +158,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.CheckStateRole and column == SUBMIT:
             return check_state(self._included(node))
         if role == QtCore.Qt.ToolTipRole:
-            return self._tooltip(node, column)
+            return theme.wrap_tip(self._tooltip(node, column))
         if role == QtCore.Qt.ForegroundRole:
             return self._foreground(node, column)
         if role == QtCore.Qt.FontRole and column in FIELDS and not node.farm_settings.overrides:

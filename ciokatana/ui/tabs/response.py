@@ -24,11 +24,11 @@ A finished real run with jobs that got no job on Conductor offers
 import datetime
 import os
 
-from ciokatana.qt import QtCore, QtGui, QtWidgets, Signal
+from ciokatana.qt import QtCore, QtWidgets, Signal
 from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
-from ciokatana.ui.widgets.cards import Card
+from ciokatana.ui.widgets.cards import Card, LinkButton
 
 OUTCOME_LEVEL = {
     runs_mod.SUCCEEDED: theme.SUCCESS,
@@ -37,22 +37,6 @@ OUTCOME_LEVEL = {
     runs_mod.CANCELLED_RUN: theme.WARNING,
     runs_mod.NOTHING: theme.WARNING,
 }
-
-
-class LinkButton(QtWidgets.QPushButton):
-    """A flat button that reads like a link and carries its URL."""
-
-    def __init__(self, text, url, parent=None):
-        super().__init__(text, parent)
-        self.url = url
-        self.setFlat(True)
-        self.setAutoDefault(False)
-        self.setToolTip(url)
-        self.setCursor(QtGui.QCursor(QtCore.Qt.PointingHandCursor))
-        font = self.font()
-        font.setUnderline(True)
-        self.setFont(font)
-        self.setStyleSheet("QPushButton { color: palette(link); text-align: left; padding: 2px 0px; border: none; }")
 
 
 def _button(text, tip):

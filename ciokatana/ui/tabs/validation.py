@@ -4,13 +4,97 @@ Layer: ui. Shows what :func:`ciokatana.core.validation.validate` found for
 the newest plan: errors (red, they block Submit), warnings (amber, Submit
 asks first) and notices (blue). Each card names the node or setting
 concerned; a finding's details (a list of paths...) fold behind "Show
-details". The tab only displays: the rules live in the core.
+details". The same finding for several Render nodes (a GPU machine for a
+CPU renderer, a bad default chunk size) is one card naming the nodes, not
+one card per node. "Go to setting" on a card opens the field at fault in
+the Configure tab. The tab only displays: the rules live in the core.
+
+While a change has not been checked yet, the summary says "Updating" and
+the cards are greyed: they are the previous check's, never "ready".
 """
+
+import re
+from collections import OrderedDict
 
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
-from ciokatana.ui.widgets.cards import Card
+from ciokatana.ui.widgets.cards import Card, LinkButton
+
+_NODE_WHERE = re.compile(r"^Render node '(?P<name>.+?)'(?P<rest>.*)$")
+
+#: Which Configure field each rule is about (see ConfigureTab.reveal).
+TARGETS = {
+    "no_project": "project",
+    "unknown_project": "project",
+    "no_instance_type": "instance_type",
+    "unknown_instance_type": "instance_type",
+    "gpu_for_cpu_renderer": "instance_type",
+    "no_katana_package": "katana",
+    "renderer_plugin": "renderer",
+    "empty_title": "title",
+    "bad_title": "title",
+    "bad_task_template": "task_template",
+    "bad_environment": "environment",
+    "environment_name": "environment",
+    "missing_assets": "assets",
+    "windows_paths": "assets",
+    "bad_frames": "frames",
+    "descending_range": "frames",
+    "bad_scout": "scout",
+    "scout_empty": "scout",
+    "bad_chunk_size": "chunk_size",
+    "chunk_size": "chunk_size",
+    "task_limit": "chunk_size",
+    "bad_tasks": "chunk_size",
+    "bad_outputs": "node",
+    "no_render_nodes": "node",
+}
+
+
+class Group(object):
+    """One card's worth of findings: the same rule and message for one or more nodes."""
+
+    def __init__(self, finding):
+        self.finding = finding
+        self.nodes = []
+        self.rest = ""
+
+    @property
+    def level(self):
+        return self.finding.level
+
+    @property
+    def where(self):
+        if not self.nodes:
+            return self.finding.where or "Submission"
+        if len(self.nodes) == 1:
+            return "Render node '{}'{}".format(self.nodes[0], self.rest)
+        return "Render nodes {}{}".format(", ".join("'{}'".format(n) for n in self.nodes), self.rest)
+
+    @property
+    def target(self):
+        target = TARGETS.get(self.finding.rule)
+        if target in ("frames", "scout", "chunk_size") and "(node override)" in self.rest:
+            return "node"
+        return target
+
+
+def group_findings(findings):
+    """Findings folded into cards: identical ones for several nodes become one."""
+    groups = OrderedDict()
+    for finding in findings:
+        match = _NODE_WHERE.match(finding.where or "")
+        if match is None:
+            groups[(finding, None)] = Group(finding)
+            continue
+        key = (finding.level, finding.rule, finding.message, finding.details, match.group("rest"))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(finding)
+            group.rest = match.group("rest")
+        group.nodes.append(match.group("name"))
+    return list(groups.values())
 
 NAMES = {ERROR: ("error", "errors"), WARNING: ("warning", "warnings"), NOTICE: ("notice", "notices")}
 
@@ -57,9 +141,17 @@ class ValidationTab(Tab):
             return
         self._findings = findings
         self.cards.clear()
-        for finding in findings:
-            card = Card(finding.level, finding.where or "Submission", finding.message, "\n".join(finding.details))
+        for group in group_findings(findings):
+            finding = group.finding
+            card = Card(finding.level, group.where, finding.message, "\n".join(finding.details))
             card.setToolTip("{} ({})".format(finding.level.capitalize(), finding.rule))
+            card.target = group.target
+            if card.target:
+                node = group.nodes[0] if group.nodes else ""
+                card.go_button = LinkButton("Go to setting", tooltip="Show the setting at fault in the Configure tab")
+                card.go_button.clicked.connect(
+                    lambda _checked=False, t=card.target, n=node: self.reveal_requested.emit(t, n))
+                card.add_widget(card.go_button)
             self.cards.add_card(card)
         self.cards.set_empty_text("No problems found.")
         self._show_state()

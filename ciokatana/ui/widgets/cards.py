@@ -120,6 +120,22 @@ class Card(QtWidgets.QFrame):
         painter.end()
 
 
+class LinkButton(QtWidgets.QPushButton):
+    """A flat button that reads like a link; ``url`` is kept (and is the tooltip unless one is given)."""
+
+    def __init__(self, text, url="", parent=None, tooltip=None):
+        super().__init__(text, parent)
+        self.url = url
+        self.setFlat(True)
+        self.setAutoDefault(False)
+        self.setToolTip(tooltip or url)
+        self.setCursor(QtGui.QCursor(QtCore.Qt.PointingHandCursor))
+        font = self.font()
+        font.setUnderline(True)
+        self.setFont(font)
+        self.setStyleSheet("QPushButton { color: palette(link); text-align: left; padding: 2px 0px; border: none; }")
+
+
 class CardList(QtWidgets.QScrollArea):
     """A scrolling column of cards with a message when there are none."""
 
