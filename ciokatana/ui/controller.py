@@ -90,6 +90,20 @@ def _prepare(generation, snapshot, settings, conductor_data, check_mock=None):
     return planning.compute(generation, snapshot, settings, conductor_data, check_mock=check_mock)
 
 
+def _file_sizes(result):
+    """``{path: bytes}`` of the files a plan uploads (worker thread: it stats every file)."""
+    plan = result.plan
+    if plan is None:
+        return {}
+    sizes = {}
+    for path in set(plan.assets.files) | set(plan.extra_assets.files):
+        try:
+            sizes[path] = os.path.getsize(path)
+        except OSError:
+            pass
+    return sizes
+
+
 class Controller(AbstractController):
     """Scene, settings, Conductor data, planning and runs, for the dialog.
 
@@ -149,6 +163,7 @@ class Controller(AbstractController):
         self._runner = None
         self._last_runner = None
         self._history = []  # (fingerprint, title, jobid, when)
+        self._file_sizes = {}  # of the files of the last prepared submission
         self._closed = False
         self._unsaved = False
 
@@ -380,12 +395,15 @@ class Controller(AbstractController):
 
     def _on_plan_error(self, err, generation):
         self._plan_threads -= 1
+        self._report_plan_error(err, generation)
+        self._after_plan()
+
+    def _report_plan_error(self, err, generation):
         logger.error("Planning failed:\n%s", getattr(err, "ciokatana_traceback", err))
         if generation >= self._requested:
             self._shown = generation
             self.plan_failed.emit("Planning failed ({}: {}); this is a bug, please report it".format(
                 type(err).__name__, err))
-        self._after_plan()
 
     def _after_plan(self):
         if self._plan_again:
@@ -436,14 +454,19 @@ class Controller(AbstractController):
                     raise MockFileError("Use Mock is on but no mock file is chosen: pick one in Advanced")
                 check_mock_file(path)
 
+        def work():
+            result = _prepare(generation, snapshot, settings, data, check_mock=check)
+            return result, _file_sizes(result)
+
         self._bridge.run_in_thread(
-            lambda: _prepare(generation, snapshot, settings, data, check_mock=check),
-            lambda result: self._on_prepared(result, shown),
+            work,
+            lambda outcome: self._on_prepared(outcome, shown),
             lambda err: self._on_prepare_error(err, generation),
             name="ciokatana-ui-prepare",
         )
 
-    def _on_prepared(self, result, shown):
+    def _on_prepared(self, outcome, shown):
+        result, self._file_sizes = outcome
         self._preparing = False
         if shown:
             self._accept(result)
@@ -452,8 +475,8 @@ class Controller(AbstractController):
 
     def _on_prepare_error(self, err, generation):
         self._preparing = False
-        self._plan_threads += 1  # _on_plan_error counts a plan thread down
-        self._on_plan_error(err, generation)
+        self._report_plan_error(err, generation)
+        self._after_plan()
         self.submission_prepared.emit(None)
 
     # -- Conductor ---------------------------------------------------------------
@@ -584,6 +607,7 @@ class Controller(AbstractController):
                     known_files=result.file_count,
                     known_bytes=result.total_size,
                 )
+                record.file_sizes = dict(self._file_sizes)
         except (MockFileError, ValueError, OSError) as err:
             raise SubmitError(str(err))
         self.start_source(source, recorder, record)

@@ -355,6 +355,7 @@ class RunRecord(object):
         self.shared_summary = None  # its UploadSummary once the run is over
         self.events = 0
         self.last_job = None  # the JobRecord the last event concerned
+        self.file_sizes = {}  # {path: bytes} the plan measured (shown for files already on Conductor)
 
     # -- what kind of run --------------------------------------------------------
     @property

@@ -238,8 +238,9 @@ def app():
 class FakeConductor(object):
     """A ``submit_factory`` standing in for ciocore's Submit: numbered job ids, chosen failures.
 
-    Each job reports one progress update (two files, one already on Conductor),
-    then answers with the next job id, or raises for titles listed in ``fail``.
+    Each job reports one progress update over the first two files it uploads
+    (the first already on Conductor, the second uploaded in full), then answers
+    with the next job id, or raises for titles ending with a name in ``fail``.
     """
 
     def __init__(self):
@@ -260,13 +261,15 @@ class _FakeSubmit(object):
     def main(self):
         from types import SimpleNamespace
 
-        files = {"/show/tex/a.tx": {"bytes_to_upload": 4096, "bytes_uploaded": 4096, "already_uploaded": False,
-                                    "md5": "a", "md5_was_cached": False},
-                 "/show/tex/b.tx": {"bytes_to_upload": 0, "bytes_uploaded": 0, "already_uploaded": True,
-                                    "md5": "b", "md5_was_cached": True}}
+        cached, fresh = self.payload["upload_paths"][:2]
+        size = os.path.getsize(fresh)
+        files = {cached: {"bytes_to_upload": 0, "bytes_uploaded": 0, "already_uploaded": True, "md5": "b",
+                          "md5_was_cached": True},
+                 fresh: {"bytes_to_upload": size, "bytes_uploaded": size, "already_uploaded": False, "md5": "a",
+                         "md5_was_cached": False}}
         if self.progress_handler is not None:
             self.progress_handler(SimpleNamespace(
-                files_to_analyze=2, files_to_upload=1, bytes_to_upload=4096 * 1024.0, bytes_uploaded=4096 * 1024.0,
+                files_to_analyze=2, files_to_upload=1, bytes_to_upload=size * 1024.0, bytes_uploaded=size * 1024.0,
                 transfer_rate=0.0, percent_complete=1.0, elapsed_time=1.0, time_remaining=0.0, file_progress=files))
         title = self.payload["job_title"]
         if any(title.endswith(name) for name in self.conductor.fail):

@@ -1,6 +1,9 @@
 """Submitting again: the duplicate notice, every run kept in the Response tab, resubmitting failed jobs."""
 
+import os
+
 from ciokatana.qt import QtCore, QtWidgets
+from ciokatana.ui import theme
 
 TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_hero", "fx_smoke", "env_bg")]
 
@@ -76,8 +79,14 @@ def test_a_partial_success_is_labelled_and_only_the_failed_job_is_resubmitted(
     assert QtWidgets.QApplication.clipboard().text() == "00001"
     ui.click(cards[0].copy_link_button)
     assert QtWidgets.QApplication.clipboard().text().endswith("/job/00001")
-    assert "Uploaded 1 of 1 files (4.0 KB), 1 already on Conductor" in cards[0].message
     progress = dialog.tab("progress")
+    model = progress.file_model
+    fresh_size = theme.human_bytes(os.path.getsize(model.paths()[1]))
+    assert "Uploaded 1 of 1 files ({}), 1 already on Conductor".format(fresh_size) in cards[0].message
+    # a file already on Conductor shows its size as the plan measured it (ciocore reports 0)
+    cached = model.paths()[0]
+    assert model.file_state(cached)[1] == "cached"
+    assert model.index(0, 1).data() == theme.human_bytes(os.path.getsize(cached))
     assert progress.jobs_bar.text() == "4 of 4 done"
     rows = [[progress.jobs_table.topLevelItem(i).text(c) for c in range(3)] for i in range(4)]
     assert rows[2][1] == "failed" and rows[0] == [TITLES[0], "submitted", "2"]

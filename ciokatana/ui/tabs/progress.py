@@ -235,8 +235,7 @@ class ProgressTab(Tab):
         self._show_file_counts()
         scene_file = self.controller.snapshot.katana_file
         self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
-        result = self.controller.plan_result
-        self.file_model.set_known_sizes(getattr(result, "file_sizes", None) if result is not None else None)
+        self.file_model.set_known_sizes(record.file_sizes)
         self.mock_banner.setVisible(record.mock)
         if record.mock:
             self.mock_banner.set_text(
