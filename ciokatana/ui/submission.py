@@ -95,6 +95,8 @@ class SubmitFlow(QtCore.QObject):
     def _set_state(self, state):
         self.state = state
         self.state_changed.emit(state)
+        if state == ASKING:
+            self.status.emit("Waiting for your answer\u2026", "notice")
 
     # -- steps ---------------------------------------------------------------
     def start(self, nodes=None):

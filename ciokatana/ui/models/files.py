@@ -8,8 +8,9 @@ tally gained in one ``beginInsertRows`` and the rows it changed as one
 ``dataChanged`` range, so tens of thousands of files stay smooth. Per-file
 byte figures are true bytes.
 
-Files already on Conductor ("cached") are shown with their size when the
-plan knows it (ciocore reports 0 bytes to upload for them).
+Files already on Conductor ("cached"), and files ciocore has not checked
+yet, are shown with the size the plan measured (ciocore reports 0 bytes to
+upload for them).
 
 Sorting and filtering are done here, not by a QSortFilterProxyModel: a
 proxy over 20,000 rows that gain rows and change many times a second held
@@ -181,8 +182,10 @@ class FileProgressModel(QtCore.QAbstractTableModel):
 
     def _size(self, row):
         size, _uploaded, cached, _hashed = self._tally.values[row]
-        if cached and not size:
-            return self._sizes.get(self._tally.paths[row])
+        if not size:  # ciocore reports 0 for cached files, and for any file until it is checked
+            known = self._sizes.get(self._tally.paths[row])
+            if known is not None or cached:
+                return known
         return size
 
     # -- Qt model API --------------------------------------------------------

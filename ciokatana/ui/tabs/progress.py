@@ -99,6 +99,7 @@ class ProgressTab(Tab):
         super().__init__(controller, parent)
         self._record = None
         self._scope = None
+        self._shown_state = None
         self._job_items = {}
         self._build_bars()
         self._build_jobs_table()
@@ -223,6 +224,7 @@ class ProgressTab(Tab):
     def _reset(self, record):
         self._record = record
         self._scope = None
+        self._shown_state = None
         self._clock.stop()
         self._job_items = {}
         self.jobs_table.clear()
@@ -395,6 +397,10 @@ class ProgressTab(Tab):
         self._show_scope()
         if event.type == "progress":
             self._show_activity()
+            job = record.current_job
+            if job is not None and job.state != self._shown_state:
+                self._shown_state = job.state  # e.g. uploading -> creating: the job table follows
+                self._show_jobs()
             return
         if event.type == "start":
             self.job_label.setText("Starting {}\u2026".format(_count(record.job_count, "job")))
