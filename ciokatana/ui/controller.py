@@ -31,6 +31,7 @@ Connect gives up after ``connect_timeout_s`` (60 s, or
 answer that arrives after that is ignored.
 """
 
+import datetime
 import logging
 import os
 import time
@@ -58,6 +59,7 @@ MOCK_FLAG = "CIO_FEATURE_MOCK"
 TIMEOUT_FLAG = "CIOKATANA_CONNECT_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT_S = 60.0
 MAX_PLAN_THREADS = 2
+HISTORY_LIMIT = 200
 
 
 class SubmitError(Exception):
@@ -162,7 +164,7 @@ class Controller(AbstractController):
         self._connect_attempt = 0
         self._runner = None
         self._last_runner = None
-        self._history = []  # (fingerprint, title, jobid, when)
+        self._history = self._load_history()  # dicts: fingerprint, title, jobid, when, session
         self._file_sizes = {}  # of the files of the last prepared submission
         self._closed = False
         self._unsaved = False
@@ -665,19 +667,49 @@ class Controller(AbstractController):
         self.end_run(runner.state)
 
     # -- history -------------------------------------------------------------------
+    def _load_history(self):
+        """Jobs submitted from this scene before the dialog opened, as the scene keeps them."""
+        try:
+            stored = self._scene.load_history()
+        except (SceneError, OSError, AttributeError, TypeError, ValueError) as err:
+            logger.warning("Could not read the scene's submission history: %s", err)
+            return []
+        history = []
+        for entry in stored or []:
+            try:
+                when = datetime.datetime.strptime(str(entry.get("submitted_at")), "%Y-%m-%dT%H:%M:%S")
+                stamp = time.mktime(when.timetuple())
+            except ValueError:
+                stamp = 0.0
+            history.append({"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
+                            "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False})
+        return history
+
     def _remember(self, record):
         now = time.time()
         for job in record.jobs:
             if job.state in (SUBMITTED, MAY_EXIST) and job.fingerprint:
-                self._history.append((job.fingerprint, job.title, job.jobid if job.state == SUBMITTED else "", now))
+                self._history.append({"fingerprint": job.fingerprint, "title": job.title, "session": True,
+                                      "jobid": job.jobid if job.state == SUBMITTED else "", "when": now})
+        kept = self._history[-HISTORY_LIMIT:]
+        stored = [{"fingerprint": e["fingerprint"], "title": e["title"], "jobid": e["jobid"],
+                   "submitted_at": datetime.datetime.fromtimestamp(e["when"]).replace(microsecond=0).isoformat()}
+                  for e in kept]
+        try:
+            self._scene.store_history(stored)
+        except (SceneError, OSError) as err:
+            self.problem.emit("Could not keep the submission history with the scene: {}".format(err))
 
     def previous_submissions(self, result, nodes=None):
-        """``[(title, jobid, when), ...]`` of earlier jobs with exactly these payloads (since the dialog opened)."""
+        """Earlier jobs with exactly these payloads, since the dialog opened or per the scene's history.
+
+        Returns ``[(title, jobid, when, this_session), ...]``.
+        """
         if not self._history or result is None or self.effective_mock_mode() == "use":
             return []
         scoped = self._jobs_to_submit(result, nodes)
         prints = {fingerprint(job.payload) for job in scoped}
-        return [(title, jobid, when) for fp, title, jobid, when in self._history if fp in prints]
+        return [(e["title"], e["jobid"], e["when"], e["session"]) for e in self._history if e["fingerprint"] in prints]
 
     # -- links -------------------------------------------------------------------
     def job_link(self, jobid):

@@ -228,7 +228,11 @@ class AbstractController(QtCore.QObject):
         """Fail the current job on purpose (mock replays only)."""
 
     def previous_submissions(self, result, nodes=None):
-        """``[(title, jobid, when), ...]`` of the jobs these payloads were already submitted as."""
+        """``[(title, jobid, when, this_session), ...]``: the jobs these payloads were already submitted as.
+
+        ``when`` is a time.time() stamp; ``this_session`` is False for jobs
+        known from the scene's stored history rather than this dialog.
+        """
         return []
 
     def open_url(self, url):

@@ -46,20 +46,26 @@ def duplicate_text(previous, planned):
     """(text, informative) of the "already submitted" question.
 
     Args:
-        previous: ``[(title, jobid, when), ...]`` from the controller.
+        previous: ``[(title, jobid, when, this_session), ...]`` from the controller.
         planned: how many jobs are about to be submitted.
     """
-    titles = sorted({title for title, _jobid, _when in previous})
-    ids = runs_mod.id_range([jobid for _title, jobid, _when in previous if jobid])
-    last = max(when for _title, _jobid, when in previous)
-    at = datetime.datetime.fromtimestamp(last).strftime("%H:%M")
+    titles = sorted({entry[0] for entry in previous})
+    ids = runs_mod.id_range([entry[1] for entry in previous if entry[1]])
+    last = max(entry[2] for entry in previous)
+    moment = datetime.datetime.fromtimestamp(last)
+    if all(entry[3] for entry in previous):
+        at = "at {}, since this dialog opened".format(moment.strftime("%H:%M"))
+    elif moment.date() == datetime.date.today():
+        at = "today at {}, per this scene's submission history".format(moment.strftime("%H:%M"))
+    else:
+        at = "on {}, per this scene's submission history".format(moment.strftime("%d %b %Y at %H:%M"))
     count = len(titles)
     if count == planned:
         head = "{} payload{} already submitted".format(
             "These {}".format(count) if count > 1 else "This", "s were" if count > 1 else " was")
     else:
         head = "{} of these {} payloads {} already submitted".format(count, planned, "was" if count == 1 else "were")
-    text = "{} as job{} {} (at {}, since this dialog opened).".format(
+    text = "{} as job{} {} ({}).".format(
         head, "s" if len(previous) > 1 else "", ids or "(no job id: may have been created)", at)
     listed = titles[:MAX_LISTED] + (["\u2026 and {} more".format(count - MAX_LISTED)] if count > MAX_LISTED else [])
     informative = "Submitting again makes {} more job{} with exactly the same payload:\n{}".format(

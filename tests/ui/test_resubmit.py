@@ -100,3 +100,25 @@ def test_a_partial_success_is_labelled_and_only_the_failed_job_is_resubmitted(
     assert fake_conductor.submitted[-1] == ("00004", TITLES[2])
     newest = response.groups()[0].record
     assert [j.title for j in newest.jobs] == [TITLES[2]] and newest.outcome() == "succeeded"
+
+
+def test_the_scenes_history_warns_after_the_dialog_is_reopened(make_dialog, shot_path, fake_conductor, ui, qtbot):
+    import json
+
+    from ciokatana.core.filescene import FileScene
+
+    first = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)
+    _submit(first, ui, qtbot)
+    first.close()
+    with open(shot_path) as handle:
+        stored = json.load(handle)["submissions"]
+    assert [e["jobid"] for e in stored] == ["00001", "00002", "00003", "00004"]
+    assert all(len(e["fingerprint"]) == 16 and e["submitted_at"] for e in stored)
+
+    again = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)  # a new dialog, a new session
+    assert again.controller.runs == []
+    ui.submit(again)
+    qtbot.waitUntil(lambda: again.prompt is not None and "again" in again.prompt.keys())
+    text = again.prompt.text()
+    assert "already submitted as jobs 00001\u201300004" in text and "per this scene's submission history" in text
+    ui.answer(again, "cancel")
