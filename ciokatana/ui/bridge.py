@@ -223,18 +223,21 @@ class Bridge(QtCore.QObject):
         self._timer.stop()
 
     def flush(self):
-        """Deliver queued events (normally called by the refresh timer).
+        """Deliver the events queued so far (normally called by the refresh timer).
 
-        Stops after one slice of a big file map; the rest follows on the
-        next turn of the event loop, with other events behind it in order.
+        Delivers what was queued when the flush began, never what producers
+        add meanwhile (a producer that never stops would otherwise keep the
+        UI thread here for ever); stops early after one slice of a big file
+        map. What is left follows on a later turn of the event loop, in order.
         """
         self._last_flush = time.monotonic()
-        while self._attached:
+        with self._lock:
+            budget = len(self._queue)
+        more = False
+        while self._attached and budget > 0:
             with self._lock:
                 if not self._queue:
-                    self._queued_since = None
-                    self._drained.set()
-                    return
+                    break
                 item = self._queue[0]
                 more = False
                 if isinstance(item, _PendingProgress):
@@ -243,13 +246,21 @@ class Bridge(QtCore.QObject):
                     event = item
                 if not more:
                     self._queue.pop(0)
+                    budget -= 1
                     if self._tail is item:
                         self._tail = None
             self.delivered += 1
             self.run_event.emit(event)
             if more:
-                self._timer.start(0)
+                break
+        with self._lock:
+            if not self._queue:
+                self._queued_since = None
+                self._drained.set()
                 return
+        if self._attached:
+            # The rest of a sliced map goes on the next turn; events queued meanwhile at the refresh rate.
+            self._timer.start(0 if more else int(self._interval * 1000))
 
     def _on_wake(self):
         if not self._attached or self._timer.isActive():

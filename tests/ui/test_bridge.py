@@ -203,3 +203,34 @@ def test_a_slow_consumer_slows_the_producer(qtbot):
     for e in deliveries:
         files.update(e.data.get("file_progress") or {})
     assert len(files) == 60
+
+
+def test_a_flush_delivers_what_was_queued_and_returns_while_a_producer_keeps_posting(qtbot):
+    """A producer that never stops must not keep the UI thread inside one flush."""
+    import time
+
+    bridge = Bridge(refresh_hz=1)  # flushed by hand below
+    got = _collect(bridge)
+    stop = threading.Event()
+    ended_by_itself = threading.Event()
+
+    def produce():
+        deadline = time.monotonic() + 3.0
+        index = 0
+        while not stop.is_set():
+            bridge.post_event(ev.job_start(index, "job"))
+            index += 1
+            if time.monotonic() > deadline:
+                ended_by_itself.set()
+                return
+
+    worker = threading.Thread(target=produce, name="ciokatana-ui-test-producer")
+    worker.start()
+    qtbot.waitUntil(lambda: bridge.posted > 200, timeout=5000)
+    bridge.flush()
+    returned_while_posting = not ended_by_itself.is_set()
+    stop.set()
+    worker.join()
+    assert returned_while_posting, "flush kept delivering for as long as the producer posted"
+    assert 0 < len(got) < bridge.posted
+    assert [e.data["job_index"] for e in got] == list(range(len(got)))  # in order, none skipped
