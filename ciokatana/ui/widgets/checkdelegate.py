@@ -4,8 +4,10 @@ Layer: ui. Item views draw check boxes with the style's item indicator,
 which some dark palettes render almost invisibly (the box outline is the
 window colour darkened, on a base of nearly the same shade). This
 delegate paints its own: a rounded box outlined in the text colour and,
-when checked, filled with the highlight colour and a tick. A click in the
-cell or Space toggles it through the model's ``setData``.
+when checked, filled with the highlight colour and a tick. A click on the
+box (not elsewhere in the cell: a click meant to select the row, or one
+that lands as the table moves, must not write to the node) or Space
+toggles it through the model's ``setData``.
 """
 
 from ciokatana.qt import QtCore, QtGui, QtWidgets
@@ -13,6 +15,14 @@ from ciokatana.ui import theme
 from ciokatana.ui.compat import check_state, has_flag, is_checked
 
 BOX = 14
+SLACK = 4  # pixels around the box a click may miss by
+
+
+def box_rect(cell):
+    """The check box's rectangle, centred in the cell rectangle ``cell`` (a QRect)."""
+    rect = QtCore.QRectF(0, 0, BOX, BOX)
+    rect.moveCenter(QtCore.QRectF(cell).center())
+    return rect
 
 
 class CheckDelegate(QtWidgets.QStyledItemDelegate):
@@ -22,8 +32,7 @@ class CheckDelegate(QtWidgets.QStyledItemDelegate):
         checked = is_checked(index.data(QtCore.Qt.CheckStateRole))
         enabled = has_flag(index.flags(), QtCore.Qt.ItemIsEnabled)
         palette = option.palette
-        rect = QtCore.QRectF(0, 0, BOX, BOX)
-        rect.moveCenter(QtCore.QRectF(option.rect).center())
+        rect = box_rect(option.rect)
         painter.save()
         painter.setRenderHint(QtGui.QPainter.Antialiasing, True)
         text = palette.color(QtGui.QPalette.Text)
@@ -55,7 +64,8 @@ class CheckDelegate(QtWidgets.QStyledItemDelegate):
         kind = event.type()
         if kind == QtCore.QEvent.MouseButtonRelease:
             position = event.position().toPoint() if hasattr(event, "position") else event.pos()
-            if event.button() != QtCore.Qt.LeftButton or not option.rect.contains(position):
+            target = box_rect(option.rect).adjusted(-SLACK, -SLACK, SLACK, SLACK)
+            if event.button() != QtCore.Qt.LeftButton or not target.contains(QtCore.QPointF(position)):
                 return False
         elif kind == QtCore.QEvent.MouseButtonDblClick:
             return True  # swallow, so a double click does not toggle twice or edit
