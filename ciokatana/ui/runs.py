@@ -31,7 +31,7 @@ import time
 from collections import Counter
 
 from ciokatana.core import events as ev
-from ciokatana.core.wording import plain_error
+from ciokatana.core.wording import failure_cause
 
 SHARED_UPLOAD_INDEX = getattr(ev, "SHARED_UPLOAD_INDEX", -1)
 MAY_EXIST_TYPE = getattr(ev, "MAY_EXIST_TYPE", "JobMayHaveBeenCreated")
@@ -438,8 +438,10 @@ class RunRecord(object):
         job = self._job_for(data)
         kind = str(data.get("exception_type") or "Error")
         job.exception_type = kind
-        text = plain_error(str(data.get("exception") or data.get("body") or "failed"))
-        job.details = str(data.get("traceback") or data.get("body") or "")
+        raw = str(data.get("exception") or data.get("body") or "failed")
+        text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details
+        job.details = "\n\n".join(p for p in ("{}: {}".format(kind, raw), str(data.get("traceback") or ""))
+                                   if p.strip())
         if kind in ev.CANCEL_TYPES:
             job.state = CANCELLED
             job.message = "Cancelled before Conductor created the job."

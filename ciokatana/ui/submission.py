@@ -222,13 +222,14 @@ class SubmitFlow(QtCore.QObject):
         if warnings:
             self._set_state(ASKING)
             count = len(warnings)
+            verb = "Replay" if self._controller.effective_mock_mode() == "use" else "Submit"
             self._dialog.show_prompt(
                 Prompt(
                     self._dialog,
                     "warning",
-                    "Submit with warnings?",
+                    "{} with warnings?".format(verb),
                     "Validation found {} warning{}.".format(count, "" if count == 1 else "s"),
-                    [("submit", "Submit Anyway", ACCEPT), ("cancel", "Cancel", REJECT)],
+                    [("submit", "{} Anyway".format(verb), ACCEPT), ("cancel", "Cancel", REJECT)],
                     _listing(warnings),
                 ),
                 lambda key: self._on_warnings_answered(key, result),

@@ -92,7 +92,7 @@ def test_a_partial_success_is_labelled_and_only_the_failed_job_is_resubmitted(
     assert rows[2][1] == "failed" and rows[0] == [TITLES[0], "submitted", "2"]
 
     group = response.groups()[0]
-    assert group.resubmit_button.isVisible() and group.resubmit_button.text() == "Resubmit Failed Jobs (1)"
+    assert group.resubmit_button.isVisible() and group.resubmit_button.text() == "Resubmit Failed Job (1)"
     fake_conductor.fail = set()
     ui.click(group.resubmit_button)
     ui.answer(dialog, "submit")  # warnings; no duplicate notice: fx_smoke never became a job

@@ -17,8 +17,10 @@ a mock replay or a recorded one), its outcome ("3 of 4 jobs submitted,
   Conductor but no answer came back);
 - cancelled: amber; not started (the run stopped before it): blue.
 
-A finished real run with jobs that got no job on Conductor offers
-"Resubmit Failed Jobs", which submits just those Render nodes again.
+A finished real run with jobs that got no job on Conductor offers to
+resubmit just those Render nodes, and its button says which they are:
+"Resubmit Failed Jobs (1)", or "Resubmit Cancelled and Not-Started Jobs
+(3)" when nothing failed.
 """
 
 import datetime
@@ -62,6 +64,29 @@ def run_heading(record):
     return "Run {}  \u00b7  {}  \u00b7  {}".format(record.number, when, what)
 
 
+RESUBMIT_WORDS = ((runs_mod.FAILED, "Failed", "failed"), (runs_mod.CANCELLED, "Cancelled", "cancelled"),
+                  (runs_mod.NOT_STARTED, "Not-Started", "not started"))
+
+
+def resubmit_label(jobs):
+    """(button text, tooltip) for resubmitting ``jobs``, naming exactly what they are.
+
+    ``Resubmit Failed Jobs (1)`` only when the jobs failed; ``Resubmit
+    Cancelled and Not-Started Jobs (3)`` when none did.
+    """
+    counts = {state: sum(1 for job in jobs if job.state == state) for state, _word, _low in RESUBMIT_WORDS}
+    words = [word for state, word, _low in RESUBMIT_WORDS if counts[state]]
+    if len(words) > 2:
+        what = "{} and {}".format(", ".join(words[:-1]), words[-1])
+    else:
+        what = " and ".join(words)
+    total = len(jobs)
+    text = "Resubmit {} Job{} ({})".format(what, "" if total == 1 else "s", total)
+    detail = ", ".join("{} {}".format(counts[state], low) for state, _word, low in RESUBMIT_WORDS if counts[state])
+    tip = "Submit again only the Render nodes of this run that got no job on Conductor ({})".format(detail)
+    return text, tip
+
+
 def run_summary(record):
     """(level, text) of a run's outcome."""
     if not record.finished:
@@ -98,8 +123,8 @@ class RunGroup(QtWidgets.QFrame):
         self.summary_icon.setFixedSize(18, 18)
         self.summary_label = QtWidgets.QLabel()
         self.summary_label.setWordWrap(True)
-        self.resubmit_button = _button("Resubmit Failed Jobs", "Submit again only the Render nodes whose jobs "
-                                       "failed, were cancelled or never started in this run")
+        self.resubmit_button = _button("Resubmit Failed Jobs", "Submit again only the Render nodes of this run "
+                                       "that got no job on Conductor")
         self.resubmit_button.setVisible(False)
         top = QtWidgets.QHBoxLayout()
         top.setSpacing(theme.SPACING)
@@ -132,16 +157,21 @@ class RunGroup(QtWidgets.QFrame):
         else:
             self.summary_icon.setPixmap(theme.severity_pixmap(level, 16, self.devicePixelRatioF()))
         self.summary_label.setText(text)
-        nodes = self.resubmit_nodes()
-        self.resubmit_button.setVisible(bool(nodes))
-        if nodes:
-            self.resubmit_button.setText("Resubmit Failed Jobs ({})".format(len(nodes)))
+        jobs = self._resubmit_jobs()
+        self.resubmit_button.setVisible(bool(jobs))
+        if jobs:
+            text, tip = resubmit_label(jobs)
+            self.resubmit_button.setText(text)
+            self.resubmit_button.setToolTip(theme.wrap_tip(tip))
 
-    def resubmit_nodes(self):
+    def _resubmit_jobs(self):
         record = self.record
         if not record.finished or record.mock:
             return []
-        return [job.node for job in record.unfinished_jobs() if job.node]
+        return [job for job in record.unfinished_jobs() if job.node]
+
+    def resubmit_nodes(self):
+        return [job.node for job in self._resubmit_jobs()]
 
     def _on_resubmit_button_clicked(self):
         nodes = self.resubmit_nodes()
@@ -218,9 +248,9 @@ class ResponseTab(Tab):
             card = Card(theme.NOTICE, job.label, "Not started: the run stopped before this job began, so "
                         "Conductor has no job for it.")
         else:
-            kind = job.exception_type or "Error"
-            lead = "Stalled" if kind == runs_mod.STALLED_TYPE else kind
-            card = Card(theme.ERROR, job.label, "{}: {}".format(lead, job.message), job.details)
+            # The cause first, in plain words; the exception type and raw answer are in the details.
+            lead = "Stalled: " if job.exception_type == runs_mod.STALLED_TYPE else ""
+            card = Card(theme.ERROR, job.label, lead + job.message, job.details)
         card.jobid = None
         card.url = None
         return card
