@@ -154,8 +154,8 @@ class AbstractController(QtCore.QObject):
     def set_node_farm(self, node_name, **changes):
         """Write a Render node's farm settings (overrides, frame_spec, scout_spec, chunk_size)."""
 
-    def refresh_scene(self):
-        """Read the scene again (when a tab is shown)."""
+    def refresh_scene(self, force=False):
+        """Read the scene again if it may have changed (``force``: read it anyway)."""
 
     @property
     def excluded_nodes(self):
@@ -226,6 +226,14 @@ class AbstractController(QtCore.QObject):
 
     def raise_error(self):
         """Fail the current job on purpose (mock replays only)."""
+
+    def submission_is_current(self, result):
+        """Whether a prepared ``result`` still matches the settings, nodes and scene shown now.
+
+        The Submit sequence asks before it sends anything: a result checked
+        before an edit is checked again rather than submitted.
+        """
+        return True
 
     def previous_submissions(self, result, nodes=None):
         """``[(title, jobid, when, this_session), ...]``: the jobs these payloads were already submitted as.
