@@ -47,7 +47,7 @@ from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import MIN_MOCK_INTERVAL, Settings
 from ciokatana.core.wording import plain_error
 from ciokatana.qt import QtCore, QtGui
-from ciokatana.ui import planning
+from ciokatana.ui import planning, session
 from ciokatana.ui.bridge import DEFAULT_REFRESH_HZ, Bridge
 from ciokatana.ui.interface import AbstractController
 from ciokatana.ui.runs import RECORD, REPLAY, SUBMIT, SUBMITTED, MAY_EXIST, RunRecord, fingerprint
@@ -167,6 +167,7 @@ class Controller(AbstractController):
         self._connect_attempt = 0
         self._runner = None
         self._last_runner = None
+        self._runs = session.runs_for(scene)  # earlier runs of this scene in this session stay listed
         self._history = self._load_history()  # dicts: fingerprint, title, jobid, when, session
         self._file_sizes = {}  # of the files of the last prepared submission
         self._closed = False
@@ -473,6 +474,8 @@ class Controller(AbstractController):
         """
         if self._preparing:
             return
+        if self._save_timer.isActive():
+            self.save_settings()  # a pending settings write lands before the check, not during it
         try:
             snapshot, revision = self._read_snapshot()
         except SceneError as err:
@@ -711,6 +714,7 @@ class Controller(AbstractController):
         runner = Runner(source, on_event=self._bridge.post_event, recorder=recorder)
         self._runner = runner
         self.begin_run(record)
+        session.trim(self._runs)
         runner.start()
         return runner
 
@@ -744,12 +748,13 @@ class Controller(AbstractController):
 
     # -- history -------------------------------------------------------------------
     def _load_history(self):
-        """Jobs submitted from this scene before the dialog opened, as the scene keeps them."""
+        """Jobs submitted from this scene before: as the scene keeps them, and this session's earlier runs."""
         try:
             stored = self._scene.load_history()
         except (SceneError, OSError, AttributeError, TypeError, ValueError) as err:
             logger.warning("Could not read the scene's submission history: %s", err)
-            return []
+            stored = []
+        ours = {(e["fingerprint"], e["jobid"]): e for e in self._session_entries()}
         history = []
         for entry in stored or []:
             try:
@@ -757,9 +762,27 @@ class Controller(AbstractController):
                 stamp = time.mktime(when.timetuple())
             except ValueError:
                 stamp = 0.0
-            history.append({"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
-                            "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False})
+            item = {"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
+                    "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False}
+            mine = ours.pop((item["fingerprint"], item["jobid"]), None)
+            if mine is not None:  # submitted earlier in this session
+                item.update(session=True, when=mine["when"])
+            history.append(item)
+        history.extend(ours.values())  # this session's jobs the scene did not keep
         return history
+
+    def _session_entries(self):
+        """History entries of the jobs of this scene's earlier runs in this session."""
+        entries = []
+        for record in self._runs:
+            if record.mode == REPLAY:
+                continue
+            for job in record.jobs:
+                if job.state in (SUBMITTED, MAY_EXIST) and job.fingerprint:
+                    entries.append({"fingerprint": job.fingerprint, "title": job.title, "session": True,
+                                    "jobid": job.jobid if job.state == SUBMITTED else "",
+                                    "when": record.finished_at or record.started_at})
+        return entries
 
     def _remember(self, record):
         now = time.time()
@@ -816,4 +839,8 @@ class Controller(AbstractController):
         self._connect_timer.stop()
         if self._runner is not None:
             self._runner.cancel()
+        record = self._run
+        if record is not None and not record.finished:
+            # Closed before the run's end arrived (a hung request): it stays listed, as cut short.
+            record.finish("cancelled")
         self._bridge.detach()

@@ -62,7 +62,7 @@ def duplicate_text(previous, planned):
     last = max(entry[2] for entry in previous)
     moment = datetime.datetime.fromtimestamp(last)
     if all(entry[3] for entry in previous):
-        at = "at {}, since this dialog opened".format(moment.strftime("%H:%M"))
+        at = "at {}, in this session".format(moment.strftime("%H:%M"))
     elif moment.date() == datetime.date.today():
         at = "today at {}, per this scene's submission history".format(moment.strftime("%H:%M"))
     else:

@@ -47,6 +47,16 @@ def no_leaked_threads(qtbot):
     assert not leaked, "non-daemon threads left running: {}".format(leaked)
 
 
+@pytest.fixture(autouse=True)
+def new_session():
+    """Each test starts a new host session: no runs kept from another test's dialogs."""
+    from ciokatana.ui import session
+
+    session.forget()
+    yield
+    session.forget()
+
+
 @pytest.fixture(scope="session")
 def sample_show_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("show")

@@ -1,7 +1,8 @@
 """The Response tab: what Conductor answered for each job, for every run since the dialog opened.
 
 Layer: ui. Each run is a group - newest first, older ones below to scroll
-back through - with a header (when, and whether it was a real submission,
+back through, including the runs of this scene made earlier in the session
+from a dialog since closed - with a header (when, and whether it was a real submission,
 a mock replay or a recorded one), its outcome ("3 of 4 jobs submitted,
 1 failed" is a partial success), and one card per job, read from the run's
 :class:`~ciokatana.ui.runs.RunRecord`:
@@ -194,8 +195,8 @@ class ResponseTab(Tab):
         font.setBold(True)
         self.summary_label.setFont(font)
         self.summary_label.setWordWrap(True)
-        self.empty_label = QtWidgets.QLabel("Responses appear here as jobs finish; every run since the dialog "
-                                            "opened stays listed.")
+        self.empty_label = QtWidgets.QLabel("Responses appear here as jobs finish; every run of this scene in "
+                                            "this session stays listed.")
         self.empty_label.setAlignment(QtCore.Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
@@ -222,6 +223,10 @@ class ResponseTab(Tab):
         controller.run_started.connect(self._on_controller_run_started)
         controller.run_event.connect(self._on_controller_run_event)
         controller.run_finished.connect(self._on_controller_run_finished)
+        for record in controller.runs:  # earlier runs of this scene in this session (a reopened dialog)
+            group = self._add_group(record)
+            self._add_ended_cards(group)
+            self._show_summary(group)
 
     # -- queries (tests and hosts) ----------------------------------------------------
     def groups(self):
@@ -305,12 +310,16 @@ class ResponseTab(Tab):
         self.summary_label.setText(text)
         group.refresh()
 
-    def _on_controller_run_started(self, record):
+    def _add_group(self, record):
         group = RunGroup(record)
         group.resubmit_requested.connect(self._on_group_resubmit_requested)
         self._groups.insert(0, group)
         self._runs_box.insertWidget(0, group)
         self.empty_label.setVisible(False)
+        return group
+
+    def _on_controller_run_started(self, record):
+        group = self._add_group(record)
         self._show_summary(group)
         self.scroll.verticalScrollBar().setValue(0)
 
