@@ -256,18 +256,28 @@ class Controller(AbstractController):
     def preset_scopes(self):
         return self._presets.scopes()
 
-    def save_preset(self, name, scope):
-        return self._presets.save(name, scope, self._settings)
-
-    def apply_preset(self, preset):
-        """Load a preset: its settings replace the current ones (mock settings are kept)."""
+    def read_preset(self, preset):
+        """The settings a preset holds (reads its file: call off the UI thread)."""
         loaded = self._presets.load(preset)
-        changes = {k: v for k, v in loaded.items() if k in SETTING_NAMES}
+        return {k: v for k, v in loaded.items() if k in SETTING_NAMES}
+
+    def save_preset(self, name, scope, overwrite=False, settings=None):
+        """Save the settings as a preset (writes a file: call off the UI thread, with ``settings``)."""
+        return self._presets.save(name, scope, settings if settings is not None else self._settings.copy(),
+                                  overwrite=overwrite)
+
+    def apply_preset(self, preset, values=None):
+        """Load a preset: its settings replace the current ones (mock settings are kept)."""
+        changes = self.read_preset(preset) if values is None else dict(values)
         self.update_settings(**changes)
         return changes
 
     def delete_preset(self, preset):
         self._presets.delete(preset)
+
+    def run_in_background(self, work, on_done, on_error=None):
+        """Run ``work()`` on a worker thread; its outcome comes back on the UI thread (nothing after closing)."""
+        self._bridge.run_in_thread(work, on_done, on_error, name="ciokatana-ui-task")
 
     # -- scene -----------------------------------------------------------------
     @property
