@@ -229,7 +229,21 @@ def export_conductor_scene(printer=None, path=None):
         out(str(err))
         return None
     out("Conductor: exported the scene to {}\n  try: ciokatana preview --scene {}".format(written, written))
+    for note in _carried_notes(written):
+        out("  {}: {}: {}".format(note.get("level", ""), note.get("where", ""), note.get("message", "")))
     return written
+
+
+def _carried_notes(path):
+    """The errors and warnings an exported file carries (what validation will report)."""
+    import json
+
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            notes = json.load(handle).get("notes") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in notes if isinstance(n, dict) and n.get("level") in ("error", "warning")]
 
 
 ITEMS = {
