@@ -121,7 +121,7 @@ class KatanaScene(Scene):
             return _absolute(path), ""
         path = path or FarmAPI.GetKatanaFileName() or _ng().GetSourceFile() or ""
         if scraper.is_asset_id(path):
-            resolved, why = scraper.resolve_asset_id(path, _ng().GetCurrentTime())
+            resolved, why = scraper.resolve_asset_id(path)
             if not resolved:
                 return path, why
             path = resolved
