@@ -18,7 +18,10 @@ What is read, once per parameter (linear in the number of parameters):
   asked for defensively (see :class:`_TypeHints`);
 - the known path parameters of Katana's node types (reference sheet 7.3):
   ``Alembic_In.abcAsset``, ``UsdIn.fileName``, ``ImageRead.file``,
-  ``ScenegraphXml_In.asset``, ``AttributeFile_In.filepath``,
+  ``ScenegraphXml_In.asset``, ``AttributeFile_In.filepath`` (the parameter
+  name is a guess: the stubs hold only the node's ``_Parameter_XML`` string,
+  not its contents; under another name the file is still found when the
+  node type hints it as a file widget, as above),
   ``LookFileMaterialsIn.lookfile``, ``LiveGroup.source``, and the args-style
   ``args.lookfile.asset`` of ``LookFileAssign`` / ``LookFileGlobalsAssign``
   when its ``enable`` is on;
@@ -75,7 +78,7 @@ KNOWN_PARAMETERS = {
     "UsdIn": ("fileName",),
     "ImageRead": ("file",),
     "ScenegraphXml_In": ("asset",),
-    "AttributeFile_In": ("filepath",),
+    "AttributeFile_In": ("filepath",),  # a guess: the stubs hold only _Parameter_XML
     "LookFileMaterialsIn": ("lookfile",),
     "LiveGroup": ("source",),
 }

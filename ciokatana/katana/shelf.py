@@ -97,7 +97,7 @@ def _poll_from_ui_thread(scan, out, poll_ms):
     """Start the scan on a worker thread; a QTimer on the UI thread reports."""
     from ciokatana.qt import QtCore, QtWidgets
 
-    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
+    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: PySide2.QtCore (types-katana's PyQt5-stubs/QtCore.pyi star-imports it; no PySide2 stubs ship)
     last = [time.monotonic()]
 
     def on_timeout():
