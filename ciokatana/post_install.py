@@ -7,9 +7,10 @@ so it runs with any Python 3.7+ right after ``pip install --target``)::
     python ~/Conductor/katana/ciokatana/post_install.py            # install
     python ~/Conductor/katana/ciokatana/post_install.py --uninstall
 
-It copies the SuperTool init file and the shelf items shipped in
-``ciokatana/katana/resources`` into ``<dir>/SuperTools/ConductorRender/``
-and ``<dir>/Shelves/Conductor/``, where ``<dir>`` is ``--dir``, else
+It copies the SuperTool init file, the shelf items and the render farm
+plug-in shipped in ``ciokatana/katana/resources`` into
+``<dir>/SuperTools/ConductorRender/``, ``<dir>/Shelves/Conductor/`` and
+``<dir>/Plugins/ConductorFarmPlugin.py``, where ``<dir>`` is ``--dir``, else
 ``KATANA_USER_RESOURCE_DIRECTORY``, else the ``.katana`` folder Katana
 reads in the user's home (on Windows ``HOME`` before ``USERPROFILE``, as
 third-party Katana integrations resolve it; unverified for Katana itself);
@@ -72,6 +73,7 @@ FILES = (
     "Shelves/Conductor/ListRenderOutputs.py",
     "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
+    "Plugins/ConductorFarmPlugin.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2
 
@@ -711,7 +713,8 @@ def run(args, out=None, err=None):
         err.write("{}: {} file(s) left alone; Conductor is not fully installed\n".format(prog, len(left)))
     else:
         out.write("Restart Katana: Conductor is then in the Util menu, the Render Farm menu of Render nodes, "
-                  "and the Conductor shelf. Katana loads ciokatana from {}\n".format(package_parent()))
+                  "the Conductor shelf, and Katana's render menus as a render farm (Disk Render). "
+                  "Katana loads ciokatana from {}\n".format(package_parent()))
     return EXIT_LEFT_ALONE if left else EXIT_OK
 
 

@@ -22,6 +22,7 @@ OURS = [
     "Shelves/Conductor/ListRenderOutputs.py",
     "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
+    "Plugins/ConductorFarmPlugin.py",
 ]
 
 
