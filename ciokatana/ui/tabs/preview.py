@@ -25,9 +25,10 @@ from collections import OrderedDict
 
 from ciokatana.core.filescene import write_json_atomic
 from ciokatana.core.redact import redact
-from ciokatana.qt import QtCore, QtWidgets
+from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
+from ciokatana.ui.widgets.filedialogs import ask_save_file
 
 DISPLAY_LIMIT = 200000  # characters of JSON put in the text box at once
 KEEP_FORMATTED = 4  # formatted payloads kept (the current plan's jobs)
@@ -111,14 +112,7 @@ def format_job(job, limit=DISPLAY_LIMIT):
 
 def choose_save(parent, title, start, on_chosen):
     """Open a save dialog without waiting for it; ``on_chosen(path)`` follows a choice."""
-    dialog = QtWidgets.QFileDialog(parent, title, start, "JSON files (*.json);;All files (*)")
-    dialog.setAcceptMode(QtWidgets.QFileDialog.AcceptSave)
-    dialog.setDefaultSuffix("json")
-    dialog.setWindowModality(QtCore.Qt.WindowModal)
-    dialog.setAttribute(QtCore.Qt.WA_DeleteOnClose, True)
-    dialog.fileSelected.connect(lambda path: on_chosen(path) if path else None)
-    dialog.open()
-    return dialog
+    return ask_save_file(parent, title, start, on_chosen)
 
 
 class PreviewTab(Tab):
