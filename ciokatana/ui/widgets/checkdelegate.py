@@ -37,16 +37,23 @@ class CheckDelegate(QtWidgets.QStyledItemDelegate):
         painter.setRenderHint(QtGui.QPainter.Antialiasing, True)
         text = palette.color(QtGui.QPalette.Text)
         outline = theme.blend(palette.color(QtGui.QPalette.Base), text, 0.55 if enabled else 0.3)
+        selected = has_flag(option.state, QtWidgets.QStyle.State_Selected)
+        fill = palette.color(QtGui.QPalette.Highlight)
+        mark = palette.color(QtGui.QPalette.HighlightedText)
+        if selected:  # on the selection's own colour: swap, so the box stays visible
+            fill, mark = mark, fill
         if checked:
-            fill = palette.color(QtGui.QPalette.Highlight)
             painter.setPen(QtGui.QPen(fill.darker(115), 1.0))
             painter.setBrush(fill)
+        elif selected:
+            painter.setPen(QtGui.QPen(fill, 1.2))
+            painter.setBrush(QtCore.Qt.NoBrush)
         else:
             painter.setPen(QtGui.QPen(outline, 1.2))
             painter.setBrush(palette.color(QtGui.QPalette.Base))
         painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
         if checked:
-            pen = QtGui.QPen(palette.color(QtGui.QPalette.HighlightedText), 2.0)
+            pen = QtGui.QPen(mark, 2.0)
             pen.setCapStyle(QtCore.Qt.RoundCap)
             pen.setJoinStyle(QtCore.Qt.RoundJoin)
             painter.setPen(pen)
