@@ -209,8 +209,11 @@ class UploadScope(object):
     job's for the shared upload).
     """
 
-    def __init__(self, job_index, known_files=None, known_bytes=None, sizes=None):
+    def __init__(self, job_index, known_files=None, known_bytes=None, sizes=None, created=None):
         self.job_index = job_index
+        self.created = created  # when the upload began (before its first report)
+        self.last_report = None  # when its latest progress report arrived
+        self.reports = 0
         self.tally = FileTally(sizes)
         self.known_files = known_files
         self.known_bytes = known_bytes
@@ -229,6 +232,8 @@ class UploadScope(object):
     def apply(self, data, now):
         if self.started is None:
             self.started = now
+        self.last_report = now
+        self.reports += 1
         self.tally.update(data.get("file_progress") or {})
         self.md5_percent = float(data.get("md5_percent") or 0.0)
         self.percent_complete = float(data.get("percent_complete") or 0.0)
@@ -284,11 +289,16 @@ class UploadScope(object):
         return not self.hashing and len(tally) > 0 and tally.finished >= len(tally)
 
     def elapsed_at(self, now):
-        """Seconds since this upload's first report (stops when it completes): a live clock."""
-        if self.started is None:
+        """Seconds since this upload began (stops when it completes): a live clock."""
+        begun = self.created if self.created is not None else self.started
+        if begun is None:
             return None
         end = self.completed_at if self.completed_at is not None else now
-        return max(0.0, end - self.started)
+        return max(0.0, end - begun)
+
+    def report_age(self, now):
+        """Seconds since the uploader's latest report (None before the first)."""
+        return None if self.last_report is None else max(0.0, now - self.last_report)
 
     def byte_rate(self):
         """Bytes a second over the last samples, or None."""
@@ -441,7 +451,7 @@ class RunRecord(object):
             self._creating(job)
         else:
             job.state = UPLOADING
-            self.scope = UploadScope(index, *self._job_totals(index), sizes=self.file_sizes)
+            self.scope = UploadScope(index, *self._job_totals(index), sizes=self.file_sizes, created=job.started)
         return job
 
     def _job_totals(self, index):
@@ -458,7 +468,8 @@ class RunRecord(object):
         now = self.clock()
         if index == SHARED_UPLOAD_INDEX:
             if self.shared is None:
-                self.shared = UploadScope(SHARED_UPLOAD_INDEX, self.known_files, self.known_bytes, self.file_sizes)
+                self.shared = UploadScope(SHARED_UPLOAD_INDEX, self.known_files, self.known_bytes, self.file_sizes,
+                                          created=now)
                 self.scope = self.shared
             self.shared.apply(data, now)
             return None

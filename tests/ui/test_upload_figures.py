@@ -104,7 +104,8 @@ class Steps(Source):
 
 def test_the_progress_tab_shows_uploads_before_the_checksums_are_done(make_dialog, scene, qtbot):
     source = Steps([
-        [ev.start(1), ev.job_start(0, TITLE), _progress(hashed=0, uploaded=0)],
+        [ev.start(1), ev.job_start(0, TITLE)],
+        [_progress(hashed=0, uploaded=0)],
         [_progress(hashed=1000, uploaded=600)],
         [_progress(hashed=1800, uploaded=1200)],
         [_progress(hashed=FILES, uploaded=FILES - CACHED)],
@@ -115,6 +116,10 @@ def test_the_progress_tab_shows_uploads_before_the_checksums_are_done(make_dialo
     dialog.controller.start_source(source, record=_record(clock=runs.time.monotonic))
     dialog.show_tab("progress")
     try:
+        source.step()  # the job starts; ciocore has not reported anything yet
+        qtbot.waitUntil(lambda: progress.md5_bar.text().startswith("Waiting for the uploader's first report"),
+                        timeout=5000)
+        assert progress.upload_bar.text() == progress.md5_bar.text() and progress.md5_bar.value() == 0
         source.step()
         qtbot.waitUntil(lambda: progress.upload_bar.text().startswith("Waiting for the checksums"), timeout=5000)
         assert progress.upload_bar.value() == 0  # nothing done yet: that is the truth
@@ -130,10 +135,11 @@ def test_the_progress_tab_shows_uploads_before_the_checksums_are_done(make_dialo
         rows_done = sum(1 for p in progress.file_model.paths() if progress.file_model.file_state(p)[1] == "done")
         assert rows_done == 600  # the file list and the bar agree
 
-        # the elapsed clock is live: it moves with no new report
+        # the elapsed clock is live: it moves with no new report, and old figures say how old they are
         first = progress.stats_label.text()
         qtbot.waitUntil(lambda: progress.stats_label.text() != first, timeout=3000)
         assert "elapsed" in progress.stats_label.text()
+        qtbot.waitUntil(lambda: "figures from 0:0" in progress.stats_label.text(), timeout=4000)
 
         source.step()
         qtbot.waitUntil(lambda: "left" in progress.stats_label.text() and "up to about" in

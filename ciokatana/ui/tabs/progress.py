@@ -39,6 +39,7 @@ from ciokatana.ui.widgets.banner import Banner
 from ciokatana.ui.widgets.filebars import FileProgressDelegate
 
 BAR_STEPS = 1000
+STALE_REPORT_S = 2.0  # older upload figures are shown with their age
 TIPS = {
     "jobs": "Jobs Conductor has answered for (created or failed) out of all jobs of the submission; "
     "cancelled and not-started jobs are not counted as done",
@@ -328,13 +329,25 @@ class ProgressTab(Tab):
         scope = self._scope
         if scope is None:
             return
+        now = self._record.clock() if self._record is not None else None
+        seconds = scope.elapsed_at(now) if now is not None else None
+        elapsed = "{} elapsed".format(theme.human_duration(seconds)) if seconds is not None else ""
+        if not scope.reports:  # nothing is known yet: say so rather than "0 of N"
+            waiting = "Waiting for the uploader's first report (it reports every few seconds)"
+            _set(self.md5_bar, 0, waiting)
+            _set(self.upload_bar, 0, waiting)
+            self.stats_label.setText("   \u00b7   ".join(p for p in ("Starting the upload", elapsed) if p))
+            return
         tally = scope.tally
         total = scope.file_total
         hashed = min(tally.hashed, total) if total else tally.hashed
         _set(self.md5_bar, float(hashed) / total if total else scope.md5_percent / 100.0,
              "{} of {:,} files checked".format("{:,}".format(hashed), total) if total else "")
-        seconds = scope.elapsed_at(self._record.clock()) if self._record is not None else None
-        elapsed = "{} elapsed".format(theme.human_duration(seconds)) if seconds is not None else ""
+        age = scope.report_age(now) if now is not None else None
+        if age is not None and age >= STALE_REPORT_S and not scope.complete:
+            # ciocore reports every 5 s: between reports the figures are that old, and say so
+            elapsed = "   \u00b7   ".join(p for p in (elapsed, "figures from {} ago".format(
+                theme.human_duration(age))) if p)
         if scope.hashing and not scope.started_uploading:
             _set(self.upload_bar, 0, "Waiting for the checksums (files already on Conductor are skipped)")
             self.stats_label.setText("   \u00b7   ".join(p for p in ("Checking files: time left not known yet",
