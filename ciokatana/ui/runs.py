@@ -232,8 +232,9 @@ class UploadScope(object):
     def apply(self, data, now):
         if self.started is None:
             self.started = now
-        self.last_report = now
-        self.reports += 1
+        if data.get("file_progress"):  # ciocore's first report, before any file is looked at, is empty
+            self.last_report = now
+            self.reports += 1
         self.tally.update(data.get("file_progress") or {})
         self.md5_percent = float(data.get("md5_percent") or 0.0)
         self.percent_complete = float(data.get("percent_complete") or 0.0)

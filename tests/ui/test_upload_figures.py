@@ -120,8 +120,10 @@ def test_the_progress_tab_shows_uploads_before_the_checksums_are_done(make_dialo
         qtbot.waitUntil(lambda: progress.md5_bar.text().startswith("Waiting for the uploader's first report"),
                         timeout=5000)
         assert progress.upload_bar.text() == progress.md5_bar.text() and progress.md5_bar.value() == 0
-        source.step()
-        qtbot.waitUntil(lambda: progress.upload_bar.text().startswith("Waiting for the checksums"), timeout=5000)
+        source.step()  # ciocore's first report names no file yet: still nothing known
+        qtbot.waitUntil(lambda: dialog.controller.current_run.scope.started is not None, timeout=5000)
+        qtbot.wait(50)
+        assert progress.md5_bar.text().startswith("Waiting for the uploader's first report")
         assert progress.upload_bar.value() == 0  # nothing done yet: that is the truth
 
         source.step()
