@@ -41,7 +41,7 @@ import traceback as traceback_mod
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
-from ciokatana.core.redact import redact, redact_text
+from ciokatana.core.redact import redact_event, redact_text
 
 START = "start"
 JOB_START = "job_start"
@@ -313,4 +313,4 @@ def true_bytes(reported: Any) -> float:
 
 def for_file(event: Event) -> Dict[str, Any]:
     """The wire form of an event with credentials scrubbed (mock files)."""
-    return redact(event.to_json())
+    return redact_event(event.to_json())

@@ -35,7 +35,7 @@ from typing import Optional
 import json_stream
 
 from ciokatana.core import events as ev
-from ciokatana.core.redact import redact
+from ciokatana.core.redact import redact_event
 from ciokatana.core.runner import Control, Source
 
 SIMULATED_ERRORS = (
@@ -248,7 +248,7 @@ class MockReplay(Source):
                     return
                 read += 1
                 try:
-                    event = ev.Event.from_json(redact(raw), "event #{}".format(read))
+                    event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
                 except ev.EventFormatError as err:
                     emit(
                         ev.error(

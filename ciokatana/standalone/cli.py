@@ -28,7 +28,7 @@ from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
 from ciokatana.core.printable import json_printable, printable
-from ciokatana.core.redact import install_log_redaction, redact
+from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
@@ -101,7 +101,7 @@ def cmd_preview(args) -> int:
         _err("preview", "no payload printed; run 'ciokatana validate' for every finding")
         return EXIT_USAGE
     # One write: json.dump's thousands of small writes cost more than the encoding.
-    text = json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False)
+    text = json.dumps([redact_payload(p) for p in plan.payloads], indent=2, ensure_ascii=False)
     sys.stdout.write(json_printable(text) + "\n")
     return EXIT_OK
 

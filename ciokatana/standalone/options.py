@@ -125,9 +125,16 @@ def var_sets_argument(args: argparse.Namespace):
     if not texts:
         return None
     try:
-        return tuple(gsv.parse_var_set(text) for text in texts)
+        sets = tuple(gsv.parse_var_set(text) for text in texts)
     except gsv.VarSetError as err:
         raise UsageError("--var-set: {}".format(err))
+    seen = set()
+    for var_set in sets:
+        if frozenset(var_set) in seen:
+            raise UsageError("--var-set: the set {!r} is listed twice: each set is its own job, so it would be "
+                             "rendered and billed twice".format(gsv.format_var_set(var_set)))
+        seen.add(frozenset(var_set))
+    return sets
 
 
 def job_problem_lines(plan) -> List[str]:
