@@ -29,13 +29,13 @@ import io
 import json
 import os
 import random
-import stat
 from typing import Optional
 
 import json_stream
 
 from ciokatana.core import events as ev
 from ciokatana.core.redact import redact_event
+from ciokatana.core.regular_file import NotRegularFile, open_regular
 from ciokatana.core.runner import Control, Source
 
 SIMULATED_ERRORS = (
@@ -60,23 +60,16 @@ class MockFileError(ValueError):
 
 def _open(path: str):
     """Open a mock file for reading; only regular files (a FIFO or a device
-    would block the open, or the read, for ever)."""
+    would block the open, or the read, for ever). The open file is checked
+    (``fstat``), so nothing can swap the path between a check and the open."""
     try:
-        mode = os.stat(path).st_mode
+        return open_regular(path)
     except FileNotFoundError:
         raise MockFileError("mock file {} does not exist".format(path))
-    except OSError as err:
-        raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
-    if stat.S_ISDIR(mode):
-        raise MockFileError("mock file {} is a folder".format(path))
-    if not stat.S_ISREG(mode):
-        raise MockFileError("mock file {} is not a regular file (a pipe, socket or device); save the events to a file".format(path))
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise MockFileError("mock file {} does not exist".format(path))
-    except IsADirectoryError:
-        raise MockFileError("mock file {} is a folder".format(path))
+    except NotRegularFile as err:
+        if err.kind == "a folder":
+            raise MockFileError("mock file {} is a folder".format(path))
+        raise MockFileError("mock file {} is not a regular file ({}); save the events to a file".format(path, err.kind))
     except OSError as err:
         raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
 

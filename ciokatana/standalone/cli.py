@@ -27,7 +27,7 @@ from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
-from ciokatana.core.printable import json_printable, printable
+from ciokatana.core.printable import PrintableFormatter, json_printable, printable
 from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
@@ -251,7 +251,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     install_log_redaction()  # before anything can log: every subcommand, gui included
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, handlers=[handler])
     if not args.debug:
         # ciocore logs routine steps ("draining queues") at ERROR; real
         # failures reach the user through the runner's error events.
