@@ -54,6 +54,10 @@ BOM = b"\xef\xbb\xbf"
 _FIRST_LINE_LIMIT = 64
 
 
+TOO_DEEP = ("event #{} is nested thousands of levels deep, which no mock event is (lists and objects "
+            "a few levels deep); the file is damaged or not a mock")
+
+
 class MockFileError(ValueError):
     """A mock file that cannot be replayed; the message names the file."""
 
@@ -107,6 +111,8 @@ def check_mock_file(path: str) -> int:
             first = json_stream.to_standard_types(first) if first is not None else None
         except MockFileError as err:
             raise MockFileError("mock file {} {}".format(path, err))
+        except RecursionError:
+            raise MockFileError("mock file {}: {}".format(path, TOO_DEEP.format(1)))
         except (ValueError, StopIteration) as err:
             raise MockFileError("mock file {} is not valid JSON ({})".format(path, err))
     if first is None:
@@ -156,6 +162,8 @@ def _line_events(handle):
         number += 1
         try:
             obj = json.loads(text)
+        except RecursionError:
+            raise ev.EventFormatError(TOO_DEEP.format(number))
         except ValueError as err:
             if not handle.read(1):
                 raise _Cut(str(err))
@@ -172,12 +180,16 @@ def _stream_events(handle):
 
 
 def _stream_items(items):
+    number = 0
     while True:
+        number += 1
         try:
             raw = next(items)
             raw = json_stream.to_standard_types(raw)
         except StopIteration:
             return
+        except RecursionError:
+            raise ev.EventFormatError(TOO_DEEP.format(number))
         except (ValueError, io.UnsupportedOperation, EOFError) as err:
             raise _Cut(str(err))
         yield raw
@@ -223,6 +235,7 @@ class MockReplay(Source):
         job_open = False
         skipping = False
         read = 0
+        job_count = None
         with _open(self.path) as handle:
             try:
                 items = raw_events(handle)
@@ -241,7 +254,10 @@ class MockReplay(Source):
                     return
                 read += 1
                 try:
-                    event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
+                    try:
+                        event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
+                    except RecursionError:
+                        raise ev.EventFormatError(TOO_DEEP.format(read))
                 except ev.EventFormatError as err:
                     emit(
                         ev.error(
@@ -253,6 +269,14 @@ class MockReplay(Source):
                     return
                 if event.type == ev.DONE:
                     break
+                if event.type == ev.START:
+                    job_count = int(event.data["job_count"])
+                elif event.type == ev.JOB_START and job_count is not None and int(event.data["job_index"]) >= job_count:
+                    emit(ev.error("MockFileError", "mock file {}: event #{} (job_start) has job_index {}, but its start "
+                                  "event announced {} job(s) (indexes 0 to {}); replay stopped".format(
+                                      self.path, read, event.data["job_index"], job_count, job_count - 1),
+                                  title if job_open else ""))
+                    return
                 if control.wait(self.interval if read > 1 else 0):
                     emit(ev.canceled(title if job_open else ""))
                     return

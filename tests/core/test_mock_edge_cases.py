@@ -111,6 +111,50 @@ def test_wrong_field_types_stop_the_replay_with_a_clear_error_and_the_run_is_not
     assert seen[-1].type == "done"
 
 
+@pytest.mark.parametrize("entry,shown", [
+    (5, "file_progress['/a'] = 5: it must be an object"),
+    ({"bytes_uploaded": "lots"}, "file_progress['/a'].bytes_uploaded = 'lots'"),
+    ({"already_uploaded": "no"}, "file_progress['/a'].already_uploaded = 'no'"),
+    ({"md5": ["x"]}, "file_progress['/a'].md5 = ['x']"),
+])
+def test_a_wrong_typed_file_progress_entry_fails_the_run_without_a_traceback(tmp_path, capsys, entry, shown):
+    data = load(SHIPPED)
+    progress = next(i for i, e in enumerate(data) if e["event"] == "progress")
+    data[progress]["data"]["file_progress"] = {"/a": entry}
+    path = tmp_path / "bad_entry.json"
+    path.write_text(json.dumps(data))
+    code = main(["submit", "--scene", SHOT, "--mock", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in out + err, out + err
+    assert "FAILED" in out and shown in out, out
+
+
+def test_a_job_index_beyond_the_announced_count_is_refused_not_shown_as_100_of_1(tmp_path, capsys):
+    data = events()
+    data[1]["data"]["job_index"] = 99
+    path = tmp_path / "index.json"
+    path.write_text(json.dumps(data))
+    code = main(["submit", "--scene", SHOT, "--mock", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "[100/1]" not in out
+    assert "job_index 99, but its start event announced 1 job(s)" in out, out
+
+
+@pytest.mark.parametrize("layout", ["lines", "one_line", "first_event"])
+def test_a_mock_nested_20000_deep_is_a_plain_error_not_a_recursion_error(tmp_path, capsys, layout):
+    deep = "[" * 20000 + "]" * 20000
+    start = '{"event": "start", "data": {"job_count": 1}}'
+    nested = '{"event": "job_start", "data": {"job_index": 0, "job_title": "x", "extra": %s}}' % deep
+    text = {"lines": "[\n" + start + ",\n" + nested + "\n]\n", "one_line": "[" + start + ", " + nested + "]",
+            "first_event": '[{"event": "start", "data": {"job_count": 1, "x": %s}}]' % deep}[layout]
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    code = main(["submit", "--scene", SHOT, "--mock", str(path)])
+    out, err = capsys.readouterr()
+    assert code in (1, 2) and "Recursion" not in out + err and "Traceback" not in out + err
+    assert "nested thousands of levels deep" in out + err
+
+
 def test_wrong_field_types_end_the_cli_run_failed_without_a_traceback(tmp_path, capsys):
     data = load(SHIPPED)
     data[1]["data"]["job_index"] = {"nested": 1}
