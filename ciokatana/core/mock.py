@@ -37,6 +37,7 @@ from ciokatana.core import events as ev
 from ciokatana.core.redact import redact_event
 from ciokatana.core.regular_file import NotRegularFile, open_regular
 from ciokatana.core.runner import Control, Source
+from ciokatana.core.settings import MAX_MOCK_INTERVAL
 
 SIMULATED_ERRORS = (
     ("ConnectionError", "Connection aborted while uploading (simulated by the mock player)"),
@@ -224,8 +225,8 @@ class MockReplay(Source):
     supports_raise_error = True
 
     def __init__(self, path: str, interval: float = 1.0, rng: Optional[random.Random] = None):
-        if interval < 0:
-            raise ValueError("mock interval must be 0 or more, not {}".format(interval))
+        if not 0 <= interval <= MAX_MOCK_INTERVAL:  # nan too; 1e300 would overflow the wait
+            raise ValueError("mock interval must be 0 to {:g} seconds, not {}".format(MAX_MOCK_INTERVAL, interval))
         self.path = path
         self.interval = float(interval)
         self.rng = rng or random.Random()

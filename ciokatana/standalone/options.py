@@ -14,7 +14,7 @@ from typing import List
 from ciokatana.core import frames as fr
 from ciokatana.core import gsv
 from ciokatana.core.command import TemplateError, template_fields
-from ciokatana.core.settings import EnvVar, Settings, parse_key_value
+from ciokatana.core.settings import MAX_AUTORETRY, EnvVar, Settings, parse_key_value
 
 
 class UsageError(Exception):
@@ -74,8 +74,9 @@ def apply_setting_arguments(settings: Settings, args: argparse.Namespace) -> Set
     if args.preemptible is not None:
         s.preemptible = args.preemptible
     if args.autoretry is not None:
-        if args.autoretry < 0:
-            raise UsageError("--autoretry {} is negative: use 0 or more".format(args.autoretry))
+        if not 0 <= args.autoretry <= MAX_AUTORETRY:
+            raise UsageError("--autoretry {} is out of range: use 0 (no retries) to {}".format(
+                args.autoretry, MAX_AUTORETRY))
         s.autoretry = args.autoretry
     if args.frames is not None:
         try:
