@@ -299,3 +299,20 @@ def test_ctrl_c_in_the_first_tenth_of_a_second_prints_no_traceback():
         _out, err = proc.communicate(timeout=60)
         assert not _our_traceback(err), (delay, err)
         assert proc.returncode in (3, 1, -signal.SIGINT) or "Traceback" in err, (delay, proc.returncode, err)
+
+
+@pytest.mark.slow
+def test_debug_log_lines_show_escape_sequences_from_node_names_not_obey_them(tmp_path):
+    scene = load(os.path.join(EXAMPLES, "simple.json"))
+    scene["render_nodes"][0]["name"] = "Render\x1b[2J\x1b]0;pwned\x07"
+    scene["katana_file"] = os.path.join(EXAMPLES, scene["katana_file"])
+    path = tmp_path / "escape.json"
+    path.write_text(json.dumps(scene))
+    proc = subprocess.run(
+        [sys.executable, "-m", "ciokatana.standalone.cli", "--debug", "submit", "--scene", str(path), "--sandbox",
+         "--frames", "1"], cwd=ROOT, env=dict(os.environ, HOME=str(tmp_path)), capture_output=True, text=True,
+        timeout=120)
+    text = proc.stdout + proc.stderr
+    assert proc.returncode == 0, text[-2000:]
+    assert "DEBUG" in text and "\\x1b[2J" in text  # the debug log ran and showed the name, escaped
+    assert "\x1b" not in text and "\x07" not in text
