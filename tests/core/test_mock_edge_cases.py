@@ -330,8 +330,13 @@ def test_ctrl_c_in_the_first_tenth_of_a_second_prints_no_traceback(tmp_path):
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
         assert not _our_traceback(err), (delay, err)
-        assert proc.returncode == 3, (delay, proc.returncode, err)
-        assert "interrupted" in err or "Cancelling" in err, (delay, err)
+        # Never lost (exit 0). Right after the mark the signal may still land
+        # in the -c line, between the mark and console_main's try: Python
+        # then ends by SIGINT (-2), in the test's code, not ours.
+        allowed = (3,) if delay >= 0.005 else (3, -signal.SIGINT)
+        assert proc.returncode in allowed, (delay, proc.returncode, err)
+        if proc.returncode == 3:
+            assert "interrupted" in err or "Cancelling" in err, (delay, err)
 
 
 @pytest.mark.slow
