@@ -2,7 +2,7 @@
 
 import json
 
-from ciokatana.core.redact import MASK, redact
+from ciokatana.core.redact import MASK, redact_payload
 from ciokatana.qt import QtWidgets
 from ciokatana.ui.tabs import preview as preview_mod
 
@@ -61,17 +61,20 @@ def test_copy_and_save_take_the_whole_payload(make_dialog, scene, ui, qtbot, tmp
     assert json.loads(target.read_text()) == copied
 
 
-def test_masking_a_slice_at_a_time_masks_what_redact_masks():
-    secret_task = {"command": "katana --auth \"Bearer abcdefghijklmnopqrstuvwxyz0123456789\"", "frames": "7"}
+def test_masking_a_slice_at_a_time_masks_what_redact_payload_masks(monkeypatch):
+    key = "sk-live-0123456789abcdefghijklmnop"
+    monkeypatch.setenv("CONDUCTOR_API_KEY", key)
+    secret_task = {"command": "katana --key {}".format(key), "frames": "7"}
     payload = {
         "job_title": "t",
         "environment": {"RENDER_API_TOKEN": "s3cr3t", "PATH": "/bin"},
         "tasks_data": [{"command": "katana -t {}".format(i), "frames": str(i)} for i in range(2500)]
                       + [secret_task],
+        "metadata": {"db_password": "hunter2"},
         "upload_paths": ["/a", "/b"],
-        "api_key": "k-123",
     }
-    assert preview_mod.redacted(payload) == redact(payload)
     masked = preview_mod.redacted(payload)
-    assert masked["environment"]["RENDER_API_TOKEN"] == MASK and masked["api_key"] == MASK
-    assert "abcdefghijklmnopqrstuvwxyz0123456789" not in json.dumps(masked)
+    assert masked == redact_payload(payload)
+    assert masked["environment"]["RENDER_API_TOKEN"] == MASK and masked["metadata"]["db_password"] == MASK
+    assert key not in json.dumps(masked)  # the API key, in a task 2,500 entries down the list
+    assert masked["tasks_data"][3] == payload["tasks_data"][3]

@@ -1,7 +1,7 @@
 """The Preview tab: the exact payload of any job, as pretty JSON, secrets masked.
 
 Layer: ui. Shows what the newest plan would submit for the job chosen in
-the selector, passed through :func:`ciokatana.core.redact.redact` so no
+the selector, passed through :func:`ciokatana.core.redact.redact_payload` so no
 credential is ever on screen. A job that cannot be built shows its problems
 instead. The text is rebuilt when the tab is shown or a new plan arrives
 while it is shown (a hidden tab only notes that it is stale).
@@ -24,7 +24,7 @@ import json
 from collections import OrderedDict
 
 from ciokatana.core.filescene import write_json_atomic
-from ciokatana.core.redact import redact
+from ciokatana.core.redact import redact_payload  # masked by the payload's structure
 from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
@@ -53,21 +53,23 @@ REDACT_SLICE = 1000  # list items masked at a time
 
 
 def redacted(payload):
-    """``redact(payload)``, a key and a slice of a long list at a time.
+    """``redact_payload(payload)``, a key and a slice of a long list at a time.
 
-    Same result; but ``redact`` checks a whole value in one C call, which
-    for 100,000 tasks holds the GIL (and so the UI thread) for a tenth of a
-    second.
+    Same result; but ``redact_payload`` searches the whole payload's JSON
+    text in one C call, which for 100,000 tasks holds the GIL (and so the UI
+    thread) for a tenth of a second.
     """
-    out = type(payload)() if isinstance(payload, dict) else {}
+    if not isinstance(payload, dict):
+        return redact_payload(payload)
+    out = type(payload)() if type(payload) is not dict else {}
     for key, value in payload.items():
         if isinstance(value, list) and len(value) > REDACT_SLICE:
             items = []
             for start in range(0, len(value), REDACT_SLICE):
-                items.extend(redact(value[start:start + REDACT_SLICE]))
+                items.extend(redact_payload({key: value[start:start + REDACT_SLICE]})[key])
             out[key] = items
         else:
-            out.update(redact({key: value}))
+            out.update(redact_payload({key: value}))
     return out
 
 
@@ -123,7 +125,7 @@ class PreviewTab(Tab):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self._stale = True
-        self._formatted = OrderedDict()  # (plan generation, job name) -> Formatted
+        self._formatted = OrderedDict()  # (plan generation, job key) -> Formatted
         self._waiting = {}  # key -> [callbacks waiting for that text]
         self._shown_key = None
         self.job_combo = QtWidgets.QComboBox()
@@ -182,7 +184,7 @@ class PreviewTab(Tab):
         generation = result.generation
         for key in [k for k in self._formatted if k[0] != generation]:
             del self._formatted[key]  # texts of an older plan
-        names = [job.name for job in result.jobs]
+        names = [job.key for job in result.jobs]  # unique: node and variable set
         current = self.job_combo.currentText()
         blocked = self.job_combo.blockSignals(True)
         if [self.job_combo.itemText(i) for i in range(self.job_combo.count())] != names:
@@ -200,7 +202,7 @@ class PreviewTab(Tab):
 
     def _key(self, job):
         result = self.controller.plan_result
-        return (result.generation if result is not None else None, job.name)
+        return (result.generation if result is not None else None, job.key)
 
     @property
     def formatting(self):
@@ -229,7 +231,7 @@ class PreviewTab(Tab):
             return
         tasks = len(job.payload.get("tasks_data") or []) if job.payload is not None else 0
         self.text.setPlainText("Formatting the payload of {}{}\u2026".format(
-            job.name, " ({:,} tasks)".format(tasks) if tasks > 1000 else ""))
+            job.key, " ({:,} tasks)".format(tasks) if tasks > 1000 else ""))
         self._text_of(job, key, lambda formatted: self._display(formatted) if self._shown_key == key else None)
 
     def _text_of(self, job, key, callback):
