@@ -506,7 +506,13 @@ class RunRecord(object):
         text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details
         job.details = "\n\n".join(p for p in ("{}: {}".format(kind, raw), str(data.get("traceback") or ""))
                                    if p.strip())
-        if kind in ev.CANCEL_TYPES:
+        if kind in ev.CANCEL_TYPES and job.state == CREATING:
+            # Its files were up and the creation request may have reached Conductor: not a plain cancel.
+            job.state = MAY_EXIST
+            job.message = ("Cancelled while Conductor was creating it, so the job may have been created; "
+                           "check the dashboard before submitting it again.")
+            job.details = str(data.get("body") or "")
+        elif kind in ev.CANCEL_TYPES:
             job.state = CANCELLED
             job.message = "Cancelled before Conductor created the job."
             job.details = str(data.get("body") or "")
@@ -521,10 +527,16 @@ class RunRecord(object):
 
     def _on_done(self, _data):
         for job in self.jobs:
-            if not job.ended_state:
-                job.state = NOT_STARTED if job.started is None else FAILED
-                if job.state == FAILED and not job.message:
-                    job.message = "The run ended before Conductor answered for this job."
+            if job.ended_state:
+                continue
+            if job.state == CREATING:  # the request may have reached Conductor: it may exist
+                job.state = MAY_EXIST
+                job.message = ("The run ended while Conductor was creating this job, so it may have been "
+                               "created; check the dashboard before submitting it again.")
+                continue
+            job.state = NOT_STARTED if job.started is None else FAILED
+            if job.state == FAILED and not job.message:
+                job.message = "The run ended before Conductor answered for this job."
         if self.shared is not None:
             self.shared_summary = self.shared.tally.summary()
         self.scope = None if self.shared is None else self.shared
