@@ -32,13 +32,18 @@ class HangingCreation(object):
         self.stopped.set()
 
 
-def test_cancelling_a_creation_leaves_a_may_exist_card_and_a_duplicate_notice(make_dialog, scene, ui, qtbot):
+def test_cancelling_a_creation_leaves_a_may_exist_card_and_a_duplicate_notice(make_dialog, scene, ui, qtbot,
+                                                                              monkeypatch):
+    monkeypatch.setattr("ciokatana.ui.tabs.progress.SLOW_CREATE_S", 1.0)
     HangingCreation.created = []
     dialog = make_dialog(scene, submit_factory=HangingCreation)
     ui.submit(dialog)
     ui.answer(dialog, "submit")
     progress = dialog.tab("progress")
     qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1 of 4"), timeout=10000)
+    # a creation that takes long says what Cancel would mean, and its clock keeps going
+    qtbot.waitUntil(lambda: "Cancel stops waiting, and the job may still appear" in progress.job_label.text(),
+                    timeout=5000)
     ui.click(progress.cancel_button)
     ui.wait_run_done(dialog)
 

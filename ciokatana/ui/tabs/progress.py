@@ -40,6 +40,7 @@ from ciokatana.ui.widgets.filebars import FileProgressDelegate
 
 BAR_STEPS = 1000
 STALE_REPORT_S = 2.0  # older upload figures are shown with their age
+SLOW_CREATE_S = 15.0  # a job creation waiting this long says what Cancel would mean
 TIPS = {
     "jobs": "Jobs Conductor has answered for (created or failed) out of all jobs of the submission; "
     "cancelled and not-started jobs are not counted as done",
@@ -395,8 +396,13 @@ class ProgressTab(Tab):
         position = "{} of {}".format(job.index + 1, count or "?")
         if job.state == runs_mod.CREATING:
             since = job.creating_since
-            clock = theme.human_duration(record.clock() - since) if since is not None else ""
-            self.job_label.setText("Creating job {}: {}\u2026 {}".format(position, job.label, clock))
+            waited = record.clock() - since if since is not None else 0.0
+            clock = theme.human_duration(waited) if since is not None else ""
+            text = "Creating job {}: {}\u2026 {}".format(position, job.label, clock)
+            if waited >= SLOW_CREATE_S:
+                text += ("   (no answer from Conductor yet; Cancel stops waiting, and the job may still appear "
+                         "on the dashboard)")
+            self.job_label.setText(text)
             return
         if job.state == runs_mod.UPLOADING:
             self.job_label.setText("Job {}: {}: uploading its files".format(position, job.label))
