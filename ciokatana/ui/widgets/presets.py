@@ -24,6 +24,7 @@ the name dialog: no nested event loop runs inside Katana.
 from ciokatana.core.presets import PIPELINE, PresetError, PresetExists
 from ciokatana.qt import QtCore, QtWidgets, Signal
 from ciokatana.ui import theme
+from ciokatana.ui.compat import flags
 from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
 
 SCOPE_WORDS = {"user": "just for you", "show": "for everyone on the show", PIPELINE: "from the pipeline"}
@@ -48,7 +49,8 @@ class PresetNameDialog(QtWidgets.QDialog):
         self.scope_combo = QtWidgets.QComboBox()
         for scope in scopes:
             self.scope_combo.addItem("{} ({})".format(scope.capitalize(), SCOPE_WORDS.get(scope, scope)), scope)
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Save | QtWidgets.QDialogButtonBox.Cancel)
+        self.buttons = QtWidgets.QDialogButtonBox(
+            flags(QtWidgets.QDialogButtonBox.Save, QtWidgets.QDialogButtonBox.Cancel))  # "|" fails on PySide2 5.13
         form = QtWidgets.QFormLayout(self)
         form.addRow("Name", self.name_edit)
         form.addRow("Save for", self.scope_combo)
