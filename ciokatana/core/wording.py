@@ -72,6 +72,7 @@ def plain_error(text: str) -> str:
 
 
 _SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
+_HTTP_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: (.*?) for url: (\S+)")
 _HTTP = {
     400: "it refused the job as invalid",
     401: "it did not accept the API key",
@@ -134,6 +135,14 @@ def failure_cause(text: str) -> Tuple[str, str]:
         status = "HTTP {}{}".format(code, ": " + _short(said) if said else "")
         advice = _HTTP_ADVICE.get(code, _DEFAULT_ADVICE)
         return "Conductor did not create the job: {} ({}); {}".format(words, status, advice), text
+    match = _HTTP_ERROR.search(text)
+    if match:  # requests' "503 Server Error: Service Unavailable for url: /jobs/"
+        code, reason, url = int(match.group(1)), match.group(2).strip(), match.group(3)
+        what = "Conductor did not create the job" if "/jobs" in url else "Conductor refused a request"
+        words = _HTTP.get(code, "it answered with an error")
+        advice = _HTTP_ADVICE.get(code, _DEFAULT_ADVICE)
+        status = "HTTP {}{}".format(code, ": " + _short(reason) if reason else "")
+        return "{}: {} ({}); {}".format(what, words, status, advice), text
     lines = text.splitlines()
     if not lines:
         return "failed, with no reason given", ""

@@ -32,3 +32,10 @@ def test_other_errors_give_their_first_line_in_plain_words():
     assert failure_cause("")[0] == "failed, with no reason given"
     long = "x" * 1000
     assert len(failure_cause(long)[0]) <= 240
+
+
+def test_requests_http_errors_say_which_request_and_why():
+    cause, rest = failure_cause("503 Server Error: Service Unavailable for url: https://x/jobs/ (simulated)")
+    assert cause.startswith("Conductor did not create the job: it is unavailable (HTTP 503: Service Unavailable)")
+    cause, _rest = failure_cause("403 Client Error: Forbidden for url: https://x/api/v2/files/get_upload_urls")
+    assert cause.startswith("Conductor refused a request: the account is not allowed to do this (HTTP 403")
