@@ -409,6 +409,7 @@ class RunRecord(object):
         self.shared_summary = None  # its UploadSummary once the run is over
         self.events = 0
         self.last_job = None  # the JobRecord the last event concerned
+        self.cancelled_before_jobs = False  # cancelled during the shared upload
         self.file_sizes = {}  # {path: bytes} the plan measured (shown for files already on Conductor)
 
     # -- what kind of run --------------------------------------------------------
@@ -499,8 +500,13 @@ class RunRecord(object):
         return job
 
     def _on_error(self, data):
-        job = self._job_for(data)
         kind = str(data.get("exception_type") or "Error")
+        if not data.get("job_title") and self.current is None and self.jobs and kind in ev.CANCEL_TYPES:
+            # Cancelled during the shared upload, before any job began: nothing was created, and
+            # no job of the plan is this event's (each is listed as not started when the run ends).
+            self.cancelled_before_jobs = True
+            return None
+        job = self._job_for(data)
         job.exception_type = kind
         raw = str(data.get("exception") or data.get("body") or "failed")
         text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details

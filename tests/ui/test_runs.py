@@ -129,3 +129,18 @@ def test_a_run_that_ends_while_a_job_is_being_created_leaves_it_may_exist():
     record.apply(created)
     record.finish("cancelled")  # closed before 'done' arrived
     assert record.jobs[0].state == runs.MAY_EXIST
+
+
+def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_not_started():
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b", "c", "d"))
+    start = ev.start(4)
+    start.data.update(upload_files=3, upload_bytes=3000)
+    record.apply(start)
+    record.apply(_progress(runs.SHARED_UPLOAD_INDEX, {"/1": _f(1000, 500)}, md5=100.0))
+    record.apply(ev.canceled(""))  # the shared path's one cancel: no job is named
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert len(record.jobs) == 4 and record.cancelled_before_jobs
+    assert [j.state for j in record.jobs] == [runs.NOT_STARTED] * 4
+    assert record.outcome() == runs.CANCELLED_RUN
+    assert record.summary_text() == "0 of 4 jobs submitted, 4 not started"
