@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Dict, List
 
-from ciocore.package_environment import PackageEnvironment
-
 from ciokatana.core import frames as fr
+from ciokatana.core.ciocompat import PackageEnvironment
 from ciokatana.core.command import posix_path, render_command
 from ciokatana.core.settings import Settings
 
