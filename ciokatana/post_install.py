@@ -42,6 +42,9 @@ FILES = (
     "Shelves/Conductor/ReloadConductor.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2
+# ciokatana runs in Katana 4.0 and later: Python 3.7+ (setup.py's python_requires).
+MIN_PYTHON = (3, 7)
+PYTHON = sys.version_info[:3]
 
 
 class InstallError(Exception):
@@ -259,6 +262,17 @@ def add_arguments(parser):
     )
 
 
+def check_python():
+    """Refuse to install where the plugin cannot run (Katana 3 and older: Python 2.7)."""
+    if tuple(PYTHON[:2]) < MIN_PYTHON:
+        raise InstallError(
+            "ciokatana needs Python {}.{} or newer (Katana 4.0 and later); this is Python {}. "
+            "Run it with the Python of your Katana (Katana 4.x/5.x: 3.7, 6.x: 3.9, 7.x: 3.10, "
+            "8.x: 3.11); older Katana versions are not supported.".format(
+                MIN_PYTHON[0], MIN_PYTHON[1], ".".join(str(n) for n in PYTHON))
+        )
+
+
 def run(args, out=None, err=None):
     """Run an install/uninstall from parsed arguments; returns the exit code."""
     out = out or sys.stdout
@@ -269,6 +283,8 @@ def run(args, out=None, err=None):
         return EXIT_OK
     target = os.path.abspath(os.path.expanduser(args.dir)) if args.dir else default_resources_dir()
     try:
+        if not args.uninstall:
+            check_python()
         actions = uninstall(target) if args.uninstall else install(target)
     except InstallError as error:
         err.write("{}: {}\n".format(prog, error))
