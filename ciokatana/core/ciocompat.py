@@ -8,7 +8,7 @@ rest of the code calls it instead of checking versions:
 
 - :func:`submit` builds ``conductor_submit.Submit`` that never starts
   ciocore's uploader for an empty file map (that hangs forever: on 7.0.2 to
-  8.2 whenever ``upload_paths`` is empty, on 8.3+ when the paths expand to
+  8.1 whenever ``upload_paths`` is empty, on 8.3+ when the paths expand to
   no file), and sends ``local_upload: true`` when there is nothing to upload
   (what 8.3+ does).
 - :func:`get_jobs`, :func:`get_log`, :func:`kill_jobs`, :func:`kill_tasks`,

@@ -49,7 +49,7 @@ def test_submit_without_uploads_records_the_payload(ciocore_sandbox):
 
 
 @pytest.mark.parametrize("upload_paths, local_upload", [
-    ([], False),          # ciocore 7.0.2 - 8.2 started an uploader with no file here
+    ([], False),          # ciocore 7.0.2 - 8.1 started an uploader with no file here
     (["EMPTY_DIR"], True),  # every ciocore up to 9.2: paths that expand to no file
 ])
 def test_submit_with_nothing_to_upload_never_waits_on_an_uploader(
