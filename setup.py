@@ -37,6 +37,7 @@ setup(
         "ciokatana.examples": ["*.json", "*.katana"],
         "ciokatana.scripts": ["*.json"],
         "ciokatana.katana": ["resources/SuperTools/ConductorRender/*.py", "resources/Shelves/Conductor/*.py"],
+        "ciokatana.core.schemas": ["*.schema.json"],
     },
     py_modules=[],
     include_package_data=False,
@@ -84,13 +85,14 @@ setup(
             # vermin and ruff run anywhere; the checks run once, on 3.11.
             "vermin>=1.5,<2",
             "ruff>=0.4,<1",
-            # The real Katana API's stubs (any Python); mypy checks the
-            # adapter against them on 3.11 only, so older Pythons skip it.
+            # Katana 5.0v5's real API as type stubs (any Python): the stand-in
+            # conformance test and mypy on ciokatana/katana check against them.
+            # mypy runs once, on 3.11 (scripts/test.sh), so older Pythons skip it.
             "types-katana==5.0.5.0",
-            "mypy>=1.10,<3; python_version>='3.11'",
+            "mypy>=1.7,<3; python_version>='3.11'",
         ],
     },
-    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.cli:console_main"]},
+    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.entry:console_main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.7",

@@ -18,6 +18,7 @@ from typing import List, Optional
 from ciokatana.core import events as ev
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level
 from ciokatana.core.conductor import dashboard_link
+from ciokatana.core.printable import printable
 
 
 def human_size(num: float) -> str:
@@ -93,7 +94,7 @@ class TerminalReporter:
         if self._line_open:
             self.stream.write("\r\033[K" if self.tty else "\n")
             self._line_open = False
-        self.stream.write(text + ("\n" if newline else ""))
+        self.stream.write(printable(text) + ("\n" if newline else ""))
         self.stream.flush()
 
     def _on_start(self, data) -> None:
@@ -179,6 +180,7 @@ class TerminalReporter:
                 lines.append("  FAILED    {}  {}".format(r.title.ljust(width), r.message))
         if not self.results:
             lines.append("  no job ran")
+        lines = [printable(line) for line in lines]
         ok = [r for r in self.results if r.status == "ok"]
         if ok and self.results and all(r.uploaded_files == 0 for r in ok) and any(r.files for r in ok):
             lines.append("Nothing was uploaded: every file was already on Conductor (cached).")
@@ -192,9 +194,9 @@ class TerminalReporter:
 def print_findings(findings, out) -> None:
     for level, label in ((ERROR, "error"), (WARNING, "warning"), (NOTICE, "notice")):
         for finding in by_level(findings, level):
-            out.write("{}: {}\n".format(label, finding))
+            out.write("{}: {}\n".format(label, printable(finding)))
             for detail in finding.details:
-                out.write("    {}\n".format(detail))
+                out.write("    {}\n".format(printable(detail)))
 
 
 def run_jobs(runner, reporter: TerminalReporter, err) -> str:

@@ -36,6 +36,7 @@ person must use :func:`true_bytes` or the per-file figures.
 from __future__ import annotations
 
 import datetime
+import math
 import traceback as traceback_mod
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
@@ -71,6 +72,52 @@ FIELDS = {
     DONE: (),
 }
 OPTIONAL_FIELDS = {PROGRESS: ("time_remaining",)}
+
+# What each field may hold (None allowed where the existing plugin writes
+# it). A replayed file with another type is refused with the field named,
+# before a presenter could crash on it.
+_NUMBER = "number"
+_WHOLE = "whole number"
+_TEXT = "string"
+_TEXT_OR_NONE = "string or null"
+_NUMBER_OR_NONE = "number or null"
+_MAP = "object"
+_SECONDS = "number of seconds"  # the existing plugin writes str(timedelta): "0:00:05.000123"
+_SECONDS_OR_NONE = "number of seconds or null"
+_ANY = "anything"
+FIELD_TYPES = {
+    "job_count": _WHOLE, "job_index": _WHOLE, "job_title": _TEXT,
+    "files_to_analyze": _NUMBER, "files_to_upload": _NUMBER, "bytes_to_upload": _NUMBER,
+    "bytes_uploaded": _NUMBER, "transfer_rate": _NUMBER, "percent_complete": _NUMBER,
+    "elapsed_time": _SECONDS, "time_remaining": _SECONDS_OR_NONE, "processed_md5s": _NUMBER,
+    "md5_percent": _NUMBER, "file_progress": _MAP,
+    "body": _ANY, "jobid": _TEXT_OR_NONE, "status": _TEXT_OR_NONE, "uri": _TEXT_OR_NONE,
+    "response_code": _NUMBER_OR_NONE, "exception": _TEXT_OR_NONE, "traceback": _TEXT_OR_NONE,
+    "exception_type": _TEXT_OR_NONE,
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if kind == _ANY:
+        return True
+    if kind.endswith(" or null") and value is None:
+        return True
+    base = kind.replace(" or null", "")
+    if base == _SECONDS:
+        return _is_number(value) or (isinstance(value, str) and seconds(value) is not None)
+    if base == _TEXT:
+        return isinstance(value, str) or (kind == _TEXT_OR_NONE and _is_number(value))  # jobid 42
+    if base == _NUMBER:
+        return _is_number(value)
+    if base == _WHOLE:
+        return _is_number(value) and float(value).is_integer() and value >= 0
+    if base == _MAP:
+        return isinstance(value, dict)
+    return False  # pragma: no cover
 TYPES = tuple(FIELDS)
 CANCEL_TYPES = ("UserCanceledError", "UserCanceled", "UserCancelledError")
 STATS_INFLATION = 1024.0
@@ -108,6 +155,10 @@ class Event:
         missing = [k for k in FIELDS[kind] if k not in data]
         if missing:
             raise EventFormatError("{} ({}) lacks {}".format(where, kind, ", ".join(missing)))
+        for name in FIELDS[kind] + OPTIONAL_FIELDS.get(kind, ()):
+            if name in data and not _fits(data[name], FIELD_TYPES[name]):
+                raise EventFormatError("{} ({}) has {} = {}: it must be a {}".format(
+                    where, kind, name, _shown(data[name]), FIELD_TYPES[name]))
         return cls(kind, data)
 
     # convenience
@@ -118,6 +169,11 @@ class Event:
     @property
     def is_cancel(self) -> bool:
         return self.type == ERROR and self.data.get("exception_type") in CANCEL_TYPES
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def start(job_count: int) -> Event:

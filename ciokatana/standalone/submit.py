@@ -102,8 +102,8 @@ def cmd_submit(args, load_plan) -> int:
     out, err = sys.stdout, sys.stderr
     if args.mock and args.sandbox:
         raise UsageError("--mock replays a file and submits nothing; leave out --sandbox")
-    if args.interval < 0:
-        raise UsageError("--interval {} is negative: use 0 or more seconds".format(args.interval))
+    if not 0 <= args.interval < float("inf"):  # also refuses nan
+        raise UsageError("--interval {} is not a usable number of seconds: use 0 or more".format(args.interval))
     if args.mock:
         try:
             check_mock_file(args.mock)
@@ -111,14 +111,15 @@ def cmd_submit(args, load_plan) -> int:
             raise UsageError(str(error))
     if args.record and not os.path.isdir(os.path.dirname(os.path.abspath(args.record))):
         raise UsageError("--record {}: its folder does not exist".format(args.record))
-    _scene, plan = load_plan(args)
     if args.sandbox:
         home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
         try:
             with embedded_sandbox(None, home, out) as (sandbox, cfg):
+                _scene, plan = load_plan(args)  # software names resolve against the sandbox
                 return submit_plan(plan, args, out, err, cfg.database_filepath, sandbox.url)
         finally:
             shutil.rmtree(home, ignore_errors=True)
+    _scene, plan = load_plan(args)
     if not args.mock:
         try:
             conductor.check_credentials()
