@@ -69,6 +69,12 @@ record() {  # record KEY STEP PYTHON CIOCORE RESULT TESTS SECONDS (see STEPS)
   printf '%s|%s|%s|%s|%s|%s\n' "$2" "$3" "$4" "$5" "$6" "$7" > "$LOGS/$1.result"
 }
 
+count_of() {  # count_of "3 failed, 5 passed" passed -> 5 (0 when absent)
+  local n
+  n=$(echo "$1" | grep -oE "[0-9]+ $2" | head -n 1 | cut -d' ' -f1)
+  echo "${n:-0}"
+}
+
 pytest_counts() {  # the closing counts of a pytest run's output file
   tail -n 5 "$1" | grep -E '[0-9]+ (passed|failed|error|errors|skipped|deselected)' | tail -n 1 \
     | sed -E 's/^=+ //; s/ in [0-9.]+s.*$//; s/ =+$//'
@@ -217,19 +223,18 @@ done
 
 # -- summary ----------------------------------------------------------------------------------
 section "summary"
-printf '%-26s %-8s %-8s %-8s %-40s %6s\n' "step" "python" "ciocore" "result" "tests" "time"
+printf '%-28s %-8s %-8s %-8s %-40s %6s\n' "step" "python" "ciocore" "result" "tests" "time"
 passed=0; failed=0; skipped=0; missing=""
 for key in "${STEPS[@]}"; do
   IFS='|' read -r step python ciocore res counts secs < "$LOGS/$key.result"
-  printf '%-26s %-8s %-8s %-8s %-40s %5ss\n' "$step" "$python" "$ciocore" "$res" "$counts" "$secs"
+  printf '%-28s %-8s %-8s %-8s %-40s %5ss\n' "$step" "$python" "$ciocore" "$res" "$counts" "$secs"
   case $res in
     FAILED) FAILED=1 ;;
     MISSING) missing="$missing $python" ;;
   esac
-  for kind in passed failed skipped; do
-    count=$(echo "$counts" | grep -oE "[0-9]+ $kind" | cut -d' ' -f1)
-    eval "$kind=\$(( $kind + ${count:-0} ))"
-  done
+  passed=$((passed + $(count_of "$counts" passed)))
+  failed=$((failed + $(count_of "$counts" failed) + $(count_of "$counts" error)))
+  skipped=$((skipped + $(count_of "$counts" skipped)))
 done
 echo "wall time: $((SECONDS - START)) s"
 if [ -n "$missing" ]; then
