@@ -26,23 +26,13 @@ allowed, and is called directly.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import ciocore
 from ciocore.package_environment import PackageEnvironment as _PackageEnvironment
 
 # ciocore 8.0+ has ciocore.version; 7.0.2 only ciocore.__version__.
 CIOCORE_VERSION = str(getattr(ciocore, "version", None) or getattr(ciocore, "__version__", "unknown"))
-
-
-def ciocore_version_info() -> Tuple[int, ...]:
-    """The installed ciocore's version as numbers, e.g. (7, 0, 2); () if unknown."""
-    numbers = []
-    for part in CIOCORE_VERSION.split("."):
-        if not part.isdigit():
-            break
-        numbers.append(int(part))
-    return tuple(numbers)
 
 
 # -- submission ---------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_version_is_known():
     import ciocore
 
     assert ciocompat.CIOCORE_VERSION in (getattr(ciocore, "version", None), getattr(ciocore, "__version__", None))
-    major = ciocompat.ciocore_version_info()[0]
+    major = int(ciocompat.CIOCORE_VERSION.split(".")[0])
     assert major in (7, 8, 9)
     # The markers in setup.py: 7.x only on Python 3.7, 8.x/9.x from 3.8.
     import sys
