@@ -18,7 +18,9 @@ File format (``examples/`` holds complete ones)::
                       "outputLocation": "/renders/beauty.####.exr", "tempRenderLocation": ""}]}
       ],
       "assets": ["textures/wood.<UDIM>.tx", "caches/char.abc"],
-      "settings": {...}                                # optional, see Settings.to_dict()
+      "settings": {...},                               # optional, see Settings.to_dict()
+      "submissions": [{"fingerprint": "...", "title": "...", "jobid": "00042",
+                       "submitted_at": "2024-05-02T14:05:12"}]   # optional, kept by the dialog
     }
 
 Every key's type is checked against the JSON Schema shipped in
@@ -185,6 +187,16 @@ class FileScene(Scene):
 
     def store_settings(self, data: Dict[str, Any]) -> None:
         self._data["settings"] = copy.deepcopy(data)
+        self._write()
+
+    def load_history(self) -> List[Dict[str, Any]]:
+        entries = self._data.get("submissions")
+        if not isinstance(entries, list):
+            return []
+        return [dict(e) for e in entries if isinstance(e, dict) and e.get("fingerprint")]
+
+    def store_history(self, entries: List[Dict[str, Any]]) -> None:
+        self._data["submissions"] = copy.deepcopy(list(entries))
         self._write()
 
     def set_farm_settings(self, node_name: str, farm: FarmSettings) -> None:

@@ -262,6 +262,20 @@ class Scene(abc.ABC):
     def scene_name(self) -> str:
         return scene_name_of(self.katana_file())
 
+    def load_history(self) -> List[Dict[str, Any]]:
+        """Jobs submitted from this scene before, as stored with it (``[]`` when none are kept).
+
+        Each entry is ``{"fingerprint", "title", "jobid", "submitted_at"}``
+        (a payload digest, the job title and id, ISO time). The dialog uses
+        it to say that payloads were already submitted as jobs N-M.
+        Implementations that keep no history need not override it.
+        """
+        return []
+
+    def store_history(self, entries: List[Dict[str, Any]]) -> None:
+        """Keep these history entries with the scene (the newest last); a no-op by default."""
+        return None
+
     def snapshot(self) -> SceneSnapshot:
         """Read everything once into plain data for worker threads."""
         return SceneSnapshot(

@@ -139,3 +139,16 @@ def test_a_failed_write_leaves_the_original_intact(write_scene, monkeypatch):
 def test_examples_load(name):
     scene = FileScene(os.path.join(EXAMPLES, name))
     assert scene.render_nodes() and Settings.from_dict(scene.load_settings()).project
+
+
+def test_submission_history_is_kept_with_the_scene_and_survives_a_reload(write_scene):
+    path = write_scene()
+    scene = FileScene(path)
+    assert scene.load_history() == []
+    entry = {"fingerprint": "0123456789abcdef", "title": "Katana shot beauty", "jobid": "00042",
+             "submitted_at": "2024-05-02T14:05:12"}
+    scene.store_history([entry])
+    assert FileScene(path).load_history() == [entry]
+    with open(path) as handle:
+        data = json.load(handle)
+    assert data["submissions"] == [entry] and "render_nodes" in data  # the rest of the file is kept
