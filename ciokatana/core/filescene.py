@@ -19,9 +19,20 @@ File format (``examples/`` holds complete ones)::
       ],
       "assets": ["textures/wood.<UDIM>.tx", "caches/char.abc"],
       "settings": {...},                               # optional, see Settings.to_dict()
+      "scope": ["beauty"],                             # optional: exactly these nodes, even []
+      "notes": [{"level": "notice", "rule": "bypassed_render_node",
+                 "where": "Render node 'old'", "message": "is bypassed, ..."}],  # optional
       "submissions": [{"fingerprint": "...", "title": "...", "jobid": "00042",
                        "submitted_at": "2024-05-02T14:05:12"}]   # optional, kept by the dialog
     }
+
+Scope: ``--node`` names when given; else the ``scope`` list when the file
+has one (exactly those nodes, none when it is empty: ``batch.export_scene``
+writes it, so an export carries Katana's scope as it was, including a
+scope of bypassed nodes only); else the ``selected`` nodes; else all.
+``notes`` carries what the scene reader saw that validation must report
+(bypassed Render nodes in scope, asset ids that did not resolve), as
+:class:`~ciokatana.core.scene.SceneNote` dicts.
 
 Every key's type is checked against the JSON Schema shipped in
 ``ciokatana/core/schemas/scene.schema.json`` (``docs/scene-format.md``
@@ -31,7 +42,9 @@ false, not the string "false"``), never read loosely. A UTF-8 byte-order
 mark is accepted.
 
 Relative ``katana_file`` and ``assets`` paths are relative to the JSON
-file's folder, so an example works wherever it is unpacked. Keys the format
+file's folder, so an example works wherever it is unpacked; an asset id
+(``mock:///show/shot/v3``) is kept as it is, never joined to the folder,
+and validation reports a ``katana_file`` that is one. Keys the format
 does not know are kept when the file is written back. Writes are atomic
 (a temp file renamed over the original), so a crash never leaves half a file.
 """
@@ -44,7 +57,7 @@ import os
 import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError
+from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError, SceneNote, is_asset_id
 from ciokatana.core.schema import SchemaError, check_scene
 
 
@@ -86,7 +99,8 @@ class FileScene(Scene):
     Args:
         path: the JSON scene file.
         nodes: names of the Render nodes to put in scope; by default the
-            selected nodes, or all of them when none is selected.
+            file's ``scope`` list when it has one (even an empty one), else
+            the selected nodes, or all of them when none is selected.
 
     Raises:
         SceneError: unreadable file, not JSON, wrong shape, or an unknown
@@ -98,6 +112,7 @@ class FileScene(Scene):
         self.folder = os.path.dirname(self.path)
         self._data = self._read()
         self._nodes = self._parse_nodes()
+        self.explicit_scope = bool(nodes) or self._data.get("scope") is not None
         self.scope = self._scope(list(nodes or []))
 
     # -- reading ---------------------------------------------------------
@@ -139,22 +154,25 @@ class FileScene(Scene):
 
     def _scope(self, wanted: List[str]) -> List[str]:
         all_names = [n.name for n in self._nodes]
+        listed = self._data.get("scope")
         if wanted:
-            unknown = [n for n in wanted if n not in all_names]
-            if unknown:
-                raise _fail(
-                    self.path,
-                    "has no Render node named {}; it has: {}".format(
-                        ", ".join(repr(u) for u in unknown), ", ".join(all_names) or "(none)"
-                    ),
-                )
-            return [n for n in all_names if n in wanted]
-        selected = [n.name for n in self._nodes if n.selected]
-        return selected or all_names
+            problem = "has no Render node named {}"
+        elif listed is not None:  # the file's own scope, exactly, even when empty
+            wanted, problem = list(listed), "names {} in its 'scope', but no such Render node is in its render_nodes"
+        else:
+            selected = [n.name for n in self._nodes if n.selected]
+            return selected or all_names
+        unknown = [n for n in wanted if n not in all_names]
+        if unknown:
+            raise _fail(self.path, (problem + "; it has: {}").format(
+                ", ".join(repr(u) for u in unknown), ", ".join(all_names) or "(none)"))
+        return [n for n in all_names if n in wanted]
 
     def _abs(self, path: str) -> str:
         if not path:
             return ""
+        if is_asset_id(path):  # an asset id is not a path: kept as it is (validation reports it)
+            return path
         if path.startswith("/") or (len(path) > 1 and path[1] == ":") or path.startswith("\\\\"):
             return path
         return os.path.normpath(os.path.join(self.folder, path))
@@ -181,6 +199,17 @@ class FileScene(Scene):
 
     def temp_dir(self) -> str:
         return str(self._data.get("temp_dir") or "")
+
+    def notes(self) -> List[SceneNote]:
+        """The file's ``notes`` (what the reader saw in Katana), and an empty explicit scope."""
+        notes = [SceneNote.from_dict(n) for n in self._data.get("notes") or []]
+        if self.explicit_scope and not self.scope and self._nodes:
+            notes.append(SceneNote(
+                "notice", "empty_scope", "Scene file",
+                "puts no Render node in scope (its 'scope' list is empty: none was in scope when it was "
+                "exported), so nothing is submitted; pass --node NAME to choose from: {}".format(
+                    ", ".join(n.name for n in self._nodes))))
+        return notes
 
     def load_settings(self) -> Dict[str, Any]:
         return copy.deepcopy(self._data.get("settings") or {})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -37,6 +38,18 @@ OUTPUT_KEYS = {
     "output_location": "outputLocation",
     "temp_render_location": "tempRenderLocation",
 }
+
+
+_ASSET_ID = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_asset_id(text: str) -> bool:
+    """Whether text is a URI-like asset id (``mock:///show/shot/v3``), not a path.
+
+    A scheme of two or more characters followed by ``://``; a Windows drive
+    (``C:/``, ``C:\\``) is a path.
+    """
+    return bool(_ASSET_ID.match(text or ""))
 
 
 def scene_name_of(katana_file: str) -> str:
@@ -161,6 +174,15 @@ class SceneNote:
 
     def to_dict(self) -> Dict[str, Any]:
         return {"level": self.level, "rule": self.rule, "where": self.where, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "SceneNote":
+        return cls(
+            level=str(data.get("level", "")),
+            rule=str(data.get("rule", "") or ""),
+            where=str(data.get("where", "") or ""),
+            message=str(data.get("message", "")),
+        )
 
 
 @dataclass(frozen=True)

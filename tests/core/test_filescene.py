@@ -43,6 +43,48 @@ def test_scope_is_selected_nodes_else_all(write_scene):
     assert [n.name for n in FileScene(write_scene(three_nodes(("a",))), nodes=["b", "c"]).render_nodes()] == ["b", "c"]
 
 
+def test_a_scope_list_is_the_scope_exactly_even_when_empty(write_scene):
+    data = dict(three_nodes(("a",)), scope=["c", "b"])
+    assert [n.name for n in FileScene(write_scene(data)).render_nodes()] == ["b", "c"]
+    assert [n.name for n in FileScene(write_scene(data), nodes=["a"]).render_nodes()] == ["a"]  # --node wins
+    empty = FileScene(write_scene(dict(three_nodes(("a",)), scope=[])))
+    assert empty.render_nodes() == []  # not the selected node, not every node
+    [note] = empty.notes()
+    assert note.level == "notice" and "'scope' list is empty" in note.message and "a, b, c" in note.message
+
+
+def test_a_scope_naming_an_unknown_node_is_refused(write_scene):
+    with pytest.raises(SceneError, match=r"names 'zz' in its 'scope', but no such Render node is in its render_nodes; "
+                                         r"it has: a, b, c"):
+        FileScene(write_scene(dict(three_nodes(), scope=["zz"])))
+
+
+def test_notes_travel_from_the_file_to_validation(write_scene):
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.validation import validate
+
+    note = {"level": "warning", "rule": "unresolved_asset", "where": "Parameter 'geo.abcAsset'",
+            "message": "asset id mock:///x/v1: no such asset, so its file is not uploaded"}
+    scene = FileScene(write_scene({"notes": [note]}))
+    found = [f for f in validate(plan_submission(scene.snapshot(), rich_settings())) if f.rule == "unresolved_asset"]
+    assert [(f.level, f.where, f.message) for f in found] == [(note["level"], note["where"], note["message"])]
+
+
+def test_an_asset_id_scene_path_is_kept_and_reported(write_scene):
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.validation import ERROR, validate
+
+    scene = FileScene(write_scene({"katana_file": "mock:///show/shot010/lighting/v3",
+                                   "assets": ["mock:///show/tex/v2", "tex/a.tx"]}, katana=False))
+    folder = os.path.dirname(scene.path)
+    assert scene.katana_file() == "mock:///show/shot010/lighting/v3"  # not <folder>/mock:/show/...
+    assert scene.assets() == ["mock:///show/tex/v2", os.path.join(folder, "tex/a.tx")]
+    findings = validate(plan_submission(scene.snapshot(), rich_settings()))
+    [finding] = [f for f in findings if "mock:///show/shot010/lighting/v3" in f.message]
+    assert (finding.level, finding.rule, finding.where) == (ERROR, "unresolved_scene", "Scene file")
+    assert "is the asset id mock:///show/shot010/lighting/v3, not a file" in finding.message
+
+
 def test_unknown_node_names_list_the_real_ones(write_scene):
     with pytest.raises(SceneError, match=r"no Render node named 'zz'; it has: a, b, c"):
         FileScene(write_scene(three_nodes()), nodes=["zz"])

@@ -41,6 +41,9 @@ GOOD = {
         "katana --batch --katana-file={scene} --render-node={node} -t {chunk}",
         "notify": ["a@b.c"], "location": "", "use_daemon": False,
     },
+    "scope": ["beauty"],
+    "notes": [{"level": "warning", "rule": "unresolved_asset", "where": "Parameter 'geo.abcAsset'",
+               "message": "asset id mock:///x/v1: no such asset"}],
 }
 
 
@@ -100,6 +103,10 @@ def test_the_good_scene_passes(tmp_path):
     ("frame_range.start", 1.5, "frame_range.start must be a whole number, not 1.5"),
     ("frame_range.end", True, "frame_range.end must be a whole number, not true"),
     ("unsaved_changes", "false", 'unsaved_changes must be true or false, not the string "false"'),
+    ("scope", "beauty", 'scope must be a list ([...]), not the string "beauty"'),
+    ("scope.0", "", "scope[0] must not be empty"),
+    ("notes.0.level", "fatal", 'notes[0].level must be one of "error", "warning", "notice", not the string "fatal"'),
+    ("notes.0.message", 3, "notes[0].message must be a string, not 3"),
 ])
 def test_wrong_types_are_one_line_naming_the_key_with_exit_two(tmp_path, key, value, message):
     code, out, err = cli(tmp_path, with_value(key, value))

@@ -12,6 +12,7 @@ from typing import Iterable, List
 
 from ciokatana.core import assets as assets_mod
 from ciokatana.core import gsv
+from ciokatana.core.scene import is_asset_id
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
 from ciokatana.core.wording import plain_error
 
@@ -67,6 +68,19 @@ def scene_saved(ctx: Context) -> Iterable[Finding]:
             "Scene",
             "has never been saved: the farm renders the saved Katana file, so save the scene first",
         )
+    elif is_asset_id(snap.katana_file):
+        # The Katana reader reports an id its asset plug-in could not resolve
+        # as a note (with the plug-in's reason); say it here only when none did
+        # (a hand-written or older scene file).
+        if not any(n.rule == "unresolved_scene" for n in getattr(snap, "notes", ())):
+            yield Finding(
+                ERROR,
+                "unresolved_scene",
+                "Scene file",
+                "is the asset id {}, not a file: the farm needs the .katana file itself; export the scene "
+                "again from a Katana whose asset plug-in resolves it, or set katana_file to the file's "
+                "path".format(snap.katana_file),
+            )
     elif snap.katana_file in ctx.plan.assets.missing:
         yield Finding(
             ERROR,
