@@ -234,8 +234,10 @@ def _read_template(rel):
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 BINARY = getattr(os, "O_BINARY", 0)
 DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+# getattr: Python 2.7 has no supports_dir_fd, and must reach check_python's message.
+_DIR_FD = getattr(os, "supports_dir_fd", ())
 #: Open folders once and work relative to them (POSIX); else by path, checked first.
-USE_DIR_FD = bool(NOFOLLOW and DIRECTORY) and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
+USE_DIR_FD = bool(NOFOLLOW and DIRECTORY) and os.open in _DIR_FD and os.rename in _DIR_FD
 OTHER = "other"  # something that is not a regular file: a symlink, a folder, a device
 
 
