@@ -80,7 +80,7 @@ pytest_counts() {  # the closing counts of a pytest run's output file
     | sed -E 's/^=+ //; s/ in [0-9.]+s.*$//; s/ =+$//'
 }
 
-make_venv() {  # make_venv NAME PYTHON EXTRAS [pip args...]: builds or updates .venv-test-NAME
+make_venv() {  # make_venv NAME PYTHON EXTRAS [pip args...]: builds or updates .venv-test-NAME from $WHEEL
   local dir="$ROOT/.venv-test-$1" python=$2 extras=$3; shift 3
   local want
   want=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -88,8 +88,9 @@ make_venv() {  # make_venv NAME PYTHON EXTRAS [pip args...]: builds or updates .
     rm -rf "$dir"
   fi
   [ -x "$dir/bin/python" ] || "$python" -m venv "$dir" || return 1
-  pip_quietly "$dir" --upgrade "pip>=23" && pip_quietly "$dir" "$ROOT[$extras]" "$@" \
-    && "$dir/bin/python" -c "import ciokatana"
+  # The wheel's version does not change between runs: force this checkout's files in.
+  pip_quietly "$dir" --upgrade "pip>=23" && pip_quietly "$dir" "$WHEEL[$extras]" "$@" \
+    && pip_quietly "$dir" --force-reinstall --no-deps "$WHEEL" && "$dir/bin/python" -c "import ciokatana"
 }
 
 pip_quietly() {  # pip_quietly VENV ARGS...: pip install, without this machine's index notices
@@ -143,6 +144,11 @@ run_python() {  # run_python 3.7 [pytest args...]
 section "checks on Python 3.11: Python 3.7 syntax (vermin), lint (ruff), Katana API types (mypy)"
 PY311=$(find_python 3.11) || { echo "Python 3.11 is needed for the checks and the UI tests"; exit 1; }
 started=$SECONDS
+# One wheel (pure Python, py3-none-any) for every venv: installs running side by
+# side from the source folder would share its build/ folder and collide.
+"$PY311" -m pip wheel -q --no-deps -w "$LOGS/wheel" "$ROOT" > "$LOGS/wheel.log" 2>&1 \
+  || { grep -v "^WARNING: Location" "$LOGS/wheel.log"; exit 1; }
+WHEEL=$(ls "$LOGS"/wheel/ciokatana-*.whl)
 make_venv core "$PY311" test > "$LOGS/core-venv.log" 2>&1 || { cat "$LOGS/core-venv.log"; exit 1; }
 CORE="$ROOT/.venv-test-core"
 note "venv .venv-test-core ready in $((SECONDS - started)) s"
