@@ -229,6 +229,13 @@ def capture_theme(app, out, theme):
                 if card.level == "error":
                     card.details_button.click()
             shooter.shoot(dialog, "response_mock_replay")
+
+            # -- The path table (Validation tab): every path as the render node sees it
+            dialog.show_tab("validation")
+            table = dialog.tab("validation").path_table
+            shooter.wait(lambda: table.isVisible(), what="the path table")
+            table.resize(SIZE[0], max(table.height(), 360))
+            shooter.shoot(table, "validation_path_table")
             dialog.close()
             shooter.settle(0.2)
     finally:

@@ -54,11 +54,40 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from ciokatana.core.regular_file import NotRegularFile, open_regular, read_capped
 from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError, SceneNote, is_asset_id
 from ciokatana.core.schema import SchemaError, check_scene
+
+
+# A scene file is a few MB at most (tens of thousands of assets); a larger
+# one is the wrong file, and reading it whole would hold it all in memory.
+MAX_SCENE_BYTES = 256 << 20
+# The longest whole number a scene file may hold (frame numbers, sizes).
+# Python 3.11 refuses to read one of more than 4,300 digits.
+MAX_INT_DIGITS = 40
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int):
+        super().__init__("a whole number {} digits long".format(digits))
+        self.digits = digits
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(text)
+
+
+def _where_digits(text: str, digits: int) -> str:
+    """`` (line N)`` of the first run of that many digits, if found."""
+    match = re.search(r"\d{%d}" % min(digits, MAX_INT_DIGITS + 1), text)
+    return " (line {})".format(text.count("\n", 0, match.start()) + 1) if match else ""
 
 
 def _fail(path: str, message: str) -> SceneError:
@@ -118,22 +147,37 @@ class FileScene(Scene):
     # -- reading ---------------------------------------------------------
     def _read(self) -> Dict[str, Any]:
         try:
-            with open(self.path, "r", encoding="utf-8-sig") as handle:
-                data = json.load(handle)
+            with open_regular(self.path) as handle:
+                raw = read_capped(handle, MAX_SCENE_BYTES)
         except FileNotFoundError:
             raise _fail(self.path, "does not exist")
-        except IsADirectoryError:
-            raise _fail(self.path, "is a folder, not a scene file")
+        except NotRegularFile as err:
+            if err.kind == "a folder":
+                raise _fail(self.path, "is a folder, not a scene file")
+            raise _fail(self.path, "is {}, not a scene file: save the scene to a file and pass that".format(err.kind))
         except PermissionError:
             raise _fail(self.path, "cannot be read (permission denied)")
-        except UnicodeDecodeError:
-            raise _fail(self.path, "is not UTF-8 text; is it a .katana file? Pass a JSON scene file")
-        except json.JSONDecodeError as err:
-            raise _fail(self.path, "is not valid JSON (line {}, column {}: {})".format(err.lineno, err.colno, err.msg))
-        except RecursionError:
-            raise _fail(self.path, "is nested too deeply to read; a scene file needs only a few levels")
+        except ValueError:
+            raise _fail(self.path, "is larger than {} MB: a scene file is a few MB at most; is it the right file?".format(
+                MAX_SCENE_BYTES // (1 << 20)))
         except OSError as err:
             raise _fail(self.path, "cannot be read ({})".format(err.strerror or err))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _fail(self.path, "is not UTF-8 text; is it a .katana file? Pass a JSON scene file")
+        try:
+            data = json.loads(text, parse_int=_parse_int)
+        except json.JSONDecodeError as err:
+            raise _fail(self.path, "is not valid JSON (line {}, column {}: {})".format(err.lineno, err.colno, err.msg))
+        except _NumberTooLong as err:
+            raise _fail(self.path, "holds a whole number {:,} digits long{}; no value in a scene file needs more "
+                        "than {} (see docs/scene-format.md)".format(err.digits, _where_digits(text, err.digits),
+                                                                    MAX_INT_DIGITS))
+        except RecursionError:
+            raise _fail(self.path, "is nested too deeply to read; a scene file needs only a few levels")
+        except ValueError as err:  # anything else the reader refuses: one line, never a traceback
+            raise _fail(self.path, "cannot be read as JSON ({})".format(err))
         if not isinstance(data, dict):
             raise _fail(self.path, "must hold a JSON object with 'katana_file', 'frame_range' and 'render_nodes'")
         problems = check_scene(data)

@@ -18,6 +18,10 @@ DEFAULT_TASK_TEMPLATE = "katana --batch --katana-file={scene} --render-node={nod
 MERGE_POLICIES = ("exclusive", "append", "prepend")
 MOCK_MODES = ("off", "use", "generate")
 MIN_MOCK_INTERVAL = 0.05
+# The bounds the scene-file schema also sets (settings.mock_interval,
+# settings.autoretry): one rule for files, flags and the dialog.
+MAX_MOCK_INTERVAL = 3600.0
+MAX_AUTORETRY = 1000
 
 
 @dataclass

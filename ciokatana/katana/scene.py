@@ -28,7 +28,7 @@ import os
 
 from ciokatana.core.scene import RenderNode, RenderOutput, Scene, SceneError, SceneNote
 from ciokatana.katana import constants as C
-from ciokatana.katana import farm, scraper, settings_node
+from ciokatana.katana import farm, gsv_check, scraper, settings_node
 
 
 def _ng():
@@ -215,6 +215,7 @@ class KatanaScene(Scene):
                 "warning", "unresolved_asset", "Parameter '{}.{}'".format(node, parameter),
                 "asset id {}: {}, so its file is not uploaded and the render may fail on the farm; "
                 "check the asset id or the asset plug-in".format(value, reason)))
+        notes.extend(gsv_check.unknown_variable_notes(self.render_nodes()))
         return notes
 
     # -- settings ------------------------------------------------------------

@@ -27,8 +27,8 @@ from ciokatana.core.filescene import FileScene, SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.plan import plan_submission
-from ciokatana.core.printable import json_printable, printable
-from ciokatana.core.redact import install_log_redaction, redact
+from ciokatana.core.printable import PrintableFormatter, json_printable, printable
+from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
@@ -55,7 +55,8 @@ def load_plan(args):
     settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
     var_sets = var_sets_argument(args)
     katana, renderers = getattr(args, "software", None), getattr(args, "renderer", None) or []
-    if conductor.needs_resolving(settings, katana, renderers):
+    replay = bool(getattr(args, "mock", None))  # a replay submits nothing: no package list needed
+    if not replay and conductor.needs_resolving(settings, katana, renderers):
         settings = resolve_software(settings, katana, renderers, sandbox=getattr(args, "sandbox", False))
     snapshot = scene.snapshot()
     if var_sets is not None:
@@ -101,7 +102,7 @@ def cmd_preview(args) -> int:
         _err("preview", "no payload printed; run 'ciokatana validate' for every finding")
         return EXIT_USAGE
     # One write: json.dump's thousands of small writes cost more than the encoding.
-    text = json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False)
+    text = json.dumps([redact_payload(p) for p in plan.payloads], indent=2, ensure_ascii=False)
     sys.stdout.write(json_printable(text) + "\n")
     return EXIT_OK
 
@@ -251,7 +252,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     install_log_redaction()  # before anything can log: every subcommand, gui included
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, handlers=[handler])
     if not args.debug:
         # ciocore logs routine steps ("draining queues") at ERROR; real
         # failures reach the user through the runner's error events.

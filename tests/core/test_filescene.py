@@ -194,3 +194,73 @@ def test_submission_history_is_kept_with_the_scene_and_survives_a_reload(write_s
     with open(path) as handle:
         data = json.load(handle)
     assert data["submissions"] == [entry] and "render_nodes" in data  # the rest of the file is kept
+
+
+# -- a path that is not a regular file is refused at once ------------------
+
+def test_a_fifo_scene_is_refused_at_once_instead_of_hanging(tmp_path):
+    import threading
+
+    fifo = str(tmp_path / "scene.fifo")
+    os.mkfifo(fifo)
+    result = {}
+
+    def attempt():
+        try:
+            FileScene(fifo)
+        except SceneError as err:
+            result["error"] = str(err)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():  # unblock the open so the thread can end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("FileScene hung on a FIFO")
+    assert "is a pipe (FIFO), not a scene file" in result["error"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_device_scene_is_refused_without_reading_it(capsys):
+    from ciokatana.standalone.cli import main
+
+    assert main(["preview", "--scene", "/dev/null"]) == 2
+    err = capsys.readouterr().err
+    assert "is a device, not a scene file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_read_is_capped_whatever_the_size_a_file_reports(tmp_path, monkeypatch):
+    from ciokatana.core import filescene, regular_file
+
+    if os.path.exists("/dev/zero"):  # a stream that never ends: only limit + 1 bytes are read
+        with open("/dev/zero", "rb") as endless, pytest.raises(ValueError, match="larger than 1,048,576 bytes"):
+            regular_file.read_capped(endless, 1 << 20)
+    big = tmp_path / "big.json"
+    big.write_text('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [], "x": "'
+                   + "a" * 5000 + '"}')
+    monkeypatch.setattr(filescene, "MAX_SCENE_BYTES", 4096)
+    with pytest.raises(SceneError, match="is larger than"):
+        FileScene(str(big))
+
+
+def test_the_open_file_is_what_is_checked(tmp_path, monkeypatch):
+    """No stat-then-open race: the file is opened first and the open file
+    is checked with fstat (os.stat is never asked about the path)."""
+    from ciokatana.core import mock
+
+    path = tmp_path / "scene.json"
+    path.write_text('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": []}')
+    mock_file = tmp_path / "mock.json"
+    mock_file.write_text('[{"event": "start", "data": {"job_count": 0}}, {"event": "done", "data": {}}]')
+
+    real_stat = os.stat
+    ours = {str(path), str(mock_file)}
+
+    def no_stat(target, *args, **kwargs):
+        if str(target) in ours:
+            raise AssertionError("os.stat was called: the path was checked apart from the open file")
+        return real_stat(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", no_stat)
+    FileScene(str(path))
+    assert mock.check_mock_file(str(mock_file)) == 0

@@ -11,7 +11,6 @@ import re
 from typing import Iterable, List
 
 from ciokatana.core import assets as assets_mod
-from ciokatana.core import gsv
 from ciokatana.core.scene import is_asset_id
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
 from ciokatana.core.wording import plain_error
@@ -37,7 +36,7 @@ _RANGE = re.compile(r"^(-?\d+)-(-?\d+)(?:x(\d+))?$")
 
 
 def _where(job) -> str:
-    return "Render node '{}'".format(job.name) + gsv.title_suffix(getattr(job, "var_set", ()))
+    return job.where
 
 
 def _listing(paths: List[str]) -> tuple:
@@ -166,7 +165,6 @@ _JOB_FIXES = {
     "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
     "title": "fix the job title template",
     "tasks": "raise the chunk size",
-    "var_sets": "rename the variable in the node's Conductor variable sets",
 }
 
 

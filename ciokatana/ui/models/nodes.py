@@ -80,13 +80,15 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         self._refresh_all()
 
     def set_plan(self, result):
-        self._jobs = {job.name: job for job in result.jobs}
+        self._jobs = {}
+        for job in result.jobs:  # a node's first job (its variable sets share its frames)
+            self._jobs.setdefault(job.name, job)
         self._task_findings = {}
         for finding in result.findings:
             if finding.rule == "task_limit":
                 for job in result.jobs:
-                    if finding.where == "Render node '{}'".format(job.name):
-                        self._task_findings[job.name] = finding.message
+                    if finding.where == job.where:
+                        self._task_findings.setdefault(job.name, finding.message)
         self._refresh_all()
 
     def set_stale(self, stale):

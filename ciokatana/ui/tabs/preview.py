@@ -15,7 +15,7 @@ engineer or to diff two submissions.
 import json
 
 from ciokatana.core.filescene import write_json_atomic
-from ciokatana.core.redact import redact
+from ciokatana.core.redact import redact_payload as redact  # masked by the payload's structure
 from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
@@ -98,7 +98,7 @@ class PreviewTab(Tab):
             self.text.setPlainText("Planning\u2026")
             return
         self._stale = False
-        names = [job.name for job in result.jobs]
+        names = [job.key for job in result.jobs]  # unique: node and variable set
         current = self.job_combo.currentText()
         blocked = self.job_combo.blockSignals(True)
         if [self.job_combo.itemText(i) for i in range(self.job_combo.count())] != names:
