@@ -143,6 +143,7 @@ class FileScene(Scene):
         self._nodes = self._parse_nodes()
         self.explicit_scope = bool(nodes) or self._data.get("scope") is not None
         self.scope = self._scope(list(nodes or []))
+        self._revision = 0  # the file is read once: only this object's own writes change what it reads
 
     # -- reading ---------------------------------------------------------
     def _read(self) -> Dict[str, Any]:
@@ -255,6 +256,10 @@ class FileScene(Scene):
                     ", ".join(n.name for n in self._nodes))))
         return notes
 
+    def revision(self) -> int:
+        """Counts the writes that change what :meth:`snapshot` reads (farm settings, saving)."""
+        return self._revision
+
     def load_settings(self) -> Dict[str, Any]:
         return copy.deepcopy(self._data.get("settings") or {})
 
@@ -277,6 +282,7 @@ class FileScene(Scene):
             if raw["name"] == node_name:
                 raw["farm_settings"] = farm.to_dict()
                 self._nodes[index] = RenderNode.from_dict(raw)
+                self._revision += 1
                 self._write()
                 return
         raise _fail(self.path, "has no Render node named {!r}".format(node_name))
@@ -285,6 +291,7 @@ class FileScene(Scene):
         if not self._data.get("katana_file"):
             raise _fail(self.path, "the scene has no 'katana_file' to save to; set one first")
         self._data["unsaved_changes"] = False
+        self._revision += 1
         self._write()
         return self.katana_file()
 

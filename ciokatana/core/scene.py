@@ -298,6 +298,16 @@ class Scene(abc.ABC):
         """Keep these history entries with the scene (the newest last); a no-op by default."""
         return None
 
+    def revision(self) -> Any:
+        """A cheap token that changes whenever what :meth:`snapshot` reads may have changed.
+
+        The dialog compares tokens instead of reading (and scraping) the
+        scene again each time a tab is shown, and to tell whether a checked
+        submission still matches the scene. ``None`` (the default) means
+        the implementation cannot tell: callers then read the scene again.
+        """
+        return None
+
     def snapshot(self) -> SceneSnapshot:
         """Read everything once into plain data for worker threads."""
         return SceneSnapshot(

@@ -6,11 +6,19 @@ string", "HTTPSConnectionPool(...): Max retries exceeded with url: ...").
 :func:`plain_error` rewrites the ones an artist meets into what happened and
 what to do, and leaves any other text as it is. The original is kept in
 tracebacks and logs; this is only for the sentence shown first.
+
+:func:`failure_cause` does the same for a failed job: ciocore's "Job
+Submission failed: Error 500 ...\n{"error": ...}" becomes one line saying
+that Conductor did not create the job, why (the HTTP status in words and
+the service's own message) and what to do; the raw text stays for "Show
+details".
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Tuple
 
 _FORMAT = [
     (re.compile(r"Single '\{' encountered in format string"),
@@ -61,3 +69,83 @@ def plain_error(text: str) -> str:
     if _NETWORK.search(text):
         return _network(text)
     return text
+
+
+_SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
+_HTTP_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: (.*?) for url: (\S+)")
+_HTTP = {
+    400: "it refused the job as invalid",
+    401: "it did not accept the API key",
+    403: "the account is not allowed to do this",
+    404: "it did not find what the job refers to",
+    409: "it reported a conflict",
+    413: "the job is too big for it",
+    429: "it is busy (too many requests)",
+    500: "it had an internal error",
+    502: "it is unavailable (bad gateway)",
+    503: "it is unavailable",
+    504: "it did not answer in time (gateway timeout)",
+}
+_HTTP_ADVICE = {
+    401: "check the API key (CONDUCTOR_API_KEY) or log in again",
+    403: "check the project and the account's permissions",
+    400: "check the job's settings in the Preview tab, or contact Conductor support",
+    413: "split the job (fewer frames or files), or contact Conductor support",
+}
+_DEFAULT_ADVICE = "try again in a moment; if it keeps failing, contact Conductor support"
+MAX_CAUSE = 240
+
+
+def _service_message(body: str) -> str:
+    """The service's own words in an error body (``{"error": ...}``), else its first line."""
+    body = (body or "").strip()
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for key in ("error", "message", "detail", "reason"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return value["message"].strip()
+    return body.splitlines()[0].strip() if body else ""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_CAUSE else text[:MAX_CAUSE - 1].rstrip() + "\u2026"
+
+
+def failure_cause(text: str) -> Tuple[str, str]:
+    """``(cause, rest)`` of a job's error text: one plain line first, the remainder for the details.
+
+    ``"Job Submission failed: Error 500 ...\\n{\"error\": \"disk full\"}"`` gives
+    ``("Conductor did not create the job: it had an internal error (HTTP 500:
+    disk full); try again in a moment; ...", <the original text>)``. Other
+    texts give their first line in plain words (:func:`plain_error`) and
+    the lines after it.
+    """
+    text = str(text or "").strip()
+    match = _SUBMIT_FAILED.search(text)
+    if match:
+        code = int(match.group(1))
+        said = _service_message(match.group(2))
+        words = _HTTP.get(code, "it answered with an error")
+        status = "HTTP {}{}".format(code, ": " + _short(said) if said else "")
+        advice = _HTTP_ADVICE.get(code, _DEFAULT_ADVICE)
+        return "Conductor did not create the job: {} ({}); {}".format(words, status, advice), text
+    match = _HTTP_ERROR.search(text)
+    if match:  # requests' "503 Server Error: Service Unavailable for url: /jobs/"
+        code, reason, url = int(match.group(1)), match.group(2).strip(), match.group(3)
+        what = "Conductor did not create the job" if "/jobs" in url else "Conductor refused a request"
+        words = _HTTP.get(code, "it answered with an error")
+        advice = _HTTP_ADVICE.get(code, _DEFAULT_ADVICE)
+        status = "HTTP {}{}".format(code, ": " + _short(reason) if reason else "")
+        return "{}: {} ({}); {}".format(what, words, status, advice), text
+    lines = text.splitlines()
+    if not lines:
+        return "failed, with no reason given", ""
+    first = plain_error(lines[0].strip())
+    rest = "\n".join(lines[1:]).strip()
+    return _short(first), rest

@@ -24,11 +24,46 @@ result to ``KatanaScene(nodes=...)``, so the dialog keeps the scope it was
 opened with while the artist changes the selection.
 """
 
+import logging
 import os
 
 from ciokatana.core.scene import RenderNode, RenderOutput, Scene, SceneError, SceneNote
 from ciokatana.katana import constants as C
 from ciokatana.katana import farm, gsv_check, scraper, settings_node
+
+logger = logging.getLogger(__name__)
+
+#: Katana events after which the scene may read differently (see :meth:`KatanaScene.revision`).
+CHANGE_EVENTS = (
+    "node_create", "node_delete", "node_setName", "node_setBypassed", "node_setSelected",
+    "parameter_setValue", "parameter_finalizeValue", "parameter_deleteChild",
+    "port_connect", "port_disconnect", "nodegraph_loadEnd", "nodegraph_setRootNode",
+)
+
+
+class _ChangeCounter(object):
+    """A collapsed Katana event handler counting the passes that changed the scene.
+
+    Changes to ConductorRender nodes (the dialog's own settings writes) do
+    not count: they are not part of what a snapshot reads. The scene keeps
+    this object alive; Katana holds handlers by weak reference, so it stops
+    being called when the scene goes away.
+    """
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, args, *_more, **_kwargs):
+        for entry in args or ():
+            kwargs = entry[2] if len(entry) > 2 and isinstance(entry[2], dict) else {}
+            node = kwargs.get("node")
+            try:
+                ours = node is not None and node.getType() == C.NODE_TYPE
+            except Exception:
+                ours = False
+            if not ours:
+                self.count += 1
+                return
 
 
 def _ng():
@@ -89,6 +124,7 @@ class KatanaScene(Scene):
         self._settings_node = settings_node
         self._bound = settings_node is not None
         self._scrape = None
+        self._changes = None  # a _ChangeCounter once following Katana's events; False if it cannot
 
     @staticmethod
     def _render_node(node):
@@ -137,6 +173,31 @@ class KatanaScene(Scene):
         from Katana import KatanaFile
 
         return bool(KatanaFile.IsFileDirty())
+
+    def revision(self):
+        """A token that moves when the node graph changes (Katana's events), with the dirty flag.
+
+        The first call starts following the events; ``None`` when they
+        cannot be followed (then callers read the scene again to know).
+        """
+        if self._changes is None:
+            self._changes = self._follow_changes()
+        if self._changes is False:
+            return None
+        return (self._changes.count, self.is_dirty(), _ng().GetProjectFile() or "")
+
+    @staticmethod
+    def _follow_changes():
+        counter = _ChangeCounter()
+        try:
+            from Katana import Utils
+
+            for event_type in CHANGE_EVENTS:
+                Utils.EventModule.RegisterCollapsedHandler(counter, event_type, None, True)
+        except Exception:
+            logger.debug("cannot follow Katana's events; the scene is read again to see changes", exc_info=True)
+            return False
+        return counter
 
     def temp_dir(self):
         return scraper.katana_temp_dir()
@@ -243,6 +304,24 @@ class KatanaScene(Scene):
             node = settings_node.ensure_settings_node()
             self._settings_node, self._bound = node, True
         settings_node.write_settings(node, data)
+
+    def load_history(self):
+        """Jobs submitted from this scene before, as kept on its ConductorRender node."""
+        node = self._settings_node if self._bound else settings_node.find_settings_node()
+        if node is None or not settings_node.is_alive(node):
+            return []
+        return settings_node.read_history(node)
+
+    def store_history(self, entries):
+        """Keep the submission history on the ConductorRender node (created when the scene has none)."""
+        if self._bound:
+            node = self._settings_node
+            if not settings_node.is_alive(node):
+                raise SceneError(_gone(node))
+        else:
+            node = settings_node.ensure_settings_node()
+            self._settings_node, self._bound = node, True
+        settings_node.write_history(node, entries)
 
     def set_farm_settings(self, node_name, farm_settings):
         node = _ng().GetNode(node_name)

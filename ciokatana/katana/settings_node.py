@@ -17,6 +17,7 @@ Layout (group.parameter, all created by :func:`build`)::
     advanced.taskTemplate / notify / location / useDaemon
     advanced.mockMode / mockFile / mockInterval
     internal.schemaVersion / otherSettings
+    internal.submissions              hidden: the scene's submission history (JSON)
 
 Simple fields are real parameters of their natural type (check boxes for
 booleans, integer/float numbers, strings, string arrays); nested values are
@@ -72,6 +73,9 @@ _SPECS = (
 INTERNAL = "internal"
 SCHEMA_PARAM = "schemaVersion"
 OTHER_PARAM = "otherSettings"
+HISTORY_PARAM = "submissions"
+HISTORY_HINTS = {"widget": "null", "help": "Jobs submitted from this scene (JSON), for the dialog's "
+                 "'already submitted' notice"}
 
 
 class Spec(object):
@@ -413,3 +417,57 @@ def _write(param, spec, value, time):
                 child.setValue(item, time)
     else:
         param.setValue(_encode_text(kind, value), time)
+
+
+# -- submission history ----------------------------------------------------------
+
+
+def read_history(node, time=None):
+    """The submission history kept on a ConductorRender node: a list of dicts (``[]`` when none).
+
+    Entries are ``{"fingerprint", "title", "jobid", "submitted_at"}`` (see
+    ``Scene.load_history``); text that is not a JSON list is logged and
+    read as no history, never raised.
+    """
+    param = node.getParameter("{}.{}".format(INTERNAL, HISTORY_PARAM))
+    if param is None:
+        return []
+    text = param.getValue(_time() if time is None else time)
+    if not text.strip():
+        return []
+    try:
+        entries = json.loads(text)
+    except ValueError as err:
+        logger.warning("Conductor: %s.%s.%s is not JSON (%s); no submission history is used",
+                       node.getName(), INTERNAL, HISTORY_PARAM, err)
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [dict(e) for e in entries if isinstance(e, dict) and e.get("fingerprint")]
+
+
+def write_history(node, entries, time=None):
+    """Keep the submission history on a ConductorRender node, in a hidden string parameter.
+
+    The write is left out of the undo history (an Undo must not make the
+    scene forget a job Conductor has), and skipped when nothing changes.
+    Returns True when the parameter was written.
+    """
+    from Katana import Utils
+
+    time = _time() if time is None else time
+    text = json.dumps(list(entries), separators=(",", ":"), sort_keys=True)
+    param = node.getParameter("{}.{}".format(INTERNAL, HISTORY_PARAM))
+    if param is not None and param.getValue(time) == text:
+        return False
+    Utils.UndoStack.DisableCapture()
+    try:
+        if param is None:
+            root = node.getParameters()
+            internal = root.getChild(INTERNAL) or root.createChildGroup(INTERNAL)
+            param = internal.createChildString(HISTORY_PARAM, "")
+            _hint(param, HISTORY_HINTS)
+        param.setValue(text, time)
+    finally:
+        Utils.UndoStack.EnableCapture()
+    return True

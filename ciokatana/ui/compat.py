@@ -105,3 +105,9 @@ def guard_binding_refcounts():
         "Use PySide6 6.11 or Python 3.12+ to avoid it.", API_NAME, QT_VERSION, sys.version_info[0], sys.version_info[1]
     )
     return True
+
+
+def text_width(metrics, text):
+    """Pixels ``text`` takes in QFontMetrics ``metrics`` (``width`` before Qt 5.11)."""
+    advance = getattr(metrics, "horizontalAdvance", None)
+    return advance(text) if advance is not None else metrics.width(text)

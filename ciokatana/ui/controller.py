@@ -47,7 +47,7 @@ from ciokatana.core.scene import SceneError
 from ciokatana.core.settings import MIN_MOCK_INTERVAL, Settings
 from ciokatana.core.wording import plain_error
 from ciokatana.qt import QtCore, QtGui
-from ciokatana.ui import planning
+from ciokatana.ui import planning, session
 from ciokatana.ui.bridge import DEFAULT_REFRESH_HZ, Bridge
 from ciokatana.ui.interface import AbstractController
 from ciokatana.ui.runs import RECORD, REPLAY, SUBMIT, SUBMITTED, MAY_EXIST, RunRecord, fingerprint
@@ -148,8 +148,11 @@ class Controller(AbstractController):
         self._presets = preset_store if preset_store is not None else presets_mod.PresetStore.default()
         self._load_error = None
         self._settings = self._load_settings()
+        self._edits = 0  # every change to what a plan is made from (settings, nodes, scope)
+        self._snapshot_revision = self._scene_revision()
         self._snapshot = scene.snapshot()
         self._excluded = set()
+        self._stamps = {}  # plan generation -> (edits, scene revision, snapshot) it was made from
         self._result = None
         self._generation = 0
         self._requested = 0  # the newest plan asked for
@@ -164,6 +167,7 @@ class Controller(AbstractController):
         self._connect_attempt = 0
         self._runner = None
         self._last_runner = None
+        self._runs = session.runs_for(scene)  # earlier runs of this scene in this session stay listed
         self._history = self._load_history()  # dicts: fingerprint, title, jobid, when, session
         self._file_sizes = {}  # of the files of the last prepared submission
         self._closed = False
@@ -224,6 +228,7 @@ class Controller(AbstractController):
         if not changed:
             return False
         self._unsaved = True
+        self._edits += 1
         self.settings_changed.emit(self.settings)
         self._save_timer.start()
         self.schedule_plan()
@@ -251,18 +256,28 @@ class Controller(AbstractController):
     def preset_scopes(self):
         return self._presets.scopes()
 
-    def save_preset(self, name, scope):
-        return self._presets.save(name, scope, self._settings)
-
-    def apply_preset(self, preset):
-        """Load a preset: its settings replace the current ones (mock settings are kept)."""
+    def read_preset(self, preset):
+        """The settings a preset holds (reads its file: call off the UI thread)."""
         loaded = self._presets.load(preset)
-        changes = {k: v for k, v in loaded.items() if k in SETTING_NAMES}
+        return {k: v for k, v in loaded.items() if k in SETTING_NAMES}
+
+    def save_preset(self, name, scope, overwrite=False, settings=None):
+        """Save the settings as a preset (writes a file: call off the UI thread, with ``settings``)."""
+        return self._presets.save(name, scope, settings if settings is not None else self._settings.copy(),
+                                  overwrite=overwrite)
+
+    def apply_preset(self, preset, values=None):
+        """Load a preset: its settings replace the current ones (mock settings are kept)."""
+        changes = self.read_preset(preset) if values is None else dict(values)
         self.update_settings(**changes)
         return changes
 
     def delete_preset(self, preset):
         self._presets.delete(preset)
+
+    def run_in_background(self, work, on_done, on_error=None):
+        """Run ``work()`` on a worker thread; its outcome comes back on the UI thread (nothing after closing)."""
+        self._bridge.run_in_thread(work, on_done, on_error, name="ciokatana-ui-task")
 
     # -- scene -----------------------------------------------------------------
     @property
@@ -276,18 +291,53 @@ class Controller(AbstractController):
     def scene_state(self):
         return self._scene.katana_file(), self._scene.is_dirty()
 
-    def refresh_scene(self):
-        """Read the scene again (UI thread) and replan if it changed."""
+    def _scene_revision(self):
+        """The scene's change token (see ``Scene.revision``), or None when it cannot tell."""
+        revision = getattr(self._scene, "revision", None)
+        if revision is None:
+            return None
         try:
-            snapshot = self._scene.snapshot()
+            return revision()
+        except Exception as err:  # a host's scene port: an unknown token means "read again"
+            logger.debug("Scene.revision failed: %s", err)
+            return None
+
+    def scene_may_have_changed(self):
+        """Whether the scene may differ from the snapshot shown (cheap: no scene read).
+
+        True when the scene's change token moved since the snapshot was read,
+        or when the scene cannot tell (then only reading it again can).
+        """
+        revision = self._scene_revision()
+        return revision is None or revision != self._snapshot_revision
+
+    def _read_snapshot(self):
+        """Read the scene (UI thread); returns the snapshot and the revision it was read at."""
+        revision = self._scene_revision()  # before reading: a change during the read moves it on
+        return self._scene.snapshot(), revision
+
+    def refresh_scene(self, force=False):
+        """Read the scene again (UI thread) if it may have changed, and replan if it did.
+
+        A Katana scene reports changes through its events, so showing a tab
+        does not re-read (and re-scrape) a scene nobody touched; ``force``
+        reads it anyway. Returns True when the snapshot changed.
+        """
+        if not force and not self.scene_may_have_changed():
+            return False
+        try:
+            snapshot, revision = self._read_snapshot()
         except SceneError as err:
             self.problem.emit("Could not read the scene: {}".format(err))
-            return
+            return False
+        self._snapshot_revision = revision
         if snapshot == self._snapshot:
-            return
+            return False
         self._snapshot = snapshot
+        self._edits += 1
         self.scene_changed.emit(self._snapshot)
         self.schedule_plan()
+        return True
 
     def set_node_farm(self, node_name, **changes):
         """Change a Render node's Conductor farm settings, through the scene.
@@ -308,6 +358,7 @@ class Controller(AbstractController):
             self.problem.emit("Could not write the farm settings of {}: {}".format(node_name, err))
             return False
         self._snapshot = self._snapshot.with_farm_settings(node_name, farm)
+        self._edits += 1
         self.scene_changed.emit(self._snapshot)
         self.schedule_plan()
         return True
@@ -315,7 +366,7 @@ class Controller(AbstractController):
     def save_scene(self):
         """Save the scene file (UI thread). Returns the path; raises SceneError."""
         path = self._scene.save()
-        self._snapshot = self._scene.snapshot()
+        self._snapshot, self._snapshot_revision = self._read_snapshot()
         self.scene_changed.emit(self._snapshot)
         return path
 
@@ -333,6 +384,7 @@ class Controller(AbstractController):
         else:
             self._excluded.add(node_name)
         if self._excluded != before:
+            self._edits += 1
             self.scene_changed.emit(self._snapshot)
             self.schedule_plan()
         return True
@@ -381,6 +433,7 @@ class Controller(AbstractController):
         self._generation += 1
         generation = self._requested = self._generation
         snapshot, settings, data = self._scoped(self._snapshot), self.settings, self._conductor
+        self._stamp(generation)
         self._plan_threads += 1
         self._update_stale()
         self._bridge.run_in_thread(
@@ -431,17 +484,23 @@ class Controller(AbstractController):
         """
         if self._preparing:
             return
+        if self._save_timer.isActive():
+            self.save_settings()  # a pending settings write lands before the check, not during it
         try:
-            self._snapshot = self._scene.snapshot()
+            snapshot, revision = self._read_snapshot()
         except SceneError as err:
             self.problem.emit("Could not read the scene: {}".format(err))
             self.submission_prepared.emit(None)
             return
+        if snapshot != self._snapshot:
+            self._edits += 1
+        self._snapshot, self._snapshot_revision = snapshot, revision
         self.scene_changed.emit(self._snapshot)
         self._plan_timer.stop()
         self._preparing = True
         self._generation += 1
         generation = self._generation
+        self._stamp(generation)
         shown = nodes is None
         if shown:
             self._requested = generation
@@ -466,6 +525,36 @@ class Controller(AbstractController):
             lambda err: self._on_prepare_error(err, generation),
             name="ciokatana-ui-prepare",
         )
+
+    def _stamp(self, generation):
+        """Remember what plan ``generation`` is made from, to tell later whether it still holds."""
+        self._stamps[generation] = (self._edits, self._snapshot_revision, self._snapshot)
+        for old in [g for g in self._stamps if g < generation - 8]:
+            del self._stamps[old]
+
+    def submission_is_current(self, result):
+        """Whether ``result`` was planned from exactly the settings, nodes and scene there are now.
+
+        False once anything changed since its check began (an edit typed
+        while "Checking the submission..." ran, a node ticked, the scene
+        changed in Katana): submitting it would send something other than
+        what the dialog shows, so the Submit sequence checks again. A scene
+        that cannot report its changes is read again to compare.
+        """
+        stamp = self._stamps.get(getattr(result, "generation", None))
+        if stamp is None or self._closed:
+            return False
+        edits, revision, snapshot = stamp
+        if edits != self._edits:
+            return False
+        now = self._scene_revision()
+        if now is not None and revision is not None:
+            return now == revision
+        try:
+            fresh = self._scene.snapshot()
+        except SceneError:
+            return False
+        return fresh == snapshot
 
     def _on_prepared(self, outcome, shown):
         result, self._file_sizes = outcome
@@ -635,6 +724,7 @@ class Controller(AbstractController):
         runner = Runner(source, on_event=self._bridge.post_event, recorder=recorder)
         self._runner = runner
         self.begin_run(record)
+        session.trim(self._runs)
         runner.start()
         return runner
 
@@ -668,12 +758,13 @@ class Controller(AbstractController):
 
     # -- history -------------------------------------------------------------------
     def _load_history(self):
-        """Jobs submitted from this scene before the dialog opened, as the scene keeps them."""
+        """Jobs submitted from this scene before: as the scene keeps them, and this session's earlier runs."""
         try:
             stored = self._scene.load_history()
         except (SceneError, OSError, AttributeError, TypeError, ValueError) as err:
             logger.warning("Could not read the scene's submission history: %s", err)
-            return []
+            stored = []
+        ours = {(e["fingerprint"], e["jobid"]): e for e in self._session_entries()}
         history = []
         for entry in stored or []:
             try:
@@ -681,9 +772,27 @@ class Controller(AbstractController):
                 stamp = time.mktime(when.timetuple())
             except ValueError:
                 stamp = 0.0
-            history.append({"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
-                            "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False})
+            item = {"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
+                    "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False}
+            mine = ours.pop((item["fingerprint"], item["jobid"]), None)
+            if mine is not None:  # submitted earlier in this session
+                item.update(session=True, when=mine["when"])
+            history.append(item)
+        history.extend(ours.values())  # this session's jobs the scene did not keep
         return history
+
+    def _session_entries(self):
+        """History entries of the jobs of this scene's earlier runs in this session."""
+        entries = []
+        for record in self._runs:
+            if record.mode == REPLAY:
+                continue
+            for job in record.jobs:
+                if job.state in (SUBMITTED, MAY_EXIST) and job.fingerprint:
+                    entries.append({"fingerprint": job.fingerprint, "title": job.title, "session": True,
+                                    "jobid": job.jobid if job.state == SUBMITTED else "",
+                                    "when": record.finished_at or record.started_at})
+        return entries
 
     def _remember(self, record):
         now = time.time()
@@ -740,4 +849,8 @@ class Controller(AbstractController):
         self._connect_timer.stop()
         if self._runner is not None:
             self._runner.cancel()
+        record = self._run
+        if record is not None and not record.finished:
+            # Closed before the run's end arrived (a hung request): it stays listed, as cut short.
+            record.finish("cancelled")
         self._bridge.detach()

@@ -112,24 +112,53 @@ class AbstractController(QtCore.QObject):
         mode = self.settings.mock_mode
         return mode if mode in MOCK_MODES else "off"
 
+    # Presets live in folders that may be on the network: ``presets``,
+    # ``read_preset``, ``save_preset`` and ``delete_preset`` may block, so
+    # widgets call them through :meth:`run_in_background`; only
+    # ``apply_preset(preset, values)`` runs on the UI thread.
     def presets(self):
-        """Saved presets (:class:`~ciokatana.core.presets.Preset`) to offer; none by default."""
+        """Saved presets (:class:`~ciokatana.core.presets.Preset`) to offer; none by default (may block)."""
         return []
 
     def preset_scopes(self):
         """Where presets can be saved here (``user``, ``show``)."""
         return []
 
-    def save_preset(self, name, scope):
-        """Save the current settings as a preset; returns the Preset."""
+    def read_preset(self, preset):
+        """The settings a preset holds, as ``{name: value}`` (may block)."""
         raise NotImplementedError("this controller keeps no presets")
 
-    def apply_preset(self, preset):
-        """Load a preset's settings into the current ones."""
+    def save_preset(self, name, scope, overwrite=False, settings=None):
+        """Save ``settings`` (the current ones by default) as a preset; returns the Preset (may block).
+
+        Raises ``PresetExists`` when the name is taken and ``overwrite`` is
+        False, or the preset there is read-only.
+        """
+        raise NotImplementedError("this controller keeps no presets")
+
+    def apply_preset(self, preset, values=None):
+        """Put a preset's settings (``values`` as read by :meth:`read_preset`) into the current ones."""
         raise NotImplementedError("this controller keeps no presets")
 
     def delete_preset(self, preset):
+        """Delete a preset (may block)."""
         raise NotImplementedError("this controller keeps no presets")
+
+    def run_in_background(self, work, on_done, on_error=None):
+        """Run ``work()`` off the UI thread; ``on_done(result)`` or ``on_error(exception)`` follows on it.
+
+        For file and folder reads a widget must not wait for (presets,
+        formatting a big payload, writing a file). This default runs it at
+        once, for controllers with nothing slow to do.
+        """
+        try:
+            result = work()
+        except Exception as err:
+            if on_error is None:
+                raise
+            on_error(err)
+            return
+        on_done(result)
 
     # -- scene ---------------------------------------------------------------------
     @property
@@ -154,8 +183,8 @@ class AbstractController(QtCore.QObject):
     def set_node_farm(self, node_name, **changes):
         """Write a Render node's farm settings (overrides, frame_spec, scout_spec, chunk_size)."""
 
-    def refresh_scene(self):
-        """Read the scene again (when a tab is shown)."""
+    def refresh_scene(self, force=False):
+        """Read the scene again if it may have changed (``force``: read it anyway)."""
 
     @property
     def excluded_nodes(self):
@@ -226,6 +255,14 @@ class AbstractController(QtCore.QObject):
 
     def raise_error(self):
         """Fail the current job on purpose (mock replays only)."""
+
+    def submission_is_current(self, result):
+        """Whether a prepared ``result`` still matches the settings, nodes and scene shown now.
+
+        The Submit sequence asks before it sends anything: a result checked
+        before an edit is checked again rather than submitted.
+        """
+        return True
 
     def previous_submissions(self, result, nodes=None):
         """``[(title, jobid, when, this_session), ...]``: the jobs these payloads were already submitted as.

@@ -31,7 +31,7 @@ import time
 from collections import Counter
 
 from ciokatana.core import events as ev
-from ciokatana.core.wording import plain_error
+from ciokatana.core.wording import failure_cause
 
 SHARED_UPLOAD_INDEX = getattr(ev, "SHARED_UPLOAD_INDEX", -1)
 MAY_EXIST_TYPE = getattr(ev, "MAY_EXIST_TYPE", "JobMayHaveBeenCreated")
@@ -87,11 +87,13 @@ class FileTally(object):
     as a row range, so a view can repaint just those rows.
     """
 
-    def __init__(self):
+    def __init__(self, sizes=None):
         self.paths = []
         self._rows = {}
+        self._sizes = sizes or {}  # {path: bytes} measured by the plan (ciocore reports 0 for cached files)
         self.values = []  # per row: [size, uploaded, cached, hashed]
         self.cached = 0
+        self.cached_bytes = 0  # bytes of the files already on Conductor (not uploaded)
         self.hashed = 0
         self.finished = 0  # uploaded in full, or cached
         self.uploaded_files = 0  # not cached, uploaded in full
@@ -126,13 +128,13 @@ class FileTally(object):
                 rows[path] = len(self.paths)
                 self.paths.append(path)
                 values.append(entry)
-                self._account(entry, 1)
+                self._account(path, entry, 1)
                 continue
             old = values[row]
             if old == entry:
                 continue
-            self._account(old, -1)
-            self._account(entry, 1)
+            self._account(path, old, -1)
+            self._account(path, entry, 1)
             values[row] = entry
             if first is None or row < first:
                 first = row
@@ -142,12 +144,13 @@ class FileTally(object):
             self._first = first if self._first is None else min(first, self._first)
             self._last = last if self._last is None else max(last, self._last)
 
-    def _account(self, entry, sign):
+    def _account(self, path, entry, sign):
         size, uploaded, cached, hashed = entry
         if hashed or cached:
             self.hashed += sign
         if cached:
             self.cached += sign
+            self.cached_bytes += sign * max(size, self._sizes.get(path, 0))
             self.finished += sign
             return
         self.total_bytes += sign * size
@@ -196,18 +199,30 @@ class UploadSummary(object):
 
 
 class UploadScope(object):
-    """One upload in progress: its files, ciocore's latest figures, and rate samples."""
+    """One upload in progress: its files, ciocore's latest figures, and rate samples.
 
-    def __init__(self, job_index, known_files=None, known_bytes=None):
+    ciocore uploads files while it is still computing the checksums of
+    others, so the figures never wait for MD5 to reach 100 %: files and
+    bytes done (uploaded, or found already on Conductor) are counted from
+    the first report, against the totals the plan measured
+    (``known_files`` / ``known_bytes``: this upload's own files, every
+    job's for the shared upload).
+    """
+
+    def __init__(self, job_index, known_files=None, known_bytes=None, sizes=None, created=None):
         self.job_index = job_index
-        self.tally = FileTally()
+        self.created = created  # when the upload began (before its first report)
+        self.last_report = None  # when its latest progress report arrived
+        self.reports = 0
+        self.tally = FileTally(sizes)
         self.known_files = known_files
         self.known_bytes = known_bytes
         self.md5_percent = 0.0
         self.percent_complete = 0.0
         self.files_to_analyze = 0
-        self.elapsed = None
+        self.elapsed = None  # ciocore's figure (it reports every few seconds)
         self.started = None
+        self.completed_at = None
         self._samples = []
 
     @property
@@ -217,14 +232,19 @@ class UploadScope(object):
     def apply(self, data, now):
         if self.started is None:
             self.started = now
+        if data.get("file_progress"):  # ciocore's first report, before any file is looked at, is empty
+            self.last_report = now
+            self.reports += 1
         self.tally.update(data.get("file_progress") or {})
         self.md5_percent = float(data.get("md5_percent") or 0.0)
         self.percent_complete = float(data.get("percent_complete") or 0.0)
         self.files_to_analyze = int(data.get("files_to_analyze") or 0)
         self.elapsed = ev.seconds(data.get("elapsed_time"))
-        self._samples.append((now, self.tally.uploaded_bytes, self.tally.finished))
+        self._samples.append((now, self.bytes_done, self.tally.finished, self.tally.hashed))
         while len(self._samples) > 2 and now - self._samples[1][0] > RATE_WINDOW_S:
             self._samples.pop(0)
+        if self.completed_at is None and self.complete:
+            self.completed_at = now
 
     # -- figures ---------------------------------------------------------------
     @property
@@ -233,9 +253,31 @@ class UploadScope(object):
         return max(len(self.tally), self.files_to_analyze, self.known_files or 0)
 
     @property
+    def byte_total(self):
+        """Bytes of this upload's files, those already on Conductor included (the plan's figure if known)."""
+        tally = self.tally
+        return max(self.known_bytes or 0, tally.total_bytes + tally.cached_bytes)
+
+    @property
+    def bytes_done(self):
+        """Bytes uploaded, plus those of files found already on Conductor."""
+        return self.tally.uploaded_bytes + self.tally.cached_bytes
+
+    @property
+    def files_done(self):
+        """Files uploaded in full, or found already on Conductor."""
+        return self.tally.finished
+
+    @property
     def hashing(self):
-        """Checksums still being computed (nothing can be said about upload time yet)."""
+        """Checksums still being computed (some files' fate is not known yet)."""
         return self.md5_percent < 100.0
+
+    @property
+    def started_uploading(self):
+        """Some file is uploaded (in part) or known to be on Conductor already."""
+        tally = self.tally
+        return tally.uploaded_bytes > 0 or tally.finished > 0
 
     @property
     def nothing_to_upload(self):
@@ -246,6 +288,18 @@ class UploadScope(object):
     def complete(self):
         tally = self.tally
         return not self.hashing and len(tally) > 0 and tally.finished >= len(tally)
+
+    def elapsed_at(self, now):
+        """Seconds since this upload began (stops when it completes): a live clock."""
+        begun = self.created if self.created is not None else self.started
+        if begun is None:
+            return None
+        end = self.completed_at if self.completed_at is not None else now
+        return max(0.0, end - begun)
+
+    def report_age(self, now):
+        """Seconds since the uploader's latest report (None before the first)."""
+        return None if self.last_report is None else max(0.0, now - self.last_report)
 
     def byte_rate(self):
         """Bytes a second over the last samples, or None."""
@@ -258,31 +312,30 @@ class UploadScope(object):
         """Seconds left from files *and* bytes still to go, or None while it cannot be told.
 
         Many small files take longer than their bytes suggest, so the
-        estimate is the longer of "bytes left at the byte rate" and "files
-        left at the file rate", both measured over the last samples.
+        estimate is the longest of "bytes left at the byte rate", "files
+        left at the file rate" and, while checksums are still computed,
+        "checksums left at the checksum rate", each measured over the last
+        samples. While hashing it is an upper bound (files found already on
+        Conductor are skipped), and nothing is said until uploads begin.
         """
         samples = self._samples
-        if self.hashing or len(samples) < 2:
+        if len(samples) < 2 or (self.hashing and not self.started_uploading):
             return None
         span = samples[-1][0] - samples[0][0]
         if span <= 0:
             return None
-        tally = self.tally
-        bytes_left = max(0, tally.total_bytes - tally.uploaded_bytes)
-        files_left = max(0, self.file_total - tally.finished)
-        if not bytes_left and not files_left:
+        lefts = (max(0, self.byte_total - self.bytes_done), max(0, self.file_total - self.files_done),
+                 max(0, self.file_total - self.tally.hashed) if self.hashing else 0)
+        if not any(lefts):
             return 0.0
-        byte_rate = (samples[-1][1] - samples[0][1]) / span
-        file_rate = (samples[-1][2] - samples[0][2]) / span
         estimates = []
-        if bytes_left:
-            if byte_rate <= 0:
+        for position, left in enumerate(lefts, start=1):
+            if not left:
+                continue
+            rate = (samples[-1][position] - samples[0][position]) / span
+            if rate <= 0:
                 return None
-            estimates.append(bytes_left / byte_rate)
-        if files_left:
-            if file_rate <= 0:
-                return None
-            estimates.append(files_left / file_rate)
+            estimates.append(left / rate)
         return max(estimates)
 
 
@@ -349,12 +402,14 @@ class RunRecord(object):
         self.state = RUNNING  # the runner's final state once finished
         self.job_count = len(planned)
         self.jobs = [JobRecord(i, title, node, fingerprint(payload)) for i, (node, title, payload) in enumerate(planned)]
+        self._job_paths = [sorted(set((payload or {}).get("upload_paths") or [])) for _n, _t, payload in planned]
         self.current = None  # index of the job being worked on
         self.scope = None  # the UploadScope in progress (a job's, or the shared one)
         self.shared = None  # the shared UploadScope, if the run had one
         self.shared_summary = None  # its UploadSummary once the run is over
         self.events = 0
         self.last_job = None  # the JobRecord the last event concerned
+        self.cancelled_before_jobs = False  # cancelled during the shared upload
         self.file_sizes = {}  # {path: bytes} the plan measured (shown for files already on Conductor)
 
     # -- what kind of run --------------------------------------------------------
@@ -398,15 +453,25 @@ class RunRecord(object):
             self._creating(job)
         else:
             job.state = UPLOADING
-            self.scope = UploadScope(index, self.known_files, self.known_bytes)
+            self.scope = UploadScope(index, *self._job_totals(index), sizes=self.file_sizes, created=job.started)
         return job
+
+    def _job_totals(self, index):
+        """(files, bytes) one job uploads, from its planned payload; (None, None) when not planned."""
+        if index < len(self._job_paths) and self._job_paths[index]:
+            paths = self._job_paths[index]
+            return len(paths), sum(self.file_sizes.get(path, 0) for path in paths) or None
+        if self.job_count <= 1 and self.known_files is not None:
+            return self.known_files, self.known_bytes  # the run's one job: its totals are the run's
+        return None, None
 
     def _on_progress(self, data):
         index = data.get("job_index")
         now = self.clock()
         if index == SHARED_UPLOAD_INDEX:
             if self.shared is None:
-                self.shared = UploadScope(SHARED_UPLOAD_INDEX, self.known_files, self.known_bytes)
+                self.shared = UploadScope(SHARED_UPLOAD_INDEX, self.known_files, self.known_bytes, self.file_sizes,
+                                          created=now)
                 self.scope = self.shared
             self.shared.apply(data, now)
             return None
@@ -435,12 +500,25 @@ class RunRecord(object):
         return job
 
     def _on_error(self, data):
-        job = self._job_for(data)
         kind = str(data.get("exception_type") or "Error")
+        if not data.get("job_title") and self.current is None and self.jobs and kind in ev.CANCEL_TYPES:
+            # Cancelled during the shared upload, before any job began: nothing was created, and
+            # no job of the plan is this event's (each is listed as not started when the run ends).
+            self.cancelled_before_jobs = True
+            return None
+        job = self._job_for(data)
         job.exception_type = kind
-        text = plain_error(str(data.get("exception") or data.get("body") or "failed"))
-        job.details = str(data.get("traceback") or data.get("body") or "")
-        if kind in ev.CANCEL_TYPES:
+        raw = str(data.get("exception") or data.get("body") or "failed")
+        text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details
+        job.details = "\n\n".join(p for p in ("{}: {}".format(kind, raw), str(data.get("traceback") or ""))
+                                   if p.strip())
+        if kind in ev.CANCEL_TYPES and job.state == CREATING:
+            # Its files were up and the creation request may have reached Conductor: not a plain cancel.
+            job.state = MAY_EXIST
+            job.message = ("Cancelled while Conductor was creating it, so the job may have been created; "
+                           "check the dashboard before submitting it again.")
+            job.details = str(data.get("body") or "")
+        elif kind in ev.CANCEL_TYPES:
             job.state = CANCELLED
             job.message = "Cancelled before Conductor created the job."
             job.details = str(data.get("body") or "")
@@ -455,10 +533,16 @@ class RunRecord(object):
 
     def _on_done(self, _data):
         for job in self.jobs:
-            if not job.ended_state:
-                job.state = NOT_STARTED if job.started is None else FAILED
-                if job.state == FAILED and not job.message:
-                    job.message = "The run ended before Conductor answered for this job."
+            if job.ended_state:
+                continue
+            if job.state == CREATING:  # the request may have reached Conductor: it may exist
+                job.state = MAY_EXIST
+                job.message = ("The run ended while Conductor was creating this job, so it may have been "
+                               "created; check the dashboard before submitting it again.")
+                continue
+            job.state = NOT_STARTED if job.started is None else FAILED
+            if job.state == FAILED and not job.message:
+                job.message = "The run ended before Conductor answered for this job."
         if self.shared is not None:
             self.shared_summary = self.shared.tally.summary()
         self.scope = None if self.shared is None else self.shared

@@ -19,6 +19,13 @@ Payloads that were already submitted (same payload, same scene, since the
 dialog opened) are named with their job ids before anything is sent again,
 so a second click on Submit does not silently make duplicate jobs.
 
+What is submitted is exactly what the dialog shows when the artist
+confirms: a check works from the settings and scene of the moment it
+began, so if anything changed since (a field edited while "Checking the
+submission..." ran, a node ticked, the scene changed in Katana) the check
+is made again, and its questions asked again, before anything is sent.
+After three checks in a row overtaken by changes it stops and says so.
+
 ``start(nodes)`` submits only some Render nodes (the Response tab's
 "Resubmit Failed Jobs").
 """
@@ -33,6 +40,7 @@ from ciokatana.ui.prompts import ACCEPT, DESTRUCTIVE, REJECT, Prompt
 
 IDLE, ASKING, PREPARING, RUNNING = "idle", "asking", "preparing", "running"
 MAX_LISTED = 8
+MAX_RECHECKS = 3  # changes arriving during this many checks in a row: refuse, and say so
 
 
 def _listing(findings):
@@ -54,7 +62,7 @@ def duplicate_text(previous, planned):
     last = max(entry[2] for entry in previous)
     moment = datetime.datetime.fromtimestamp(last)
     if all(entry[3] for entry in previous):
-        at = "at {}, since this dialog opened".format(moment.strftime("%H:%M"))
+        at = "at {}, in this session".format(moment.strftime("%H:%M"))
     elif moment.date() == datetime.date.today():
         at = "today at {}, per this scene's submission history".format(moment.strftime("%H:%M"))
     else:
@@ -91,6 +99,7 @@ class SubmitFlow(QtCore.QObject):
         self.state = IDLE
         self._skip_unsaved_warning = False
         self._nodes = None
+        self._rechecks = 0
         controller.submission_prepared.connect(self._on_controller_submission_prepared)
         controller.run_finished.connect(self._on_controller_run_finished)
 
@@ -162,10 +171,28 @@ class SubmitFlow(QtCore.QObject):
         else:
             self._set_state(IDLE)
 
-    def _prepare(self):
+    def _prepare(self, again=False):
         self._set_state(PREPARING)
-        self.status.emit("Checking the submission\u2026", "notice")
+        if again:
+            self.status.emit("Something changed while it was being checked: checking the submission again\u2026",
+                             "notice")
+        else:
+            self._rechecks = 0
+            self.status.emit("Checking the submission\u2026", "notice")
         self._controller.prepare_submission(self._nodes)
+
+    def _still_current(self, result):
+        """True when ``result`` is what the dialog shows now; otherwise check again (or refuse)."""
+        if self._controller.submission_is_current(result):
+            return True
+        self._rechecks += 1
+        if self._rechecks > MAX_RECHECKS:
+            self._set_state(IDLE)
+            self.status.emit("Not submitted: the settings or the scene kept changing while they were being "
+                             "checked; press Submit again once they are settled", "warning")
+            return False
+        self._prepare(again=True)
+        return False
 
     def _on_controller_submission_prepared(self, result):
         if self.state != PREPARING:
@@ -174,6 +201,8 @@ class SubmitFlow(QtCore.QObject):
             self._set_state(IDLE)
             self.status.emit("Planning failed; see the log for details", "error")
             return
+        if not self._still_current(result):
+            return  # an edit arrived during the check: it is made again
         if result.errors:
             self._set_state(IDLE)
             count = len(result.errors)
@@ -222,13 +251,14 @@ class SubmitFlow(QtCore.QObject):
         if warnings:
             self._set_state(ASKING)
             count = len(warnings)
+            verb = "Replay" if self._controller.effective_mock_mode() == "use" else "Submit"
             self._dialog.show_prompt(
                 Prompt(
                     self._dialog,
                     "warning",
-                    "Submit with warnings?",
+                    "{} with warnings?".format(verb),
                     "Validation found {} warning{}.".format(count, "" if count == 1 else "s"),
-                    [("submit", "Submit Anyway", ACCEPT), ("cancel", "Cancel", REJECT)],
+                    [("submit", "{} Anyway".format(verb), ACCEPT), ("cancel", "Cancel", REJECT)],
                     _listing(warnings),
                 ),
                 lambda key: self._on_warnings_answered(key, result),
@@ -245,6 +275,8 @@ class SubmitFlow(QtCore.QObject):
             self.status.emit("Not submitted: see the warnings in the Validation tab", "warning")
 
     def _run(self, result):
+        if not self._still_current(result):
+            return  # what was confirmed is no longer what the dialog shows: check (and ask) again
         try:
             record = self._controller.start_run(result, self._nodes)
         except SubmitError as err:

@@ -47,6 +47,34 @@ def no_leaked_threads(qtbot):
     assert not leaked, "non-daemon threads left running: {}".format(leaked)
 
 
+@pytest.fixture(autouse=True)
+def qt_garbage_collected_on_the_ui_thread(qtbot):
+    """After each test, delete its widgets and collect Python's garbage here, on the UI thread.
+
+    Left for later, a collection may run on a worker thread (any thread
+    that allocates triggers one) and destroy a test's parentless widget
+    there, which crashes Qt. (The dialog a user opens is deleted by Qt on
+    the UI thread when it closes, so it never reaches that point.)
+    """
+    import gc
+
+    yield
+    app = QtWidgets.QApplication.instance()
+    for _ in range(2):
+        app.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+        gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def new_session():
+    """Each test starts a new host session: no runs kept from another test's dialogs."""
+    from ciokatana.ui import session
+
+    session.forget()
+    yield
+    session.forget()
+
+
 @pytest.fixture(scope="session")
 def sample_show_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("show")

@@ -206,31 +206,26 @@ def test_a_slow_consumer_slows_the_producer(qtbot):
 
 
 def test_a_flush_delivers_what_was_queued_and_returns_while_a_producer_keeps_posting(qtbot):
-    """A producer that never stops must not keep the UI thread inside one flush."""
-    import time
+    """A producer that never stops must not keep the UI thread inside one flush.
 
+    Deterministic: every delivery is followed by a new post (as a producer
+    posting flat out would do), so a flush that delivered what arrives while
+    it runs would never return; it must deliver exactly what was queued when
+    it began, in order, and leave the rest to the next one.
+    """
     bridge = Bridge(refresh_hz=1)  # flushed by hand below
-    got = _collect(bridge)
-    stop = threading.Event()
-    ended_by_itself = threading.Event()
+    got = []
 
-    def produce():
-        deadline = time.monotonic() + 3.0
-        index = 0
-        while not stop.is_set():
-            bridge.post_event(ev.job_start(index, "job"))
-            index += 1
-            if time.monotonic() > deadline:
-                ended_by_itself.set()
-                return
+    def on_event(event):
+        got.append(event)
+        if len(got) < 5000:  # a safety net: the flush under test would loop to here
+            bridge.post_event(ev.job_start(1000 + len(got), "job"))
 
-    worker = threading.Thread(target=produce, name="ciokatana-ui-test-producer")
-    worker.start()
-    qtbot.waitUntil(lambda: bridge.posted > 200, timeout=5000)
+    bridge.run_event.connect(on_event)
+    for index in range(50):
+        bridge.post_event(ev.job_start(index, "job"))
     bridge.flush()
-    returned_while_posting = not ended_by_itself.is_set()
-    stop.set()
-    worker.join()
-    assert returned_while_posting, "flush kept delivering for as long as the producer posted"
-    assert 0 < len(got) < bridge.posted
-    assert [e.data["job_index"] for e in got] == list(range(len(got)))  # in order, none skipped
+    assert [e.data["job_index"] for e in got] == list(range(50))
+    assert bridge.posted == 100  # 50 more posted meanwhile: they wait for the next flush
+    bridge.flush()
+    assert [e.data["job_index"] for e in got[50:]] == list(range(1001, 1051))

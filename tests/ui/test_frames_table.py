@@ -54,8 +54,8 @@ def test_override_edit_updates_tasks_preview_and_scene(make_dialog, scene, shot_
     preview = dialog.tab("preview")
     dialog.show_tab("preview")
     preview.job_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: preview.text.toPlainText().count('"command"') == 100)
     before = preview.text.toPlainText()
-    assert before.count('"command"') == 100
     dialog.show_tab("configure")
 
     shown = [model.index(0, column).data() for column in (nodes.FRAMES, nodes.SCOUT, nodes.CHUNK)]

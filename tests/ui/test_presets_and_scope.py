@@ -9,6 +9,15 @@ from ciokatana.qt import QtCore
 from ciokatana.ui.models import nodes
 
 
+def _items(bar):
+    return [bar.combo.itemText(i) for i in range(bar.combo.count())]
+
+
+def _read(bar, qtbot):
+    """Wait for the bar's folder read (on a worker) and any preset operation to finish."""
+    qtbot.waitUntil(lambda: not bar.reading and not bar.busy, timeout=5000)
+
+
 def test_save_load_and_delete_presets_for_the_user_and_the_show(
         make_dialog, scene, ui, qtbot, private_presets, tmp_path, monkeypatch):
     show = tmp_path / "show_presets"
@@ -20,15 +29,16 @@ def test_save_load_and_delete_presets_for_the_user_and_the_show(
     monkeypatch.setenv("CIOKATANA_PRESET_PATH", str(pipeline))
     dialog = make_dialog(scene, mock_feature=True)
     bar = dialog.tab("configure").preset_bar
-    bar.refresh()
-    assert [bar.combo.itemText(i) for i in range(1, bar.combo.count())] == ["Farm CPU (pipeline)"]
+    _read(bar, qtbot)
+    assert _items(bar)[1:] == ["Farm CPU (pipeline)"]
     assert dialog.controller.preset_scopes() == ["user", "show"]
 
     general = ui.section(dialog, "General")
     ui.type_into(general.title_edit, "{node} lighting")
     dialog.controller.update_settings(mock_mode="use", mock_file="/tmp/m.json")
-    bar.ask_name = lambda parent, scopes: ("Lighting 4K", "show")
+    bar.ask_name = lambda parent, scopes, answer: answer("Lighting 4K", "show")
     ui.click(bar.save_button)
+    _read(bar, qtbot)
     saved = json.loads((show / "Lighting_4K.json").read_text())
     assert saved["name"] == "Lighting 4K" and saved["settings"]["title_template"] == "{node} lighting"
     assert "mock_mode" not in saved["settings"]  # mock settings are never part of a preset
@@ -37,18 +47,20 @@ def test_save_load_and_delete_presets_for_the_user_and_the_show(
 
     ui.type_into(general.title_edit, "something else")
     ui.click(bar.load_button)
+    _read(bar, qtbot)
     assert general.title_edit.text() == "{node} lighting"
     assert dialog.controller.settings.mock_mode == "use"  # untouched by the preset
 
     # a pipeline preset changes only what it holds, and cannot be deleted here
-    bar.combo.setCurrentIndex([bar.combo.itemText(i) for i in range(bar.combo.count())].index("Farm CPU (pipeline)"))
+    bar.combo.setCurrentIndex(_items(bar).index("Farm CPU (pipeline)"))
     assert not bar.delete_button.isEnabled()
     ui.click(bar.load_button)
+    _read(bar, qtbot)
     settings = dialog.controller.settings
     assert (settings.instance_type, settings.chunk_size, settings.title_template) == ("n2-highcpu-32", 4, "{node} lighting")
 
     # deleting asks, and the question defaults to keeping it
-    bar.combo.setCurrentIndex([bar.combo.itemText(i) for i in range(bar.combo.count())].index("Lighting 4K (show)"))
+    bar.combo.setCurrentIndex(_items(bar).index("Lighting 4K (show)"))
     ui.click(bar.delete_button)
     prompt = bar.prompt
     assert prompt.defaultButton() is prompt.button("keep")
@@ -56,7 +68,9 @@ def test_save_load_and_delete_presets_for_the_user_and_the_show(
     assert (show / "Lighting_4K.json").exists()
     ui.click(bar.delete_button)
     ui.click(bar.prompt.button("delete"))
+    _read(bar, qtbot)
     assert not (show / "Lighting_4K.json").exists()
+    assert "Lighting 4K (show)" not in _items(bar)
 
 
 def test_unticked_render_nodes_are_left_out(make_dialog, scene, ui, qtbot):

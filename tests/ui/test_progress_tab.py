@@ -40,7 +40,7 @@ class Steps(Source):
 
 def test_shared_upload_hashing_then_files_n_of_m_then_creating_with_a_clock(make_dialog, scene, qtbot):
     start = ev.start(2)
-    start.data.update(upload_files=3005, upload_bytes=123 * 1024 * 1024)
+    start.data.update(upload_files=3005, upload_bytes=3005 * 1000)
     hashing = {"/f{}".format(i): _file(1000, md5="m" if i < 1262 else None) for i in range(3005)}
     uploaded = {"/f{}".format(i): _file(1000, 1000 if i < 105 else 0) for i in range(3005)}
     create = ev.job_start(0, "Katana shot beauty")

@@ -92,7 +92,7 @@ def test_a_partial_success_is_labelled_and_only_the_failed_job_is_resubmitted(
     assert rows[2][1] == "failed" and rows[0] == [TITLES[0], "submitted", "2"]
 
     group = response.groups()[0]
-    assert group.resubmit_button.isVisible() and group.resubmit_button.text() == "Resubmit Failed Jobs (1)"
+    assert group.resubmit_button.isVisible() and group.resubmit_button.text() == "Resubmit Failed Job (1)"
     fake_conductor.fail = set()
     ui.click(group.resubmit_button)
     ui.answer(dialog, "submit")  # warnings; no duplicate notice: fx_smoke never became a job
@@ -106,6 +106,7 @@ def test_the_scenes_history_warns_after_the_dialog_is_reopened(make_dialog, shot
     import json
 
     from ciokatana.core.filescene import FileScene
+    from ciokatana.ui import session
 
     first = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)
     _submit(first, ui, qtbot)
@@ -115,10 +116,34 @@ def test_the_scenes_history_warns_after_the_dialog_is_reopened(make_dialog, shot
     assert [e["jobid"] for e in stored] == ["00001", "00002", "00003", "00004"]
     assert all(len(e["fingerprint"]) == 16 and e["submitted_at"] for e in stored)
 
-    again = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)  # a new dialog, a new session
+    session.forget()  # a new Katana session: only the scene remembers
+    again = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)
     assert again.controller.runs == []
     ui.submit(again)
     qtbot.waitUntil(lambda: again.prompt is not None and "again" in again.prompt.keys())
     text = again.prompt.text()
     assert "already submitted as jobs 00001\u201300004" in text and "per this scene's submission history" in text
     ui.answer(again, "cancel")
+
+
+def test_reopening_in_the_same_session_lists_the_earlier_runs(make_dialog, shot_path, fake_conductor, ui, qtbot):
+    from ciokatana.core.filescene import FileScene
+
+    first = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)
+    _submit(first, ui, qtbot)
+    first.close()
+
+    again = make_dialog(FileScene(shot_path), submit_factory=fake_conductor)  # the same session
+    response = again.tab("response")
+    [group] = response.groups()
+    assert group.record.number == 1
+    assert [c.jobid for c in group.cards()] == ["00001", "00002", "00003", "00004"]
+    assert response.summary_label.text() == "4 of 4 jobs submitted."
+    ui.submit(again)
+    qtbot.waitUntil(lambda: again.prompt is not None and "again" in again.prompt.keys())
+    assert "already submitted as jobs 00001\u201300004" in again.prompt.text()
+    assert "in this session" in again.prompt.text()
+    ui.answer(again, "again")
+    ui.answer(again, "submit")
+    ui.wait_run_done(again)
+    assert [g.record.number for g in response.groups()] == [2, 1]

@@ -101,3 +101,46 @@ def test_tally_totals_and_the_upload_summary():
     assert summary.text(lambda n: "{} B".format(n)) == "uploaded 2 of 2 files (400 B), 1 already on Conductor"
     assert runs.id_range(["00012", "00013", "00014"]) == "00012\u201300014"
     assert runs.id_range(["00012", "00019"]) == "00012, 00019"
+
+
+def test_a_cancel_while_conductor_creates_the_job_says_it_may_exist():
+    """ciocore's own uploader: files up, the job request sent, then Cancel."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b"))
+    record.apply(ev.start(2))
+    record.apply(ev.job_start(0, "T a"))
+    record.apply(_progress(0, {"/1": _f(10, 10), "/2": _f(5, 0, cached=True)}, md5=100.0))
+    assert record.jobs[0].state == runs.CREATING  # every file is up: only the creation is left
+    record.apply(ev.canceled("T a"))
+    record.apply(ev.done())
+    record.finish("cancelled")
+    job = record.jobs[0]
+    assert job.state == runs.MAY_EXIST and "may have been created" in job.message
+    assert "Cancelled before Conductor created" not in job.message
+    assert [j.state for j in record.jobs] == [runs.MAY_EXIST, runs.NOT_STARTED]
+    assert record.unfinished_jobs() == [record.jobs[1]]  # not offered again: it may be on Conductor
+    assert record.summary_text() == "0 of 2 jobs submitted, 1 may have been created, 1 not started"
+
+
+def test_a_run_that_ends_while_a_job_is_being_created_leaves_it_may_exist():
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a"))
+    record.apply(ev.start(1))
+    created = ev.job_start(0, "T a")
+    created.data["phase"] = "create"
+    record.apply(created)
+    record.finish("cancelled")  # closed before 'done' arrived
+    assert record.jobs[0].state == runs.MAY_EXIST
+
+
+def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_not_started():
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b", "c", "d"))
+    start = ev.start(4)
+    start.data.update(upload_files=3, upload_bytes=3000)
+    record.apply(start)
+    record.apply(_progress(runs.SHARED_UPLOAD_INDEX, {"/1": _f(1000, 500)}, md5=100.0))
+    record.apply(ev.canceled(""))  # the shared path's one cancel: no job is named
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert len(record.jobs) == 4 and record.cancelled_before_jobs
+    assert [j.state for j in record.jobs] == [runs.NOT_STARTED] * 4
+    assert record.outcome() == runs.CANCELLED_RUN
+    assert record.summary_text() == "0 of 4 jobs submitted, 4 not started"

@@ -76,6 +76,7 @@ def test_secrets_never_reach_the_preview(make_dialog, scene, ui, qtbot):
     qtbot.waitUntil(lambda: "RENDER_API_TOKEN" in preview.text.toPlainText() and "db_password" in preview.text.toPlainText())
     for index in range(preview.job_combo.count()):
         preview.job_combo.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: not preview.formatting)
         text = preview.text.toPlainText()
         assert "s3cr3t-t0ken-value" not in text
         assert "hunter2-hunter2" not in text
@@ -89,7 +90,7 @@ def test_preview_has_a_job_selector_and_shows_problems(make_dialog, scene, ui, q
     names = [preview.job_combo.itemText(i) for i in range(preview.job_combo.count())]
     assert names == ["beauty", "char_hero", "fx_smoke", "env_bg"]
     preview.job_combo.setCurrentIndex(2)
-    assert '"job_title": "Katana shot010_lighting_v003 fx_smoke"' in preview.text.toPlainText()
+    qtbot.waitUntil(lambda: '"job_title": "Katana shot010_lighting_v003 fx_smoke"' in preview.text.toPlainText())
     dialog.show_tab("configure")
     ui.type_into(ui.section(dialog, "Frames and tasks").frames_edit, "zzz")
     dialog.show_tab("preview")
@@ -132,12 +133,14 @@ def test_a_payload_can_be_copied_and_saved_with_secrets_masked(make_dialog, scen
     qtbot.waitUntil(lambda: "RENDER_API_TOKEN" in preview.text.toPlainText())
     preview.job_combo.setCurrentIndex(1)
     ui.click(preview.copy_button)
+    qtbot.waitUntil(lambda: preview.status_label.text().startswith("Copied"))
     copied = QtWidgets.QApplication.clipboard().text()
     assert json.loads(copied)["job_title"] == "Katana shot010_lighting_v003 char_hero"
     assert "s3cr3t-t0ken-value" not in copied and MASK in copied
     target = tmp_path / "char_hero.json"
-    preview.choose_save = lambda parent, title, start: str(target)
+    preview.choose_save = lambda parent, title, start, on_chosen: on_chosen(str(target))
     ui.click(preview.save_button)
+    qtbot.waitUntil(lambda: preview.status_label.text().startswith("Saved"))
     saved = json.loads(target.read_text())
     assert saved == json.loads(copied)
     assert "Saved" in preview.status_label.text()

@@ -10,7 +10,7 @@ settings through the scene. Bad values are shown in red with the reason.
 from ciokatana.core.wording import plain_error
 from ciokatana.qt import QtCore, QtWidgets
 from ciokatana.ui import theme
-from ciokatana.ui.compat import flags
+from ciokatana.ui.compat import flags, text_width
 from ciokatana.ui.models import nodes
 from ciokatana.ui.sections.base import Section
 from ciokatana.ui.widgets.checkdelegate import CheckDelegate
@@ -28,6 +28,25 @@ TIPS = {
     "values, then double-click a cell to edit it; changes are written to the node",
 }
 _DEFAULT_PROBLEMS = (("frames", "Frames"), ("scout", "Scout frames"), ("chunk_size", "Chunk size"))
+
+
+#: The longest text each fixed column may show (besides its header).
+_LONGEST = {
+    nodes.SUBMIT: "",
+    nodes.OVERRIDE: "",
+    nodes.CHUNK: "1000",
+    nodes.TASKS: max(("not submitted", nodes.UPDATING, "100,000", "\u2014"), key=len),
+}
+
+
+def fixed_widths(cell_metrics, header_metrics):
+    """``{column: pixels}`` for the columns that keep one width whatever they show."""
+    widths = {}
+    for column, longest in _LONGEST.items():
+        text = text_width(cell_metrics, longest)
+        head = text_width(header_metrics, nodes.COLUMNS[column])
+        widths[column] = max(text + 24, head + 24, 44)  # room for the sort arrow, an error icon, the box
+    return widths
 
 
 def problem_line(label, message):
@@ -89,9 +108,13 @@ class FramesSection(Section):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(nodes.NAME, QtWidgets.QHeaderView.Stretch)
-        for column in (nodes.SUBMIT, nodes.OVERRIDE, nodes.CHUNK, nodes.TASKS):
-            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeToContents)
-        for column in (nodes.FRAMES, nodes.SCOUT):
+        # Fixed widths, never sized to the contents: a cell that changes its
+        # text ("not submitted", "updating...") must not move the check boxes
+        # under the pointer.
+        for column, width in fixed_widths(self.table.fontMetrics(), header.fontMetrics()).items():
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.Fixed)
+            self.table.setColumnWidth(column, width)
+        for column in (nodes.FRAMES, nodes.SCOUT, nodes.VARSETS):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.Interactive)
             self.table.setColumnWidth(column, 130)
         hint = QtWidgets.QLabel("Untick a node to leave it out. Tick Override to give a node its own values, "

@@ -11,10 +11,13 @@ and the file list agree:
   with a live clock (the request can take a while and nothing else moves);
 - three bars: jobs done (answered by Conductor; a cancelled job is not
   done), MD5 checksums ("files N of M hashed"), and the upload ("files N of
-  M, bytes of bytes"), from the known totals;
+  M, bytes of bytes", counting files found already on Conductor as done),
+  from the totals the plan measured. ciocore uploads while it is still
+  computing checksums, so the upload bar moves from the first file done;
 - the transfer rate and the time left, estimated from files *and* bytes
-  (thousands of small files take longer than their bytes suggest), and
-  "not known yet" while checksums are computed;
+  (thousands of small files take longer than their bytes suggest) and, while
+  checksums are still computed, from those too ("up to about ..."), and a
+  live elapsed clock;
 - a table with one row per job (state, files, what was uploaded, time),
   which stays after the run, not-started jobs included;
 - the files of the current upload (a model and a painting delegate, never
@@ -36,6 +39,8 @@ from ciokatana.ui.widgets.banner import Banner
 from ciokatana.ui.widgets.filebars import FileProgressDelegate
 
 BAR_STEPS = 1000
+STALE_REPORT_S = 2.0  # older upload figures are shown with their age
+SLOW_CREATE_S = 15.0  # a job creation waiting this long says what Cancel would mean
 TIPS = {
     "jobs": "Jobs Conductor has answered for (created or failed) out of all jobs of the submission; "
     "cancelled and not-started jobs are not counted as done",
@@ -314,17 +319,37 @@ class ProgressTab(Tab):
         self.files_label.setText(text)
 
     def _show_scope(self):
-        """The MD5 and upload bars and the stats line, from the current upload."""
+        """The MD5 and upload bars and the stats line, from the current upload.
+
+        ciocore uploads while it is still computing checksums, so the
+        upload figures show from the first file done, against the totals
+        the plan measured; only while nothing at all is done yet does the
+        bar say it waits for the checksums. The elapsed time is a live
+        clock (the tab's one-second timer), not ciocore's five-second one.
+        """
         scope = self._scope
         if scope is None:
+            return
+        now = self._record.clock() if self._record is not None else None
+        seconds = scope.elapsed_at(now) if now is not None else None
+        elapsed = "{} elapsed".format(theme.human_duration(seconds)) if seconds is not None else ""
+        if not scope.reports:  # nothing is known yet: say so rather than "0 of N"
+            waiting = "Waiting for the uploader's first report (it reports every few seconds)"
+            _set(self.md5_bar, 0, waiting)
+            _set(self.upload_bar, 0, waiting)
+            self.stats_label.setText("   \u00b7   ".join(p for p in ("Starting the upload", elapsed) if p))
             return
         tally = scope.tally
         total = scope.file_total
         hashed = min(tally.hashed, total) if total else tally.hashed
         _set(self.md5_bar, float(hashed) / total if total else scope.md5_percent / 100.0,
              "{} of {:,} files checked".format("{:,}".format(hashed), total) if total else "")
-        elapsed = "{} elapsed".format(theme.human_duration(scope.elapsed)) if scope.elapsed is not None else ""
-        if scope.hashing:
+        age = scope.report_age(now) if now is not None else None
+        if age is not None and age >= STALE_REPORT_S and not scope.complete:
+            # ciocore reports every 5 s: between reports the figures are that old, and say so
+            elapsed = "   \u00b7   ".join(p for p in (elapsed, "figures from {} ago".format(
+                theme.human_duration(age))) if p)
+        if scope.hashing and not scope.started_uploading:
             _set(self.upload_bar, 0, "Waiting for the checksums (files already on Conductor are skipped)")
             self.stats_label.setText("   \u00b7   ".join(p for p in ("Checking files: time left not known yet",
                                                                elapsed) if p))
@@ -333,10 +358,14 @@ class ProgressTab(Tab):
             _set(self.upload_bar, 1.0, "Nothing to upload: all {} already on Conductor".format(_count(total, "file")))
             self.stats_label.setText("   \u00b7   ".join(p for p in ("Every file is already on Conductor", elapsed) if p))
             return
-        files_fraction = float(tally.finished) / total if total else 1.0
-        bytes_fraction = float(tally.uploaded_bytes) / tally.total_bytes if tally.total_bytes else 1.0
-        _set(self.upload_bar, min(files_fraction, bytes_fraction), "Files {:,} of {:,}   \u00b7   {} of {}".format(
-            tally.finished, total, theme.human_bytes(tally.uploaded_bytes), theme.human_bytes(tally.total_bytes)))
+        byte_total = scope.byte_total
+        files_fraction = float(scope.files_done) / total if total else 1.0
+        bytes_fraction = float(scope.bytes_done) / byte_total if byte_total else 1.0
+        text = "Files {:,} of {:,}   \u00b7   {} of {}".format(
+            scope.files_done, total, theme.human_bytes(scope.bytes_done), theme.human_bytes(byte_total))
+        if tally.cached:
+            text += "   ({:,} already on Conductor)".format(tally.cached)
+        _set(self.upload_bar, min(files_fraction, bytes_fraction), text)
         parts = []
         rate = scope.byte_rate()
         if rate is not None:
@@ -346,6 +375,8 @@ class ProgressTab(Tab):
             parts.append("upload complete")
         elif remaining is None:
             parts.append("time left: estimating\u2026")
+        elif scope.hashing:  # files found already on Conductor will be skipped: an upper bound
+            parts.append("up to about {} left (still checking files)".format(theme.human_duration(remaining)))
         else:
             parts.append("about {} left".format(theme.human_duration(remaining)))
         if elapsed:
@@ -365,18 +396,21 @@ class ProgressTab(Tab):
         position = "{} of {}".format(job.index + 1, count or "?")
         if job.state == runs_mod.CREATING:
             since = job.creating_since
-            clock = theme.human_duration(record.clock() - since) if since is not None else ""
-            self.job_label.setText("Creating job {}: {}\u2026 {}".format(position, job.label, clock))
-            if not self._clock.isActive():
-                self._clock.start()
+            waited = record.clock() - since if since is not None else 0.0
+            clock = theme.human_duration(waited) if since is not None else ""
+            text = "Creating job {}: {}\u2026 {}".format(position, job.label, clock)
+            if waited >= SLOW_CREATE_S:
+                text += ("   (no answer from Conductor yet; Cancel stops waiting, and the job may still appear "
+                         "on the dashboard)")
+            self.job_label.setText(text)
             return
-        self._clock.stop()
         if job.state == runs_mod.UPLOADING:
             self.job_label.setText("Job {}: {}: uploading its files".format(position, job.label))
 
     # -- run events ----------------------------------------------------------------
     def _on_controller_run_started(self, record):
         self._reset(record)
+        self._clock.start()  # live clocks (elapsed, creating) for the whole run
         self.job_label.setText("Starting\u2026")
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
@@ -425,6 +459,7 @@ class ProgressTab(Tab):
     # -- slots -------------------------------------------------------------------
     def _on_clock_timeout(self):
         if self._record is not None and not self._record.finished:
+            self._show_scope()
             self._show_activity()
         else:
             self._clock.stop()

@@ -1,7 +1,8 @@
 """The Response tab: what Conductor answered for each job, for every run since the dialog opened.
 
 Layer: ui. Each run is a group - newest first, older ones below to scroll
-back through - with a header (when, and whether it was a real submission,
+back through, including the runs of this scene made earlier in the session
+from a dialog since closed - with a header (when, and whether it was a real submission,
 a mock replay or a recorded one), its outcome ("3 of 4 jobs submitted,
 1 failed" is a partial success), and one card per job, read from the run's
 :class:`~ciokatana.ui.runs.RunRecord`:
@@ -17,8 +18,10 @@ a mock replay or a recorded one), its outcome ("3 of 4 jobs submitted,
   Conductor but no answer came back);
 - cancelled: amber; not started (the run stopped before it): blue.
 
-A finished real run with jobs that got no job on Conductor offers
-"Resubmit Failed Jobs", which submits just those Render nodes again.
+A finished real run with jobs that got no job on Conductor offers to
+resubmit just those Render nodes, and its button says which they are:
+"Resubmit Failed Jobs (1)", or "Resubmit Cancelled and Not-Started Jobs
+(3)" when nothing failed.
 """
 
 import datetime
@@ -62,6 +65,29 @@ def run_heading(record):
     return "Run {}  \u00b7  {}  \u00b7  {}".format(record.number, when, what)
 
 
+RESUBMIT_WORDS = ((runs_mod.FAILED, "Failed", "failed"), (runs_mod.CANCELLED, "Cancelled", "cancelled"),
+                  (runs_mod.NOT_STARTED, "Not-Started", "not started"))
+
+
+def resubmit_label(jobs):
+    """(button text, tooltip) for resubmitting ``jobs``, naming exactly what they are.
+
+    ``Resubmit Failed Jobs (1)`` only when the jobs failed; ``Resubmit
+    Cancelled and Not-Started Jobs (3)`` when none did.
+    """
+    counts = {state: sum(1 for job in jobs if job.state == state) for state, _word, _low in RESUBMIT_WORDS}
+    words = [word for state, word, _low in RESUBMIT_WORDS if counts[state]]
+    if len(words) > 2:
+        what = "{} and {}".format(", ".join(words[:-1]), words[-1])
+    else:
+        what = " and ".join(words)
+    total = len(jobs)
+    text = "Resubmit {} Job{} ({})".format(what, "" if total == 1 else "s", total)
+    detail = ", ".join("{} {}".format(counts[state], low) for state, _word, low in RESUBMIT_WORDS if counts[state])
+    tip = "Submit again only the Render nodes of this run that got no job on Conductor ({})".format(detail)
+    return text, tip
+
+
 def run_summary(record):
     """(level, text) of a run's outcome."""
     if not record.finished:
@@ -98,8 +124,8 @@ class RunGroup(QtWidgets.QFrame):
         self.summary_icon.setFixedSize(18, 18)
         self.summary_label = QtWidgets.QLabel()
         self.summary_label.setWordWrap(True)
-        self.resubmit_button = _button("Resubmit Failed Jobs", "Submit again only the Render nodes whose jobs "
-                                       "failed, were cancelled or never started in this run")
+        self.resubmit_button = _button("Resubmit Failed Jobs", "Submit again only the Render nodes of this run "
+                                       "that got no job on Conductor")
         self.resubmit_button.setVisible(False)
         top = QtWidgets.QHBoxLayout()
         top.setSpacing(theme.SPACING)
@@ -132,16 +158,21 @@ class RunGroup(QtWidgets.QFrame):
         else:
             self.summary_icon.setPixmap(theme.severity_pixmap(level, 16, self.devicePixelRatioF()))
         self.summary_label.setText(text)
-        nodes = self.resubmit_nodes()
-        self.resubmit_button.setVisible(bool(nodes))
-        if nodes:
-            self.resubmit_button.setText("Resubmit Failed Jobs ({})".format(len(nodes)))
+        jobs = self._resubmit_jobs()
+        self.resubmit_button.setVisible(bool(jobs))
+        if jobs:
+            text, tip = resubmit_label(jobs)
+            self.resubmit_button.setText(text)
+            self.resubmit_button.setToolTip(theme.wrap_tip(tip))
 
-    def resubmit_nodes(self):
+    def _resubmit_jobs(self):
         record = self.record
         if not record.finished or record.mock:
             return []
-        return [job.node for job in record.unfinished_jobs() if job.node]
+        return [job for job in record.unfinished_jobs() if job.node]
+
+    def resubmit_nodes(self):
+        return [job.node for job in self._resubmit_jobs()]
 
     def _on_resubmit_button_clicked(self):
         nodes = self.resubmit_nodes()
@@ -164,8 +195,8 @@ class ResponseTab(Tab):
         font.setBold(True)
         self.summary_label.setFont(font)
         self.summary_label.setWordWrap(True)
-        self.empty_label = QtWidgets.QLabel("Responses appear here as jobs finish; every run since the dialog "
-                                            "opened stays listed.")
+        self.empty_label = QtWidgets.QLabel("Responses appear here as jobs finish; every run of this scene in "
+                                            "this session stays listed.")
         self.empty_label.setAlignment(QtCore.Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
@@ -192,6 +223,10 @@ class ResponseTab(Tab):
         controller.run_started.connect(self._on_controller_run_started)
         controller.run_event.connect(self._on_controller_run_event)
         controller.run_finished.connect(self._on_controller_run_finished)
+        for record in controller.runs:  # earlier runs of this scene in this session (a reopened dialog)
+            group = self._add_group(record)
+            self._add_ended_cards(group)
+            self._show_summary(group)
 
     # -- queries (tests and hosts) ----------------------------------------------------
     def groups(self):
@@ -218,9 +253,9 @@ class ResponseTab(Tab):
             card = Card(theme.NOTICE, job.label, "Not started: the run stopped before this job began, so "
                         "Conductor has no job for it.")
         else:
-            kind = job.exception_type or "Error"
-            lead = "Stalled" if kind == runs_mod.STALLED_TYPE else kind
-            card = Card(theme.ERROR, job.label, "{}: {}".format(lead, job.message), job.details)
+            # The cause first, in plain words; the exception type and raw answer are in the details.
+            lead = "Stalled: " if job.exception_type == runs_mod.STALLED_TYPE else ""
+            card = Card(theme.ERROR, job.label, lead + job.message, job.details)
         card.jobid = None
         card.url = None
         return card
@@ -275,12 +310,16 @@ class ResponseTab(Tab):
         self.summary_label.setText(text)
         group.refresh()
 
-    def _on_controller_run_started(self, record):
+    def _add_group(self, record):
         group = RunGroup(record)
         group.resubmit_requested.connect(self._on_group_resubmit_requested)
         self._groups.insert(0, group)
         self._runs_box.insertWidget(0, group)
         self.empty_label.setVisible(False)
+        return group
+
+    def _on_controller_run_started(self, record):
+        group = self._add_group(record)
         self._show_summary(group)
         self.scroll.verticalScrollBar().setValue(0)
 

@@ -11,6 +11,12 @@ the Configure tab. The tab only displays: the rules live in the core.
 
 While a change has not been checked yet, the summary says "Updating" and
 the cards are greyed: they are the previous check's, never "ready".
+
+Below the cards, every path as the render node sees it. A scene with tens
+of thousands of asset files has as many rows, so they are built only when
+the tab is shown (never for a plan nobody looks at), on a worker thread,
+and the table (:mod:`ciokatana.ui.widgets.pathtable`) costs nothing per
+row it does not show.
 """
 
 import re
@@ -22,7 +28,7 @@ from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
 from ciokatana.ui.widgets.cards import Card, LinkButton
-from ciokatana.ui.widgets.pathtable import PathTable
+from ciokatana.ui.widgets.pathtable import PathTable, prepare
 
 _NODE_WHERE = re.compile(r"^Render node '(?P<name>.+?)'(?P<rest>.*)$")
 
@@ -128,10 +134,13 @@ class ValidationTab(Tab):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self._findings = None
+        self._paths_of = None  # the plan whose paths the table shows
+        self._paths_wanted = None  # the plan whose paths are being built
         self.build_card_page("Checking\u2026", "Nothing to show yet.")
         # Every path as the render node sees it (a self-contained, filterable table).
         self.path_table = PathTable()
-        self.layout().addWidget(QtWidgets.QLabel("Paths on the render node"))
+        self.paths_label = QtWidgets.QLabel("Paths on the render node")
+        self.layout().addWidget(self.paths_label)
         self.layout().addWidget(self.path_table, 1)
 
         controller.plan_ready.connect(self._on_controller_plan_ready)
@@ -175,9 +184,44 @@ class ValidationTab(Tab):
         level = {ERROR: theme.ERROR, WARNING: theme.WARNING, NOTICE: theme.NOTICE}.get(worst, theme.SUCCESS)
         self.set_summary(level, summary_text(findings))
 
+    def on_shown(self):
+        self._update_paths()
+
+    @property
+    def paths_pending(self):
+        """The path table does not show the newest plan yet (it is built when the tab is shown)."""
+        result = self.controller.plan_result
+        return result is not None and self._paths_of is not result
+
+    def _update_paths(self):
+        """Build the newest plan's path rows on a worker, if the tab is shown and they are not there yet."""
+        result = self.controller.plan_result
+        if result is None or not self.isVisible() or self._paths_of is result or self._paths_wanted is result:
+            return
+        self._paths_wanted = result
+        self.paths_label.setText("Paths on the render node (reading the plan\u2026)")
+        plan = result.plan
+        self.controller.run_in_background(lambda: prepare(pathmap.path_rows(plan)),
+                                          lambda rows: self._on_paths_built(result, rows),
+                                          lambda err: self._on_paths_failed(result, err))
+
+    def _on_paths_built(self, result, rows):
+        if self._paths_wanted is not result:
+            return  # a newer plan was asked for meanwhile
+        self._paths_wanted = None
+        self._paths_of = result
+        self.path_table.set_rows(rows)
+        self.paths_label.setText("Paths on the render node")
+        self._update_paths()  # a newer plan arrived while these were built
+
+    def _on_paths_failed(self, result, err):
+        if self._paths_wanted is result:
+            self._paths_wanted = None
+            self.paths_label.setText("Paths on the render node could not be listed: {}".format(err))
+
     def _on_controller_plan_ready(self, result):
         self.show_findings(result.findings)
-        self.path_table.set_rows(pathmap.path_rows(result.plan))
+        self._update_paths()
         self._show_state()
 
     def _on_controller_plan_stale(self, _stale):

@@ -7,7 +7,7 @@ except the purple "Cached" badge, which is the same in every theme.
 
 from ciokatana.qt import QtCore, QtGui, QtWidgets
 from ciokatana.ui import theme
-from ciokatana.ui.compat import as_int
+from ciokatana.ui.compat import as_int, text_width
 from ciokatana.ui.models import files
 
 
@@ -59,7 +59,7 @@ class FileProgressDelegate(QtWidgets.QStyledItemDelegate):
         font.setBold(True)
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         metrics = QtGui.QFontMetricsF(font)
-        width = metrics.horizontalAdvance("Cached") if hasattr(metrics, "horizontalAdvance") else metrics.width("Cached")
+        width = text_width(metrics, "Cached")
         badge = QtCore.QRectF(rect.left(), rect.top(), width + 16, rect.height())
         painter.setPen(QtCore.Qt.NoPen)
         painter.setBrush(theme.accent(theme.CACHED))

@@ -2,25 +2,27 @@
 
 Layer: ui. The browse function is an attribute so tests (and hosts with
 their own file browsers) can replace it; by default it opens Qt's file
-dialog, to open an existing file or to name a file to write.
+dialog without a nested event loop (:mod:`ciokatana.ui.widgets.filedialogs`),
+to open an existing file or to name a file to write.
 """
 
 from ciokatana.qt import QtWidgets, Signal
 from ciokatana.ui import theme
+from ciokatana.ui.widgets.filedialogs import ask_open_file, ask_save_file
+
+MOCK_FILTER = "Mock files (*.json);;All files (*)"
 
 
-def choose_open(parent, title, start):
-    path, _filter = QtWidgets.QFileDialog.getOpenFileName(parent, title, start, "Mock files (*.json);;All files (*)")
-    return path or ""
+def choose_open(parent, title, start, on_chosen):
+    return ask_open_file(parent, title, start, on_chosen, MOCK_FILTER)
 
 
-def choose_save(parent, title, start):
-    path, _filter = QtWidgets.QFileDialog.getSaveFileName(parent, title, start, "Mock files (*.json);;All files (*)")
-    return path or ""
+def choose_save(parent, title, start, on_chosen):
+    return ask_save_file(parent, title, start, on_chosen, MOCK_FILTER)
 
 
 class FileField(QtWidgets.QWidget):
-    """Line edit + Browse. ``choose(parent, title, start) -> path`` picks a file.
+    """Line edit + Browse. ``choose(parent, title, start, on_chosen)`` picks a file, then calls ``on_chosen(path)``.
 
     Signals:
         path_changed(str): typed or browsed.
@@ -57,6 +59,8 @@ class FileField(QtWidgets.QWidget):
         self.path_changed.emit(text.strip())
 
     def _on_browse_button_clicked(self):
-        path = self.choose(self, self.title, self.path())
+        self.choose(self, self.title, self.path(), self._on_chosen)
+
+    def _on_chosen(self, path):
         if path:
             self.edit.setText(path)

@@ -9,26 +9,17 @@ disk itself.
 
 from ciokatana.qt import QtCore, QtGui, QtWidgets, Signal
 from ciokatana.ui import theme
-
-
-def browse_files(parent, title):
-    """Ask for files with Qt's file dialog; returns a list of paths."""
-    paths, _filter = QtWidgets.QFileDialog.getOpenFileNames(parent, title)
-    return list(paths or [])
-
-
-def browse_folder(parent, title):
-    """Ask for a folder with Qt's file dialog; returns [path] or []."""
-    path = QtWidgets.QFileDialog.getExistingDirectory(parent, title)
-    return [path] if path else []
+from ciokatana.ui.widgets.filedialogs import ask_folder, ask_open_files
 
 
 class PathListEditor(QtWidgets.QWidget):
     """Paths in a list, with ways to add and remove them.
 
     Attributes:
-        choose_files / choose_folder: ``fn(parent, title) -> [paths]``; the
-            file dialogs by default; tests replace them.
+        choose_files / choose_folder: ``fn(parent, title, on_chosen)``,
+            calling ``on_chosen([paths])`` once the artist has chosen; the
+            file dialogs (opened without a nested event loop) by default;
+            tests replace them.
 
     Signals:
         changed(): the list changed.
@@ -38,8 +29,8 @@ class PathListEditor(QtWidgets.QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.choose_files = browse_files
-        self.choose_folder = browse_folder
+        self.choose_files = ask_open_files
+        self.choose_folder = ask_folder
         self._missing = set()
         self._checked = False
 
@@ -141,10 +132,10 @@ class PathListEditor(QtWidgets.QWidget):
             self.path_edit.clear()
 
     def _on_add_files_button_clicked(self):
-        self.add_paths(self.choose_files(self, "Extra files to upload"))
+        self.choose_files(self, "Extra files to upload", self.add_paths)
 
     def _on_add_folder_button_clicked(self):
-        self.add_paths(self.choose_folder(self, "Extra folder to upload"))
+        self.choose_folder(self, "Extra folder to upload", self.add_paths)
 
     def _on_remove_button_clicked(self):
         rows = sorted((self.list.row(i) for i in self.list.selectedItems()), reverse=True)
