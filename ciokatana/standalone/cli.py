@@ -19,20 +19,17 @@ import traceback
 from typing import List, Optional
 
 from ciokatana import __version__
-from ciokatana.core.filescene import FileScene
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
-from ciokatana.core.plan import plan_submission
 from ciokatana.core.redact import redact
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, by_level, has_errors, validate
 from ciokatana.standalone import gui, install, submit
+from ciokatana.standalone.loading import load_plan
 from ciokatana.standalone.options import (
     UsageError,
     add_scene_arguments,
     add_setting_arguments,
-    apply_setting_arguments,
     job_problem_lines,
 )
 
@@ -40,13 +37,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 
 
 SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
-
-
-def load_plan(args):
-    """Read the scene, apply flags, plan. Raises SceneError / UsageError."""
-    scene = FileScene(args.scene, nodes=args.node)
-    settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
-    return scene, plan_submission(scene.snapshot(), settings)
 
 
 def cmd_preview(args) -> int:
@@ -114,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.set_defaults(func=cmd_validate)
 
-    submit.register(sub, load_plan)
+    submit.register(sub)
     install.register(sub)
     gui.register(sub)
     return parser

@@ -26,13 +26,13 @@ from dataclasses import fields, replace
 
 from ciokatana.core import conductor as conductor_mod
 from ciokatana.core import events as ev
-from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay, check_mock_file
+from ciokatana.core import submission
+from ciokatana.core.mock import MockFileError, check_mock_file
 from ciokatana.core.redact import redact_text
-from ciokatana.core.runner import ConductorSource, Runner
+from ciokatana.core.runner import Runner
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import MIN_MOCK_INTERVAL, MOCK_MODES, Settings
+from ciokatana.core.settings import MOCK_MODES, Settings
 from ciokatana.qt import QtCore, QtGui, Signal
-from ciokatana.ui import planning
 from ciokatana.ui.bridge import DEFAULT_REFRESH_HZ, Bridge
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ class Controller(QtCore.QObject):
         scene: a :class:`~ciokatana.core.scene.Scene`.
         parent: owning QObject.
         fetch: ``fetch(force=bool) -> ConductorData``; ciocore's by default.
-        submit_factory: passed to :class:`ConductorSource` (tests and the
-            sandbox mode use it to adjust the ciocore ``Submit``).
+        submit_factory: ciocore's ``Submit`` factory for the stock
+            uploader; the sandbox mode passes one carrying its md5 cache
+            path (see :func:`ciokatana.core.submission.open_source`).
         url_opener: ``opener(url)``; opens the browser by default.
         mock_feature: show and honour the mock settings; by default from
             ``CIO_FEATURE_MOCK``.
@@ -75,9 +76,9 @@ class Controller(QtCore.QObject):
         settings_changed(Settings): a copy of the settings after a change.
         scene_changed(SceneSnapshot): the scene was re-read or a node edited.
         planning(bool): a plan is (or is no longer) being computed.
-        plan_ready(PlanResult): the newest plan, findings and asset figures.
+        plan_ready(Prepared): the newest plan, findings and asset figures.
         plan_failed(str): planning crashed (a bug; the message says where).
-        submission_prepared(PlanResult): answer to :meth:`prepare_submission`.
+        submission_prepared(Prepared): answer to :meth:`prepare_submission`.
         conductor_busy(): a Conductor fetch started.
         conductor_ready(ConductorData): the fetch succeeded.
         conductor_failed(str): the fetch failed; the text says why.
@@ -136,7 +137,6 @@ class Controller(QtCore.QObject):
         self._bridge = Bridge(self, refresh_hz=refresh_hz)
         self._save_timer = self._single_shot(save_delay_ms, self.save_settings)
         self._plan_timer = self._single_shot(plan_delay_ms, self.request_plan)
-        self._finish_timer = self._single_shot(20, self._check_run_finished)
         self._bridge.run_event.connect(self._on_bridge_event)
 
     def _single_shot(self, msec, slot):
@@ -170,7 +170,7 @@ class Controller(QtCore.QObject):
 
     @property
     def plan_result(self):
-        """The newest :class:`~ciokatana.ui.planning.PlanResult`, or None before the first."""
+        """The newest :class:`~ciokatana.core.submission.Prepared`, or None before the first."""
         return self._result
 
     @property
@@ -326,7 +326,7 @@ class Controller(QtCore.QObject):
         self._generation += 1
         generation, snapshot, settings, data = self._generation, self._snapshot, self.settings, self._conductor
         self._bridge.run_in_thread(
-            lambda: planning.compute(generation, snapshot, settings, data),
+            lambda: submission.prepare(snapshot, settings, data, generation=generation),
             self._on_plan_done,
             self._on_plan_error,
             name="ciokatana-ui-plan",
@@ -382,7 +382,7 @@ class Controller(QtCore.QObject):
                 check_mock_file(path)
 
         self._bridge.run_in_thread(
-            lambda: planning.compute(generation, snapshot, settings, data, check_mock=check),
+            lambda: submission.prepare(snapshot, settings, data, check_mock=check, generation=generation),
             self._on_prepared,
             self._on_prepare_error,
             name="ciokatana-ui-prepare",
@@ -437,24 +437,14 @@ class Controller(QtCore.QObject):
         Raises:
             SubmitError: a run is active, nothing to submit, or a bad mock setup.
         """
-        settings = self._settings
-        mode = self.effective_mock_mode()
-        recorder = None
         try:
-            if mode == "use":
-                if not settings.mock_file:
-                    raise SubmitError("Use Mock is on but no mock file is chosen: pick one in Advanced")
-                source = MockReplay(settings.mock_file, max(float(settings.mock_interval), MIN_MOCK_INTERVAL))
-            else:
-                payloads = plan.payloads
-                if not payloads:
-                    raise SubmitError("No job can be built: see the Validation tab")
-                source = ConductorSource(payloads, submit_factory=self._submit_factory)
-                if mode == "generate":
-                    if not settings.mock_file:
-                        raise SubmitError("Generate Mock is on but no mock file is chosen: pick one in Advanced")
-                    recorder = MockRecorder(settings.mock_file)
-        except (MockFileError, ValueError) as err:
+            spec = submission.SourceSpec.from_settings(
+                self._settings, self.effective_mock_mode(), submit_factory=self._submit_factory,
+                url=self._conductor.url if self._conductor is not None else None)
+            if not spec.replay_file and not plan.payloads:
+                raise SubmitError("No job can be built: see the Validation tab")
+            source, recorder = submission.open_source(plan, spec)
+        except (submission.SourceError, MockFileError, ValueError) as err:
             raise SubmitError(str(err))
         return self.start_source(source, recorder)
 
@@ -495,14 +485,11 @@ class Controller(QtCore.QObject):
 
     def _check_run_finished(self):
         runner = self._runner
-        if runner is None:
-            return
-        if not runner.finished:
-            self._finish_timer.start()  # the runner closes its recorder after 'done'
+        if runner is None or not runner.finished:  # 'done' comes after the runner has finished
             return
         self._last_runner = runner
         self._runner = None
-        self.run_finished.emit(runner.state)
+        self.run_finished.emit(str(runner.state.value))
 
     # -- links -----------------------------------------------------------
     def job_link(self, jobid):
@@ -525,7 +512,6 @@ class Controller(QtCore.QObject):
             self.save_settings()
         self._closed = True
         self._plan_timer.stop()
-        self._finish_timer.stop()
         if self._runner is not None:
             self._runner.cancel()
         self._bridge.detach()

@@ -69,7 +69,6 @@ def test_real_submission_without_credentials_says_what_to_set(tmp_path):
     assert "no Conductor credentials: set CONDUCTOR_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.slow
 def test_submit_to_the_embedded_sandbox(capsys):
     code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet")
     assert code == 0, out
@@ -78,16 +77,46 @@ def test_submit_to_the_embedded_sandbox(capsys):
 
 
 @pytest.mark.slow
+def test_submit_with_the_stock_uploader(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--uploader", "stock")
+    assert code == 0, out
+    (line,) = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert "job 00001" in line and "uploaded 1 file(s)" in line
+    assert "Upload (once for every job)" not in out
+
+
+def test_an_unknown_project_is_named_on_the_command_line(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--project", "No Such Project")
+    assert code == 1
+    (line,) = [x for x in out.splitlines() if x.startswith("  FAILED ")]
+    assert "Project 'No Such Project' does not exist or is not active. (HTTP 400)" in line
+
+
+def test_daemon_jobs_are_accepted_and_nothing_is_uploaded(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--daemon")
+    assert code == 0, out
+    assert "Upload (once for every job)" not in out  # the daemon uploads, not this process
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf"])
+def test_a_bad_timeout_is_one_line(capsys, value):
+    code, _out, err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--timeout", value)
+    assert code == 2 and "--timeout" in err and len(err.strip().splitlines()) == 1
+
+
 def test_demo_twice_uploads_nothing_the_second_time(tmp_path):
-    argv = ["ciokatana", "demo", "--dir", str(tmp_path / "demo"), "--node", "beauty", "--quiet"]
+    argv = ["ciokatana", "demo", "--dir", str(tmp_path / "demo"), "--quiet"]
     first = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Generated the sample show: 48 of 48 file(s)" in first.stdout
-    assert "uploaded 49 file(s), 4.8 MB" in first.stdout
+    assert len([x for x in first.stdout.splitlines() if x.startswith("  OK ")]) == 4
+    assert "Upload (once for every job): uploaded 49 of 49 file(s), 4.8 MB; md5: 49 hashed, 0 from the cache" \
+        in first.stdout
     second = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert "Sample show present" in second.stdout
-    assert "uploaded nothing: all 49 file(s) already on Conductor (cached)" in second.stdout
+    assert "uploaded nothing: all 49 file(s) already on Conductor (cached); md5: 0 hashed, 49 from the cache" \
+        in second.stdout
     assert "Nothing was uploaded: every file was already on Conductor (cached)." in second.stdout
 
 
