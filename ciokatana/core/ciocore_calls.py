@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -429,7 +430,11 @@ class Calls(object):
         return answer, status
 
 
+_QUERY = re.compile(r"\?[^\s'\")]+")
+
+
 def _short(err: BaseException) -> str:
+    """The last line of an error, without URL queries (presigned URLs carry signatures)."""
     text = str(err).strip().splitlines()
-    text = text[-1] if text else type(err).__name__
+    text = _QUERY.sub("?...", text[-1] if text else type(err).__name__)
     return text if len(text) <= 200 else text[:197] + "..."

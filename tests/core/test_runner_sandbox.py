@@ -12,6 +12,11 @@ import shutil
 import threading
 import time
 
+try:
+    from importlib import metadata
+except ImportError:  # Python 3.7
+    import importlib_metadata as metadata
+
 import pytest
 
 from ciokatana.core import events as ev
@@ -26,8 +31,12 @@ from shots import b64md5, make_files, payloads
 
 STAT_KEYS = {"md5", "destination", "st_mode", "st_ino", "st_dev", "st_nlink", "st_uid", "st_gid", "st_size",
              "st_atime", "st_mtime", "st_ctime"}
+CIOCORE_MAJOR = int(metadata.version("ciocore").split(".")[0])
 PATHS = [pytest.param("shared", id="shared"), pytest.param("stock", id="stock", marks=pytest.mark.slow)]
-BOTH_FAST = ["shared", "stock"]
+# These submit jobs with no files, which ciocore's Submit sends at once from 8.0 on; ciocore 7's
+# never finishes such a job (its uploader gets 0 threads), so the stock path is left out there.
+BOTH_FAST = ["shared", pytest.param("stock", id="stock", marks=pytest.mark.skipif(
+    CIOCORE_MAJOR < 8, reason="ciocore 7's Submit never finishes a job with no files"))]
 
 
 def start(plan_or_payloads, sandbox, uploader, on_event=None, **spec):
