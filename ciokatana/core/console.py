@@ -157,6 +157,7 @@ class TerminalReporter:
             self._last_line_time = time.monotonic()
 
     def _on_start(self, data) -> None:
+        self._last_line_time = time.monotonic()  # in a log, the first progress line comes after 5 s
         self.job_count = int(data.get("job_count") or 0)
         self._write("Submitting {} job(s) to Conductor{}".format(self.job_count, " at " + self.url if self.url else ""))
         if data.get("upload_files"):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -83,6 +84,30 @@ def test_submit_with_the_stock_uploader(capsys):
     (line,) = [x for x in out.splitlines() if x.startswith("  OK ")]
     assert "job 00001" in line and "uploaded 1 file(s)" in line
     assert "Upload (once for every job)" not in out
+
+
+def _screen(text):
+    """The terminal output without what differs between a run and its replay (URLs, times)."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"(?: at)? https?://\S+", "", line)
+        if line.startswith(("Embedded Conductor sandbox", "Finished in", "Recorded ")):
+            continue
+        lines.append(" ".join(line.split()))
+    return [x for x in lines if x]
+
+
+def test_a_recording_of_the_shared_path_replays_to_the_same_screen(capsys, tmp_path):
+    recorded = str(tmp_path / "run.json")
+    code, live, _err = run(capsys, "submit", "--scene", SHOT, "--sandbox", "--record", recorded)
+    assert code == 0, live
+    code, replayed, _err = run(capsys, "submit", "--scene", SHOT, "--mock", recorded)
+    assert code == 0
+    assert _screen(replayed) == _screen(live)
+    assert "Upload (once for every job): uploaded 1 of 1 file(s)" in replayed
+    with open(recorded, encoding="utf-8") as handle:
+        events = json.load(handle)
+    assert [e["event"] for e in events][-1] == "done" and events[0]["data"]["upload_files"] == 1
 
 
 def test_an_unknown_project_is_named_on_the_command_line(capsys):
