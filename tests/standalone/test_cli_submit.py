@@ -16,7 +16,8 @@ from conftest_paths import EXAMPLES, ROOT
 
 SHOT = os.path.join(EXAMPLES, "shot010.json")
 SIMPLE = os.path.join(EXAMPLES, "simple.json")
-MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")  # recorded on the shared path
+STOCK_MOCK = os.path.join(ROOT, "tests", "data", "mock_stock_path_0.2.json")  # ciocore's per-job path, 0.2
 
 
 def run(capsys, *argv):
@@ -27,6 +28,14 @@ def run(capsys, *argv):
 
 def test_mock_replay_prints_one_result_line_per_job(capsys):
     code, out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", MOCK, "--quiet")
+    assert code == 0
+    lines = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert len(lines) == 4 and "/job/00001" in lines[0]
+    assert "Upload (once for every job): uploaded 49 of 49 file(s), 4.8 MB" in out
+
+
+def test_a_recording_of_the_per_job_path_still_replays(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", STOCK_MOCK, "--quiet")
     assert code == 0
     lines = [x for x in out.splitlines() if x.startswith("  OK ")]
     assert len(lines) == 4
