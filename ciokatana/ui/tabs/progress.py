@@ -166,10 +166,16 @@ class ProgressTab(Tab):
 
     def _on_start(self, data):
         self._reset(int(data.get("job_count") or 0))
+        scene_file = self.controller.snapshot.katana_file
+        self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
         self.job_label.setText("Starting {} job(s)\u2026".format(self._job_count))
 
     def _on_job_start(self, data):
         self._job_index = data.get("job_index")
+        if data.get("phase") == ev.CREATE_PHASE:  # files already up (shared upload): keep its figures
+            self.job_label.setText("Creating job {} of {}: {}\u2026".format(
+                (self._job_index or 0) + 1, self._job_count or "?", data.get("job_title") or "untitled"))
+            return
         scene_file = self.controller.snapshot.katana_file
         self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
         _set(self.md5_bar, 0)
