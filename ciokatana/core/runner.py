@@ -272,14 +272,14 @@ class ConductorSource(Source):
         submit = outcome.get("submit")
         if submit is None or not outcome.get("main_started"):
             return False
-        if not (payload.get("upload_paths") and payload.get("local_upload", True)):
-            return True  # main() goes straight to jobs/
         uploader = getattr(submit, "uploader_", None)
-        if uploader is None:
+        if uploader is not None:
+            if getattr(uploader, "working", True):
+                return False  # still hashing or uploading
+            return not getattr(uploader, "cancel", False) and not getattr(uploader, "error_messages", None)
+        if payload.get("upload_paths") and payload.get("local_upload", True):
             return False  # still scanning paths or logging in
-        if getattr(uploader, "working", True):
-            return False  # still hashing or uploading
-        return not getattr(uploader, "cancel", False) and not getattr(uploader, "error_messages", None)
+        return True  # nothing to upload: main() goes straight to jobs/
 
     @staticmethod
     def _stalled_step(outcome) -> str:
