@@ -7,7 +7,7 @@ error events and cards, and a logging filter installed on ciocore's logger
 What counts as a secret: values of environment variables and mapping keys
 whose names contain KEY, TOKEN, SECRET, PASSWORD, PASSWD or CREDENTIAL;
 ``Bearer <token>`` strings; JWTs; ``client_secret=`` / ``private_key``
-fields in URLs or JSON text.
+fields in URLs or JSON text; the signature of a presigned upload URL.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ _PATTERNS = [
     (re.compile(r"(Bearer\s+)[A-Za-z0-9\-_.=+/]+", re.IGNORECASE), r"\1" + MASK),
     (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*"), MASK),
     (re.compile(r"((?:client_secret|private_key|access_token|api_key)=)[^&\s'\"]+", re.IGNORECASE), r"\1" + MASK),
+    # presigned upload URLs (S3, GCS, the sandbox) carry their signature in the query
+    (re.compile(r"((?:[A-Za-z-]*Signature|X-(?:Amz|Goog)-Credential|X-Amz-Security-Token)=)[^&\s'\")]+", re.IGNORECASE),
+     r"\1" + MASK),
     (
         re.compile(r"([\"']?(?:client_secret|private_key|access_token|api_key|Authorization)[\"']?\s*[:=]\s*[\"'])[^\"']*", re.IGNORECASE),
         r"\1" + MASK,
