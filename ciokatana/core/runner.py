@@ -364,6 +364,11 @@ class ConductorSource(Source):
             else:
                 emit(ev.canceled(title))
             return "stop"
+        if "error" in outcome and _unanswered(outcome["error"]) and self._may_be_sent(outcome, payload):
+            # ciocore lost the connection after its job request may have arrived
+            emit(ev.may_exist(title, "the connection was lost before Conductor answered ({})".format(
+                ev.cause_line(str(outcome["error"]), 160)), self.url))
+            return "ok"
         return self._finish(outcome, title, emit)
 
     @staticmethod
@@ -378,6 +383,19 @@ class ConductorSource(Source):
         body, code = outcome.get("result") or ({}, None)
         emit(ev.response(body, code, title))
         return "ok"
+
+
+def _unanswered(err: BaseException) -> bool:
+    """A requests error raised when a request got no answer (not a refused connection)."""
+    try:
+        import requests
+    except ImportError:  # pragma: no cover - ciocore needs requests
+        return False
+    if isinstance(err, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(err, requests.exceptions.ConnectionError):
+        return "NewConnectionError" not in repr(err) and "Connection refused" not in str(err)
+    return isinstance(err, (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError))
 
 
 class Runner:

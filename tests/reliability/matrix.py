@@ -51,7 +51,7 @@ from ciokatana.sandbox import Sandbox, configure_ciocore  # noqa: E402
 from shots import make_files, payloads  # noqa: E402
 
 ENDPOINTS = ("oauth", "upload_urls", "upload", "multipart_complete", "jobs")
-KINDS = ("error", "drop", "slow", "hang")
+KINDS = ("error", "drop", "slow", "hang", "lost")  # lost: served, but the answer never reaches the client
 TIMES = ("once", "always")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 SIGNATURE = re.compile(r"Signature=(?!\.\.\.)[A-Za-z0-9_%-]{6,}", re.IGNORECASE)
@@ -79,6 +79,8 @@ def fault_rule(kind, times, timeout):
         rule.update(delay=min(0.3, timeout / 4.0))
     elif kind == "hang":
         rule.update(hang=True)
+    elif kind == "lost":
+        rule.update(lose_answer=True)
     return rule
 
 

@@ -1,5 +1,5 @@
-"""The fault matrix (short mode): every endpoint x error/drop/slow/hang x once/always, random
-cancels with a fixed seed, and the ghost job, on the default (shared) path.
+"""The fault matrix (short mode): every endpoint x error/drop/slow/hang/lost answer x once/always,
+random cancels with a fixed seed, and the ghost job, on the default (shared) path.
 
 Each case is checked by ``matrix.run_case`` (one done, every job ended, no
 run over timeout + 5 s, no unreported job on the service, no secret in any
@@ -36,9 +36,9 @@ def test_fault(case):
     assert not record["violations"], record
     outcomes = record["outcomes"]
     endpoint, kind, times = case["endpoint"], case["kind"], case["times"]
-    if kind == "slow" or (times == "once" and kind in ("error", "drop") and endpoint in SAFE_TO_REPEAT):
+    if kind == "slow" or (times == "once" and kind in ("error", "drop", "lost") and endpoint in SAFE_TO_REPEAT):
         assert record["state"] == "succeeded", record  # waited for, or retried because it is safe
-    elif endpoint == "jobs" and kind in ("drop", "hang"):
+    elif endpoint == "jobs" and kind in ("drop", "hang", "lost"):
         assert outcomes["job1"][0][0] == "may_exist", record  # never "failed" or "cancelled"
     else:
         assert record["state"] == "failed", record
