@@ -230,12 +230,16 @@ def matrix(uploaders, timeout):
                     yield dict(uploader=uploader, endpoint=endpoint, kind=kind, times=times, timeout=timeout)
 
 
+SPAN = {"shared": 0.7, "stock": 21.0}  # how long a run with slowed uploads lasts on each path
+
+
 def cancels(uploaders, count, seed=20240611, timeout=1.5):
+    """Cancels at moments drawn (fixed seed) across a whole run of each path."""
     rng = random.Random(seed)
     for uploader in uploaders:
         for _ in range(count):
-            yield dict(uploader=uploader, cancel_after=round(rng.uniform(0.0, 0.7), 3), slow_uploads=0.15,
-                       timeout=timeout)
+            yield dict(uploader=uploader, cancel_after=round(rng.uniform(0.0, SPAN[uploader]), 3),
+                       slow_uploads=0.15, timeout=timeout)
 
 
 def main(argv=None):
