@@ -14,7 +14,9 @@ run against what issue 11 demands:
 - every job the sandbox holds afterwards (hangs released) was reported:
   its id in a response, or "may have been created" for its title;
 - nothing secret (the API key, a bearer token, an upload URL signature) in
-  the terminal output, the events or the warnings logged.
+  the terminal output, the events or the warnings logged (through the
+  masking filter the command line installs: ciocore's own error logs quote
+  presigned upload URLs).
 
 ``tests/reliability/test_fault_matrix.py`` runs the short matrix (the
 shared path) under pytest; run this file for the full matrix of both paths
@@ -45,6 +47,7 @@ for path in (ROOT, os.path.join(ROOT, "tests", "helpers")):
 from ciokatana.core import events as ev  # noqa: E402
 from ciokatana.core import submission  # noqa: E402
 from ciokatana.core.console import TerminalReporter  # noqa: E402
+from ciokatana.core.redact import RedactingFilter  # noqa: E402
 from ciokatana.core.runner import STOCK_MIN_TIMEOUT, Runner  # noqa: E402
 from ciokatana.sandbox import Sandbox, configure_ciocore  # noqa: E402
 
@@ -58,8 +61,11 @@ SIGNATURE = re.compile(r"Signature=(?!\.\.\.)[A-Za-z0-9_%-]{6,}", re.IGNORECASE)
 
 
 class _Records(logging.Handler):
+    """Warnings and errors logged during a run, masked as the command line masks them."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
+        self.addFilter(RedactingFilter())
         self.lines = []
 
     def emit(self, record):
