@@ -37,6 +37,7 @@ setup(
         "ciokatana.examples": ["*.json", "*.katana"],
         "ciokatana.scripts": ["*.json"],
         "ciokatana.katana": ["resources/SuperTools/ConductorRender/*.py", "resources/Shelves/Conductor/*.py"],
+        "ciokatana.core.schemas": ["*.schema.json"],
     },
     py_modules=[],
     include_package_data=False,
@@ -62,9 +63,13 @@ setup(
             "hypothesis>=6,<7",
             "vermin>=1.5,<2",
             "ruff>=0.4",
+            # Katana 5.0v5's real API as type stubs: the stand-in conformance
+            # test and mypy on ciokatana/katana check against them.
+            "types-katana==5.0.5.0",
+            "mypy>=1.7",
         ],
     },
-    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.cli:console_main"]},
+    entry_points={"console_scripts": ["ciokatana=ciokatana.standalone.entry:console_main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.7",

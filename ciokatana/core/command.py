@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 import string
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 FIELDS = {
     "scene": "the Katana file, as a POSIX path (drive letter removed)",
@@ -81,3 +81,47 @@ def render_command(template: str, values: Dict[str, object]) -> str:
     template_fields(template)
     quoted = {key: shlex.quote(str(value)) for key, value in values.items()}
     return template.format(**quoted)
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+TASK_VARIABLES = ("chunk", "start", "end")
+
+
+def bind_command(template: str, constants: Dict[str, object]) -> Callable[[object, object, object], str]:
+    """Check a template once and fill in the values that do not change
+    between tasks (scene, node, scene_name); return ``render(chunk, start,
+    end)`` for the rest.
+
+    ``render(c, s, e)`` equals ``render_command(template, dict(constants,
+    chunk=c, start=s, end=e))``, with the template parsed and the constants
+    quoted once per job instead of once per task.
+
+    Raises TemplateError like :func:`template_fields`.
+    """
+    template_fields(template)
+    pieces = []
+    used = set()
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        pieces.append(_escape(literal))
+        if name is None:
+            continue
+        if name in TASK_VARIABLES:
+            pieces.append("{%d}" % TASK_VARIABLES.index(name))
+            used.add(name)
+        else:
+            pieces.append(_escape(shlex.quote(str(constants[name]))))
+    fmt = "".join(pieces).format
+    quote = shlex.quote
+    use_chunk, use_start, use_end = (name in used for name in TASK_VARIABLES)
+
+    def render(chunk, start, end) -> str:
+        return fmt(
+            quote(str(chunk)) if use_chunk else "",
+            quote(str(start)) if use_start else "",
+            quote(str(end)) if use_end else "",
+        )
+
+    return render

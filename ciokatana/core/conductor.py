@@ -9,18 +9,23 @@ credential scrubbed.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from ciokatana.core.redact import redact_text
-from ciokatana.core.settings import Package
+from ciokatana.core.settings import Package, Settings
 
 PRODUCT = "katana"
 
 
 class ConductorError(Exception):
     """Conductor could not be reached or refused; the message says why."""
+
+
+class SoftwareError(ValueError):
+    """A software name that Conductor does not offer, or offers twice."""
 
 
 def service_url() -> str:
@@ -102,6 +107,104 @@ class ConductorData:
             return None
         found = self.software.find_by_path(path)
         return Package.from_conductor(path, found) if found else None
+
+
+def _match(name: str, candidates: Sequence[str], what: str, preferred: Sequence[str] = ()) -> str:
+    """The candidate a typed name means: an exact match (any case), else the
+    one candidate the name starts (``katana 7.0v4`` -> ``katana 7.0v4
+    linux``), preferring ``preferred`` ones. Raises SoftwareError listing
+    the closest matches when there is none, or several."""
+    typed = " ".join(name.split())
+    low = typed.lower()
+    exact = [c for c in candidates if c.lower() == low]
+    if exact:
+        return exact[0]
+    starts = [c for c in candidates if c.lower().startswith(low + " ")]
+    if len(starts) > 1 and preferred:
+        starts = [c for c in starts if c in preferred] or starts
+    if len(starts) == 1:
+        return starts[0]
+    if starts:
+        raise SoftwareError("{} {!r} is ambiguous: it matches {}; write one in full".format(
+            what, typed, ", ".join(repr(c) for c in starts)))
+    close = difflib.get_close_matches(typed, list(candidates), n=5, cutoff=0.5)
+    if not close:
+        close = [c for c in candidates if c.lower().split(" ")[0] == low.split(" ")[0]][:5]
+    hint = "closest: {}".format(", ".join(repr(c) for c in close)) if close else "none is close"
+    raise SoftwareError("{} {!r} is not offered by Conductor ({}); 'ciokatana list software' lists them all".format(
+        what, typed, hint))
+
+
+def resolve_software(
+    settings: Settings,
+    data: "ConductorData",
+    katana: Optional[str] = None,
+    renderers: Optional[Sequence[str]] = None,
+) -> Settings:
+    """A copy of settings whose software is resolved through Conductor's
+    package list, as the dialog's Software section resolves a choice: the
+    package ids and environments come from Conductor.
+
+    Args:
+        settings: the stored settings; packages without an id are names to
+            resolve (a scene file may list ``"katana 7.0v4 linux"`` and
+            ``"renderman-katana 26.3 linux"``).
+        data: what Conductor offers (:func:`fetch`).
+        katana: a Katana version name (``--software``); replaces the stored
+            one, keeping only renderers built for it (as the dialog does).
+        renderers: renderer plugin names (``--renderer``); replace the
+            stored renderers.
+
+    Raises:
+        SoftwareError: an unknown or ambiguous name (the message lists the
+            closest ones), or a renderer with no Katana version.
+    """
+    result = settings.copy()
+    hosts = data.katana_versions()
+    if not hosts:
+        raise SoftwareError("Conductor offers no Katana version to this account")
+    preferred = [h for p in data.platforms_of(result.instance_type) for h in data.katana_versions(p)]
+    host_path = _match(katana, hosts, "Katana version", preferred) if katana else None
+    named_renderers = []
+    for package in result.software:
+        if package.package_id:
+            continue
+        name = package.path
+        try:
+            found = _match(name, hosts, "Katana version", preferred)
+        except SoftwareError:
+            found = None
+        if found is not None and "/" not in name:
+            host_path = host_path or found
+        else:
+            named_renderers.append(name)
+    stored_host = result.katana_package if (result.katana_package and result.katana_package.package_id) else None
+    if host_path is None and stored_host is not None:
+        host_path = stored_host.path
+    wanted = list(renderers) if renderers else named_renderers
+    if host_path is None:
+        if wanted:
+            raise SoftwareError("renderer {!r} needs a Katana version: add --software, e.g. {!r}".format(
+                wanted[0], hosts[0]))
+        return result
+    host = data.package(host_path)
+    if host is None:  # pragma: no cover - a name from the list always resolves
+        raise SoftwareError("Katana version {!r} has no package on Conductor".format(host_path))
+    plugins = data.renderers(host_path)
+    plugin_names = [p.rsplit("/", 1)[-1] for p in plugins]
+    chosen = []
+    for name in wanted:
+        match = _match(name.rsplit("/", 1)[-1], plugin_names, "Renderer plugin for {}".format(host_path))
+        chosen.append(data.package("{}/{}".format(host_path, match)))
+    if not wanted:
+        chosen = [p for p in result.renderer_packages if p.package_id and p.path.startswith(host_path + "/")]
+    result.software = [host] + [p for p in chosen if p is not None]
+    return result
+
+
+def needs_resolving(settings: Settings, katana: Optional[str] = None, renderers: Optional[Sequence[str]] = None) -> bool:
+    """Whether software must be looked up on Conductor before planning."""
+    return bool(katana or renderers or any(not p.package_id for p in settings.software))
 
 
 def _version_key(path: str):

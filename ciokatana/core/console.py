@@ -18,6 +18,7 @@ from typing import List, Optional
 from ciokatana.core import events as ev
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level
 from ciokatana.core.conductor import dashboard_link
+from ciokatana.core.printable import printable
 
 
 def human_size(num: float) -> str:
@@ -142,7 +143,7 @@ class TerminalReporter:
         if self._line_open:
             self.stream.write("\r\033[K" if self.tty else "\n")
             self._line_open = False
-        self.stream.write(text + ("\n" if newline else ""))
+        self.stream.write(printable(text) + ("\n" if newline else ""))
         self.stream.flush()
 
     def _live(self, line: str) -> None:
@@ -260,13 +261,15 @@ class TerminalReporter:
             label = LABELS.get(r.status)
             if label is None:
                 continue
-            if self.tty and r.status == "may_exist":
-                label = "\033[33m{}\033[0m".format(label.ljust(9))
             if r.status == "ok":
                 tail = "" if r.shared else "  ({})".format(r.upload_text())
-                lines.append("  {} {}  job {}  {}{}".format(label.ljust(9), r.title.ljust(width), r.jobid, r.link, tail))
+                line = "{}  job {}  {}{}".format(r.title.ljust(width), r.jobid, r.link, tail)
             else:
-                lines.append("  {} {}  {}".format(label.ljust(9), r.title.ljust(width), r.message))
+                line = "{}  {}".format(r.title.ljust(width), r.message)
+            label = label.ljust(9)
+            if self.tty and r.status == "may_exist":
+                label = "\033[33m{}\033[0m".format(label)  # amber; the text itself is made printable
+            lines.append("  {} {}".format(label, printable(line)))
         if not self.results:
             lines.append("  no job ran")
         started = len([r for r in self.results if r.index >= 0])
@@ -294,9 +297,9 @@ class TerminalReporter:
 def print_findings(findings, out) -> None:
     for level, label in ((ERROR, "error"), (WARNING, "warning"), (NOTICE, "notice")):
         for finding in by_level(findings, level):
-            out.write("{}: {}\n".format(label, finding))
+            out.write("{}: {}\n".format(label, printable(finding)))
             for detail in finding.details:
-                out.write("    {}\n".format(detail))
+                out.write("    {}\n".format(printable(detail)))
 
 
 def run_jobs(runner, err) -> str:

@@ -70,6 +70,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import traceback as traceback_mod
 from dataclasses import dataclass, field
@@ -105,6 +106,65 @@ FIELDS = {
     ERROR: ("body", "exception", "traceback", "exception_type", "job_title", "status", "response_code"),
     DONE: (),
 }
+OPTIONAL_FIELDS = {
+    START: ("upload_files", "upload_bytes"),
+    JOB_START: ("phase",),
+    PROGRESS: ("time_remaining",),
+    ERROR: ("may_exist",),
+}
+
+# What each field may hold (None allowed where the existing plugin writes
+# it). A replayed file with another type is refused with the field named,
+# before a presenter could crash on it.
+_NUMBER = "number"
+_WHOLE = "whole number"
+_TEXT = "string"
+_TEXT_OR_NONE = "string or null"
+_NUMBER_OR_NONE = "number or null"
+_MAP = "object"
+_SECONDS = "number of seconds"  # the existing plugin writes str(timedelta): "0:00:05.000123"
+_SECONDS_OR_NONE = "number of seconds or null"
+_ANY = "anything"
+_INDEX = "whole number (or -1, the shared upload)"
+_FLAG = "true or false"
+FIELD_TYPES = {
+    "job_count": _WHOLE, "job_index": _INDEX, "job_title": _TEXT,
+    "upload_files": _WHOLE, "upload_bytes": _NUMBER, "phase": _TEXT_OR_NONE, "may_exist": _FLAG,
+    "files_to_analyze": _NUMBER, "files_to_upload": _NUMBER, "bytes_to_upload": _NUMBER,
+    "bytes_uploaded": _NUMBER, "transfer_rate": _NUMBER, "percent_complete": _NUMBER,
+    "elapsed_time": _SECONDS, "time_remaining": _SECONDS_OR_NONE, "processed_md5s": _NUMBER,
+    "md5_percent": _NUMBER, "file_progress": _MAP,
+    "body": _ANY, "jobid": _TEXT_OR_NONE, "status": _TEXT_OR_NONE, "uri": _TEXT_OR_NONE,
+    "response_code": _NUMBER_OR_NONE, "exception": _TEXT_OR_NONE, "traceback": _TEXT_OR_NONE,
+    "exception_type": _TEXT_OR_NONE,
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if kind == _ANY:
+        return True
+    if kind.endswith(" or null") and value is None:
+        return True
+    base = kind.replace(" or null", "")
+    if base == _SECONDS:
+        return _is_number(value) or (isinstance(value, str) and seconds(value) is not None)
+    if base == _TEXT:
+        return isinstance(value, str) or (kind == _TEXT_OR_NONE and _is_number(value))  # jobid 42
+    if base == _NUMBER:
+        return _is_number(value)
+    if base == _WHOLE:
+        return _is_number(value) and float(value).is_integer() and value >= 0
+    if base == _INDEX:
+        return _is_number(value) and float(value).is_integer() and value >= -1
+    if base == _FLAG:
+        return isinstance(value, bool)
+    if base == _MAP:
+        return isinstance(value, dict)
+    return False  # pragma: no cover
 TYPES = tuple(FIELDS)
 CANCEL_TYPES = ("UserCanceledError", "UserCanceled", "UserCancelledError")
 STATS_INFLATION = 1024.0
@@ -148,6 +208,10 @@ class Event:
         missing = [k for k in FIELDS[kind] if k not in data]
         if missing:
             raise EventFormatError("{} ({}) lacks {}".format(where, kind, ", ".join(missing)))
+        for name in FIELDS[kind] + OPTIONAL_FIELDS.get(kind, ()):
+            if name in data and not _fits(data[name], FIELD_TYPES[name]):
+                raise EventFormatError("{} ({}) has {} = {}: it must be a {}".format(
+                    where, kind, name, _shown(data[name]), FIELD_TYPES[name]))
         return cls(kind, data)
 
     # convenience
@@ -170,6 +234,11 @@ class Event:
     def is_shared_upload(self) -> bool:
         """A progress event of the shared upload (no job of its own)."""
         return self.type == PROGRESS and self.data.get("job_index") == SHARED_UPLOAD_INDEX
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def start(job_count: int, upload_files: Optional[int] = None, upload_bytes: Optional[int] = None) -> Event:

@@ -21,6 +21,13 @@ File format (``examples/`` holds complete ones)::
       "settings": {...}                                # optional, see Settings.to_dict()
     }
 
+Every key's type is checked against the JSON Schema shipped in
+``ciokatana/core/schemas/scene.schema.json`` (``docs/scene-format.md``
+documents it): a malformed file is refused with a message naming the exact
+key (``render_nodes[1].farm_settings.conductorOverrides must be true or
+false, not the string "false"``), never read loosely. A UTF-8 byte-order
+mark is accepted.
+
 Relative ``katana_file`` and ``assets`` paths are relative to the JSON
 file's folder, so an example works wherever it is unpacked. Keys the format
 does not know are kept when the file is written back. Writes are atomic
@@ -36,10 +43,22 @@ import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError
+from ciokatana.core.schema import SchemaError, check_scene
 
 
 def _fail(path: str, message: str) -> SceneError:
     return SceneError("scene file {}: {}".format(path, message))
+
+
+class SceneFormatError(SceneError):
+    """A scene file whose keys have the wrong types (per the JSON Schema in
+    ``ciokatana/core/schemas/scene.schema.json``). ``problems`` lists every
+    :class:`~ciokatana.core.schema.SchemaError`, each naming its key."""
+
+    def __init__(self, path: str, problems: List[SchemaError], message: str):
+        super().__init__("scene file {}: {}".format(path, message))
+        self.path = path
+        self.problems = list(problems)
 
 
 def write_json_atomic(path: str, data: Any) -> None:
@@ -82,7 +101,7 @@ class FileScene(Scene):
     # -- reading ---------------------------------------------------------
     def _read(self) -> Dict[str, Any]:
         try:
-            with open(self.path, "r", encoding="utf-8") as handle:
+            with open(self.path, "r", encoding="utf-8-sig") as handle:
                 data = json.load(handle)
         except FileNotFoundError:
             raise _fail(self.path, "does not exist")
@@ -94,41 +113,25 @@ class FileScene(Scene):
             raise _fail(self.path, "is not UTF-8 text; is it a .katana file? Pass a JSON scene file")
         except json.JSONDecodeError as err:
             raise _fail(self.path, "is not valid JSON (line {}, column {}: {})".format(err.lineno, err.colno, err.msg))
+        except RecursionError:
+            raise _fail(self.path, "is nested too deeply to read; a scene file needs only a few levels")
+        except OSError as err:
+            raise _fail(self.path, "cannot be read ({})".format(err.strerror or err))
         if not isinstance(data, dict):
             raise _fail(self.path, "must hold a JSON object with 'katana_file', 'frame_range' and 'render_nodes'")
-        for key in ("katana_file", "frame_range", "render_nodes"):
-            if key not in data:
-                raise _fail(self.path, "has no '{}' key".format(key))
-        frame_range = data["frame_range"]
-        if not isinstance(frame_range, dict) or not all(
-            isinstance(frame_range.get(k), (int, float)) and not isinstance(frame_range.get(k), bool)
-            for k in ("start", "end")
-        ):
-            raise _fail(self.path, "'frame_range' must be {\"start\": <number>, \"end\": <number>}")
-        if not isinstance(data["render_nodes"], list):
-            raise _fail(self.path, "'render_nodes' must be a list")
-        if not isinstance(data.get("assets", []), list):
-            raise _fail(self.path, "'assets' must be a list of paths")
-        if data.get("settings") is not None and not isinstance(data["settings"], dict):
-            raise _fail(self.path, "'settings' must be an object")
+        problems = check_scene(data)
+        if problems:
+            more = " (and {} more problem(s); 'ciokatana validate' lists them)".format(len(problems) - 1) if len(problems) > 1 else ""
+            raise SceneFormatError(self.path, problems, "{}{}; see docs/scene-format.md".format(problems[0], more))
         return data
 
     def _parse_nodes(self) -> List[RenderNode]:
         nodes = []
         names = set()
-        for index, raw in enumerate(self._data["render_nodes"]):
-            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
-                raise _fail(self.path, "render_nodes[{}] needs a non-empty 'name'".format(index))
+        for raw in self._data["render_nodes"]:
             if raw["name"] in names:
                 raise _fail(self.path, "two Render nodes are named {!r}; node names are unique".format(raw["name"]))
             names.add(raw["name"])
-            for key in ("farm_settings",):
-                if raw.get(key) is not None and not isinstance(raw[key], dict):
-                    raise _fail(self.path, "render_nodes[{}].{} must be an object".format(index, key))
-            if not isinstance(raw.get("outputs", []), list) or not all(
-                isinstance(o, dict) for o in raw.get("outputs", [])
-            ):
-                raise _fail(self.path, "render_nodes[{}].outputs must be a list of objects".format(index))
             nodes.append(RenderNode.from_dict(raw))
         return nodes
 

@@ -18,7 +18,9 @@ anything is emitted when its start is wrong, or with an error event when a
 later event is malformed.
 
 Recording writes each event as it happens, flushed, so a crash leaves a
-replayable prefix. Credentials are scrubbed from every recorded event.
+replayable prefix. Credentials are scrubbed from every recorded event, and
+from every replayed event as it is read (files written by other tools may
+hold them), so nothing downstream masks again.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import io
 import json
 import os
 import random
+import stat
 from typing import Optional
 
 import json_stream
 
 from ciokatana.core import events as ev
+from ciokatana.core.redact import redact
 from ciokatana.core.runner import Control, Source
 
 SIMULATED_ERRORS = (
@@ -43,11 +47,30 @@ SIMULATED_ERRORS = (
 )
 
 
+BOM = b"\xef\xbb\xbf"
+# The layout check reads at most this much of the first line: in the
+# one-event-per-line layout it is "[" alone; a longer first line (a whole
+# file on one line) is streamed, never read whole.
+_FIRST_LINE_LIMIT = 64
+
+
 class MockFileError(ValueError):
     """A mock file that cannot be replayed; the message names the file."""
 
 
 def _open(path: str):
+    """Open a mock file for reading; only regular files (a FIFO or a device
+    would block the open, or the read, for ever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise MockFileError("mock file {} does not exist".format(path))
+    except OSError as err:
+        raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
+    if stat.S_ISDIR(mode):
+        raise MockFileError("mock file {} is a folder".format(path))
+    if not stat.S_ISREG(mode):
+        raise MockFileError("mock file {} is not a regular file (a pipe, socket or device); save the events to a file".format(path))
     try:
         return open(path, "rb")
     except FileNotFoundError:
@@ -59,15 +82,19 @@ def _open(path: str):
 
 
 def _stream(handle):
-    """The top-level streaming list of a mock file, or MockFileError."""
+    """The top-level streaming list of a mock file, or MockFileError.
+    A UTF-8 byte-order mark and leading white space are skipped."""
+    handle.seek(0)
+    if handle.read(3) != BOM:
+        handle.seek(0)
     head = handle.read(1)
-    while head and head in b" \t\r\n\xef\xbb\xbf":
+    while head and head in b" \t\r\n":
         head = handle.read(1)
     if not head:
         raise MockFileError("is empty")
     if head != b"[":
         raise MockFileError("is not a mock file: it does not start with a JSON array of events")
-    handle.seek(0)
+    handle.seek(handle.tell() - 1)
     try:
         return json_stream.load(handle)
     except (ValueError, StopIteration) as err:
@@ -106,10 +133,10 @@ class _Cut(Exception):
 
 def _is_line_layout(handle) -> bool:
     """Whether the file is ``[`` alone on a line, then one event per line."""
-    first = handle.readline()
-    while first and not first.strip():
-        first = handle.readline()
-    if first.strip().lstrip(b"\xef\xbb\xbf") != b"[":
+    first = handle.readline(_FIRST_LINE_LIMIT)
+    while first and not first.strip() and first.endswith(b"\n"):
+        first = handle.readline(_FIRST_LINE_LIMIT)
+    if not first.endswith(b"\n") or first.strip().lstrip(BOM) != b"[":
         return False
     second = handle.readline().strip()
     try:
@@ -221,7 +248,7 @@ class MockReplay(Source):
                     return
                 read += 1
                 try:
-                    event = ev.Event.from_json(raw, "event #{}".format(read))
+                    event = ev.Event.from_json(redact(raw), "event #{}".format(read))
                 except ev.EventFormatError as err:
                     emit(
                         ev.error(

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Dict, List
 from ciocore.package_environment import PackageEnvironment
 
 from ciokatana.core import frames as fr
-from ciokatana.core.command import posix_path, render_command
+from ciokatana.core import gsv
+from ciokatana.core.command import bind_command, posix_path
+from ciokatana.core.redact import is_secret_name, register_secret
 from ciokatana.core.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +44,11 @@ PAYLOAD_KEYS = (
 def build_environment(settings: Settings) -> Dict[str, str]:
     """Software package environments merged with the extra variables.
 
+    Values of secret-named variables (API_TOKEN, DB_PASSWORD ...) that are
+    not paths are registered with
+    :func:`ciokatana.core.redact.register_secret`, so no log line or
+    recording can show them, whatever form it writes them in.
+
     Raises ValueError (from ciocore) when merge policies clash, e.g. an
     exclusive variable appended to.
     """
@@ -52,7 +59,18 @@ def build_environment(settings: Settings) -> Dict[str, str]:
     extra = [e.to_dict() for e in settings.environment if e.name]
     if extra:
         env.extend(extra, platform="linux")
-    return dict(env)
+    merged = dict(env)
+    for name, value in merged.items():
+        if is_secret_name(name) and not _looks_like_path(value):
+            register_secret(value)  # masked by value in logs and recordings, however written
+    return merged
+
+
+def _looks_like_path(value: str) -> bool:
+    """A path (``SSH_KEY_PATH=/home/me/.ssh``) is masked by name only, or
+    every path below it would be masked too."""
+    text = str(value)
+    return text.startswith(("/", "~", ".", "\\")) or (len(text) > 2 and text[1] == ":" and text[2] in "/\\")
 
 
 def autoretry_policy(settings: Settings) -> dict:
@@ -64,22 +82,22 @@ def autoretry_policy(settings: Settings) -> dict:
 
 
 def tasks_data(job: "Job", snapshot: "SceneSnapshot", settings: Settings) -> List[dict]:
-    """One task per chunk: the quoted command and the chunk's frames."""
-    scene = posix_path(snapshot.katana_file)
-    tasks = []
-    for chunk in fr.chunks(job.frames, job.chunk_size):
-        values = {
-            "scene": scene,
-            "node": job.node.name,
-            "chunk": fr.katana_frames(chunk),
-            "start": chunk.start,
-            "end": chunk.end,
-            "scene_name": snapshot.scene_name,
-        }
-        tasks.append(
-            {"command": render_command(settings.task_template, values), "frames": str(chunk)}
-        )
-    return tasks
+    """One task per chunk: the quoted command and the chunk's frames.
+
+    The template is parsed, and the scene and node quoted, once per job;
+    chunking is linear (see :func:`ciokatana.core.frames.chunk_texts`). A
+    job of a Graph State Variable set gets Katana's ``--var name=value``
+    arguments appended to every command, each shell-quoted.
+    """
+    render = bind_command(
+        settings.task_template,
+        {"scene": posix_path(snapshot.katana_file), "node": job.node.name, "scene_name": snapshot.scene_name},
+    )
+    variables = gsv.command_arguments(job.var_set)  # "" without variables
+    return [
+        {"command": render(katana, start, end) + variables, "frames": spec}
+        for start, end, spec, katana in fr.chunk_texts(job.frames, job.chunk_size)
+    ]
 
 
 def build_payload(

@@ -14,12 +14,13 @@ from __future__ import annotations
 import os
 import string
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from cioseq.sequence import Sequence
 
 from ciokatana.core import assets as assets_mod
 from ciokatana.core import frames as fr
+from ciokatana.core import gsv
 from ciokatana.core.command import TemplateError, template_fields
 from ciokatana.core.payload import build_environment, build_payload
 from ciokatana.core.scene import RenderNode, RenderOutput, SceneSnapshot
@@ -47,10 +48,16 @@ class Job:
     outputs: List[RenderOutput] = field(default_factory=list)
     problems: Dict[str, str] = field(default_factory=dict)
     payload: Optional[dict] = None
+    var_set: Tuple[Tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
         return self.node.name
+
+    @property
+    def label(self) -> str:
+        """The node's name, with its variable values when it fans out."""
+        return self.node.name + gsv.title_suffix(self.var_set)
 
     @property
     def task_count(self) -> Optional[int]:
@@ -75,6 +82,7 @@ class Plan:
         return [j.payload for j in self.jobs if j.payload is not None]
 
     def job(self, name: str) -> Optional[Job]:
+        """The (first) job of a Render node."""
         for job in self.jobs:
             if job.name == name:
                 return job
@@ -153,15 +161,16 @@ def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
         environment = {}
 
     upload_candidates = sorted(set(scene_assets.files) | set(extra_assets.files))
-    for index, node in enumerate(snapshot.nodes):
-        job = _plan_job(index, node, snapshot, settings)
+    units = [(node, var_set) for node in snapshot.nodes for var_set in (node.farm_settings.var_sets or ((),))]
+    for index, (node, var_set) in enumerate(units):
+        job = _plan_job(index, node, snapshot, settings, var_set)
         plan.jobs.append(job)
         if job.problems or plan.problems:
             continue
         count = job.task_count or 0
         if count > MAX_BUILT_TASKS:
             job.problems["tasks"] = "{} would make {:,} tasks; ciokatana builds at most {:,}".format(
-                node.name, count, MAX_BUILT_TASKS
+                job.label, count, MAX_BUILT_TASKS
             )
             continue
         uploads = [p for p in upload_candidates if not assets_mod.under(p, job.output_path)]
@@ -169,7 +178,7 @@ def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
     return plan
 
 
-def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: Settings) -> Job:
+def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: Settings, var_set=()) -> Job:
     overridden, frame_spec, scout_spec, chunk_value = effective_farm_values(node, settings, snapshot)
     job = Job(
         index=index,
@@ -178,7 +187,12 @@ def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: S
         frame_spec=frame_spec,
         scout_spec=scout_spec,
         chunk_size_value=chunk_value,
+        var_set=tuple(var_set),
     )
+    bad = gsv.bad_names([job.var_set])
+    if bad:
+        job.problems["var_sets"] = "Graph State Variable name(s) {} are not valid: {}".format(
+            ", ".join(repr(n) for n in bad), gsv.NAME_HELP)
     try:
         job.frames = fr.parse_frames(frame_spec)
     except fr.FrameSpecError as err:
@@ -212,4 +226,6 @@ def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: S
         )
     except (ValueError, IndexError, KeyError) as err:
         job.problems["title"] = str(err)
+    else:
+        job.title += gsv.title_suffix(job.var_set)
     return job

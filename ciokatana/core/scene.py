@@ -21,11 +21,14 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from ciokatana.core import gsv
+
 FARM_KEYS = {
     "overrides": "conductorOverrides",
     "frame_spec": "conductorFrameSpec",
     "scout_spec": "conductorScoutSpec",
     "chunk_size": "conductorChunkSize",
+    "var_sets": "conductorVarSets",
 }
 
 OUTPUT_KEYS = {
@@ -52,18 +55,25 @@ class SceneError(Exception):
 class FarmSettings:
     """A Render node's Conductor farm settings (``farmSettings.conductor*``).
 
-    They only count when ``overrides`` is on; otherwise the submitter's
-    defaults apply. ``chunk_size`` is kept as given (it may be a bad value
-    typed by a user; validation reports it rather than the reader failing).
+    The frames, scout and chunk size only count when ``overrides`` is on;
+    otherwise the submitter's defaults apply. ``chunk_size`` is kept as
+    given (it may be a bad value typed by a user; validation reports it
+    rather than the reader failing). ``var_sets`` (Graph State Variable
+    sets, see :mod:`ciokatana.core.gsv`) always count: each set becomes its
+    own job; none means one job with no variables.
     """
 
     overrides: bool = False
     frame_spec: str = ""
     scout_spec: str = ""
     chunk_size: Any = 1
+    var_sets: Tuple[Tuple[Tuple[str, str], ...], ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        return {FARM_KEYS[k]: getattr(self, k) for k in FARM_KEYS}
+        data = {FARM_KEYS[k]: getattr(self, k) for k in FARM_KEYS if k != "var_sets"}
+        if self.var_sets:
+            data[FARM_KEYS["var_sets"]] = [gsv.to_mapping(s) for s in self.var_sets]
+        return data
 
     @classmethod
     def from_dict(cls, data: Optional[Dict[str, Any]]) -> "FarmSettings":
@@ -73,6 +83,7 @@ class FarmSettings:
             frame_spec=str(data.get("conductorFrameSpec", "") or ""),
             scout_spec=str(data.get("conductorScoutSpec", "") or ""),
             chunk_size=data.get("conductorChunkSize", 1),
+            var_sets=tuple(gsv.from_mapping(s) for s in data.get("conductorVarSets") or [] if isinstance(s, dict)),
         )
 
 
@@ -133,6 +144,26 @@ class RenderNode:
 
 
 @dataclass(frozen=True)
+class SceneNote:
+    """Something the scene reader saw that validation must report.
+
+    For example a Render node in scope that is bypassed (skipped, not a
+    job), or an asset id that no asset plug-in resolved (its file is not
+    uploaded). ``level`` is a validation level (``error``, ``warning``,
+    ``notice``); ``where`` names the node/parameter; ``message`` says what
+    and how to fix it.
+    """
+
+    level: str
+    rule: str
+    where: str
+    message: str
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"level": self.level, "rule": self.rule, "where": self.where, "message": self.message}
+
+
+@dataclass(frozen=True)
 class SceneSnapshot:
     """Everything a submission needs from the scene, read once, as plain data.
 
@@ -143,6 +174,7 @@ class SceneSnapshot:
         nodes: the Render nodes in scope, in order.
         assets: asset paths found in the scene (may hold sequence patterns).
         temp_dir: Katana's temp dir; outputs inside it are not real outputs.
+        notes: what the reader saw that validation reports (:class:`SceneNote`).
     """
 
     katana_file: str
@@ -151,6 +183,7 @@ class SceneSnapshot:
     nodes: Tuple[RenderNode, ...] = ()
     assets: Tuple[str, ...] = ()
     temp_dir: str = ""
+    notes: Tuple[SceneNote, ...] = ()
 
     @property
     def scene_name(self) -> str:
@@ -162,6 +195,11 @@ class SceneSnapshot:
             if node.name == name:
                 return node
         return None
+
+    def with_var_sets(self, var_sets) -> "SceneSnapshot":
+        """A copy where every node in scope renders these variable sets."""
+        nodes = tuple(replace(n, farm_settings=replace(n.farm_settings, var_sets=tuple(var_sets))) for n in self.nodes)
+        return replace(self, nodes=nodes)
 
     def with_farm_settings(self, name: str, farm: FarmSettings) -> "SceneSnapshot":
         """A copy with one node's farm settings replaced (for quick previews)."""
@@ -201,6 +239,10 @@ class Scene(abc.ABC):
         """Katana's temp dir, whose outputs are not real outputs."""
         return ""
 
+    def notes(self) -> List[SceneNote]:
+        """What reading the scene found that validation must report (read after the rest)."""
+        return []
+
     @abc.abstractmethod
     def load_settings(self) -> Dict[str, Any]:
         """The stored submitter settings as a dict (``{}`` when none)."""
@@ -229,4 +271,5 @@ class Scene(abc.ABC):
             nodes=tuple(self.render_nodes()),
             assets=tuple(self.assets()),
             temp_dir=self.temp_dir(),
+            notes=tuple(self.notes()),
         )

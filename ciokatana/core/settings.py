@@ -43,7 +43,9 @@ class Package:
     ``path`` is the package tree path (``katana 7.0.3 linux`` or, for a
     renderer, ``katana 7.0.3 linux/renderman-katana 26.1 linux``); the id and
     environment are copied from Conductor when the package is chosen, so a
-    payload can be built without a connection.
+    payload can be built without a connection. A package with no id is a
+    name still to resolve (a scene file may list plain names):
+    :func:`ciokatana.core.conductor.resolve_software` does it.
     """
 
     path: str
@@ -124,7 +126,7 @@ class Settings:
         kwargs = {k: copy.deepcopy(v) for k, v in data.items() if k in known}
         if "software" in kwargs:
             kwargs["software"] = [
-                p if isinstance(p, Package) else Package(**_known(Package, p))
+                p if isinstance(p, Package) else Package(path=p) if isinstance(p, str) else Package(**_known(Package, p))
                 for p in kwargs["software"] or []
             ]
         if "environment" in kwargs:
@@ -138,6 +140,8 @@ class Settings:
         for key in ("extra_assets", "notify"):
             if key in kwargs and kwargs[key] is None:
                 kwargs[key] = []
+            elif isinstance(kwargs.get(key), str):  # one value, never a list of its characters
+                kwargs[key] = [kwargs[key]] if kwargs[key] else []
         return cls(**kwargs)
 
     def copy(self) -> "Settings":

@@ -1,4 +1,9 @@
-"""Submit from ``katana --script`` or the Python tab, with no UI.
+"""Submit or export from ``katana --script`` or the Python tab, with no UI.
+
+:func:`export_scene` writes the open project as the JSON scene file that
+``ciokatana preview``, ``validate``, ``submit`` and ``gui`` read
+(:mod:`ciokatana.core.filescene`), so a wrangler can take a shot out of
+Katana and run it headless.
 
 Layer: katana (no Qt). :func:`submit` does what the dialog's Submit button
 does, through the same core pipeline as the ``ciokatana submit`` command
@@ -20,9 +25,11 @@ Example, in a script run with ``katana --script submit.py``::
     print(result.ok, [r.jobid for r in result.results])
 """
 
+import os
 import sys
 
 from ciokatana.core import conductor, submission
+from ciokatana.core.redact import install_log_redaction
 from ciokatana.core.runner import SUCCEEDED
 from ciokatana.core.settings import UPLOADERS, Settings
 from ciokatana.katana import constants as C
@@ -152,6 +159,7 @@ def submit(
     from ciokatana.core.scene import SceneError
     from ciokatana.core.console import print_findings
 
+    install_log_redaction()  # ciocore logs in this Katana process from here on
     out = stream or sys.stdout
     err = err or sys.stderr
     resolved = _settings_node(node) if (settings is None or node is not None) else None
@@ -212,3 +220,87 @@ def submit(
     if run.cancelled:
         err.write("Conductor: cancelled; no further jobs were started\n")
     return result
+
+
+def scene_data(nodes=None, node=None, settings=None):
+    """The open project as scene-file data (a dict), as the adapter sees it.
+
+    Every Render node that is not bypassed is written, with its farm
+    settings, outputs and render service; ``selected`` marks the nodes in
+    scope (``nodes``, else the selected Render nodes, else all), so
+    ``ciokatana preview`` on the file submits the same nodes. Also written:
+    the scene path (``GetProjectFile()``), the frame range, unsaved changes,
+    Katana's temp dir, the scraped asset paths and the submitter settings
+    (the ConductorRender node's, or ``settings``). Only keys
+    :mod:`ciokatana.core.filescene` reads are used.
+    """
+    from ciokatana.core.scene import SceneError
+    from ciokatana.katana.scene import all_render_nodes
+
+    resolved = settings_node.find_settings_node() if node is None else _settings_node(node)
+    if isinstance(settings, Settings):
+        settings_dict = settings.to_dict()
+    elif isinstance(settings, dict):
+        settings_dict = Settings.from_dict(settings).to_dict()
+    else:
+        settings_dict = Settings.from_dict(settings_node.read_settings(resolved) if resolved is not None else {}).to_dict()
+    try:
+        in_scope = KatanaScene(nodes=nodes)
+        scope = {n.getName() for n in in_scope.scope()}
+        scene = KatanaScene(nodes=all_render_nodes())
+        snapshot = scene.snapshot()
+    except SceneError as error:
+        raise BatchSubmitError("Conductor: {}".format(error))
+    render_nodes = []
+    for render_node in snapshot.nodes:
+        data = render_node.to_dict()
+        data["selected"] = render_node.name in scope
+        render_nodes.append(data)
+    return {
+        "katana_file": snapshot.katana_file,
+        "frame_range": {"start": snapshot.frame_range[0], "end": snapshot.frame_range[1]},
+        "unsaved_changes": bool(snapshot.dirty),
+        "temp_dir": snapshot.temp_dir,
+        "render_nodes": render_nodes,
+        "assets": list(snapshot.assets),
+        "settings": settings_dict,
+    }
+
+
+def export_scene(path, nodes=None, node=None, settings=None):
+    """Write the open project as a JSON scene file for ``ciokatana preview/validate/submit/gui``.
+
+    Args:
+        path: the ``.json`` file to write (replaced atomically: a temp file
+            in the same folder renamed over it, so a failure never leaves
+            half a file).
+        nodes: Render nodes (objects or names) in scope; default: the
+            selected Render nodes, else all of them.
+        node: the ConductorRender node whose settings are written (object
+            or name); the scene's by default (defaults when it has none).
+        settings: a :class:`~ciokatana.core.settings.Settings` (or dict) to
+            write instead of the node's.
+
+    Returns:
+        the absolute path written.
+
+    Raises:
+        BatchSubmitError: the scene cannot be read, a node does not exist,
+            or the file cannot be written; the message says which and why.
+    """
+    from ciokatana.core.filescene import write_json_atomic
+
+    if not path or not str(path).strip():
+        raise BatchSubmitError("Conductor: export_scene needs the path of the .json file to write")
+    target = os.path.abspath(os.path.expanduser(str(path)))
+    if os.path.isdir(target):
+        raise BatchSubmitError("Conductor: {} is a folder; give the path of the .json file to write".format(target))
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise BatchSubmitError("Conductor: cannot write {}: the folder {} does not exist".format(target, folder))
+    data = scene_data(nodes=nodes, node=node, settings=settings)
+    try:
+        write_json_atomic(target, data)
+    except OSError as error:
+        raise BatchSubmitError("Conductor: cannot write {} ({})".format(target, error.strerror or error))
+    return target

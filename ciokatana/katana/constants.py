@@ -26,6 +26,7 @@ FARM_OVERRIDES = "conductorOverrides"
 FARM_FRAME_SPEC = "conductorFrameSpec"
 FARM_SCOUT_SPEC = "conductorScoutSpec"
 FARM_CHUNK_SIZE = "conductorChunkSize"
+FARM_VAR_SETS = "conductorVarSets"
 FARM_GROUP = "farmSettings"
 
 #: Scout spec a Render node starts with when its overrides are switched on.

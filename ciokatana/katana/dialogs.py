@@ -13,7 +13,7 @@ from ciokatana.katana import qtbinding
 def main_window():
     """Katana's main window as a QWidget parent, or None."""
     try:
-        from Katana import UI4
+        from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
 
         window = UI4.App.MainWindow.CurrentMainWindow()
     except Exception:

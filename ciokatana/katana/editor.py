@@ -42,8 +42,8 @@ class ConductorRenderEditor(QtWidgets.QWidget):
         self.note_label.setWordWrap(True)
         self.note_label.setVisible(False)
         self.summary_label = QtWidgets.QLabel("")
-        self.summary_label.setTextFormat(QtCore.Qt.RichText)
-        self.summary_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        self.summary_label.setTextFormat(QtCore.Qt.RichText)  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
+        self.summary_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)  # type: ignore[attr-defined]  # as above
         self.open_button = QtWidgets.QPushButton("Open Conductor\u2026")
         self.open_button.setToolTip("Open the Conductor dialog for the selected Render nodes, else all of them")
         self.refresh_button = QtWidgets.QPushButton("Refresh")
@@ -73,7 +73,7 @@ class ConductorRenderEditor(QtWidgets.QWidget):
     def _build_parameters_widget(self):
         """Katana's own widgets for the node's parameters (None outside Katana's UI)."""
         try:
-            from Katana import UI4
+            from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
 
             policy = UI4.FormMaster.CreateParameterPolicy(None, self._node.getParameters())
             widget = UI4.FormMaster.KatanaFactory.ParameterWidgetFactory.buildWidget(self, policy)

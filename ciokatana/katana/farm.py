@@ -1,6 +1,6 @@
 """Conductor farm settings on Render nodes, through FarmAPI.
 
-Layer: katana. :func:`register_farm_settings` adds four parameters to the
+Layer: katana. :func:`register_farm_settings` adds five parameters to the
 ``farmSettings`` group of every Render (and RenderScript/ImageWrite) node,
 existing and future, as FarmAPI does for any farm setting:
 
@@ -10,13 +10,16 @@ existing and future, as FarmAPI does for any farm setting:
   range, which is what the reader reports, so the default always follows
   the scene's current range;
 - ``conductorScoutSpec``: scout frames (``auto:N``, ``fml:N``, a spec, or empty);
-- ``conductorChunkSize``: frames per task (integer).
+- ``conductorChunkSize``: frames per task (integer);
+- ``conductorVarSets``: Graph State Variable sets, one job each
+  (``shot=010,variant=a; shot=020,variant=a``; see :mod:`ciokatana.core.gsv`).
 
-Katana's documentation says farm settings (and farm menus) must be
-registered from the ``onStartup`` callback; see
+They are registered when the SuperTool is imported and again (a no-op
+when nothing is missing) from the ``onStartup`` callback; see
 :mod:`ciokatana.katana.registration`.
 """
 
+from ciokatana.core import gsv
 from ciokatana.core.scene import FarmSettings, SceneError
 from ciokatana.katana import constants as C
 
@@ -38,19 +41,40 @@ SETTINGS = (
         "int": "True", "constant": "True", "min": "1",
         "help": "Conductor: frames per task",
     }),
+    (C.FARM_VAR_SETS, "string", "", {
+        "constant": "True",
+        "help": "Conductor: Graph State Variable sets, one job each, e.g. shot=010,variant=a; shot=010,variant=b "
+                "(passed to Katana as --var name=value); empty: one job",
+    }),
 )
 _BY_NAME = {row[0]: row for row in SETTINGS}
 
 
 def register_farm_settings():
-    """Add the Conductor farm settings with FarmAPI (once per Katana session)."""
+    """Add the Conductor farm settings FarmAPI does not list yet; return the names added.
+
+    ``FarmAPI.GetAddedFarmSettings()`` says what this session already has,
+    so calling this again (a second start-up hook, Reload Conductor) adds
+    nothing twice.
+    """
     from Katana import FarmAPI
 
+    from ciokatana.katana import registration
+
+    flags = registration._fallback_flags()
+    present = registration._present(getattr(FarmAPI, "GetAddedFarmSettings", None), registration._setting_name)
+    added = []
     for name, kind, default, hints in SETTINGS:
+        already = (name in present) if present is not None else ("setting:" + name in flags)
+        if already:
+            continue
         if kind == "number":
-            FarmAPI.AddFarmSettingNumber(name, defaultValue=default, hints=dict(hints))
+            FarmAPI.AddFarmSettingNumber(name, defaultValue=int(default), hints=dict(hints))
         else:
-            FarmAPI.AddFarmSettingString(name, defaultValue=default, hints=dict(hints))
+            FarmAPI.AddFarmSettingString(name, defaultValue=str(default), hints=dict(hints))
+        flags.add("setting:" + name)
+        added.append(name)
+    return added
 
 
 def scene_frame_spec(frame_range):
@@ -81,6 +105,7 @@ def read_farm_settings(node, frame_range, time=0.0):
         frame_spec=str(values[C.FARM_FRAME_SPEC] or "").strip() or scene_frame_spec(frame_range),
         scout_spec=str(values[C.FARM_SCOUT_SPEC] or ""),
         chunk_size=chunk,
+        var_sets=gsv.parse_var_sets(str(values[C.FARM_VAR_SETS] or ""), strict=False),
     )
 
 
@@ -111,6 +136,7 @@ def write_farm_settings(node, farm, time=0.0):
         C.FARM_FRAME_SPEC: str(farm.frame_spec or ""),
         C.FARM_SCOUT_SPEC: str(farm.scout_spec or ""),
         C.FARM_CHUNK_SIZE: chunk,
+        C.FARM_VAR_SETS: gsv.format_var_sets(farm.var_sets),
     }
     group = node.getParameter(C.FARM_GROUP)
     if group is None:

@@ -1,7 +1,8 @@
 """What the Conductor menu items do.
 
-Layer: katana. Three items, registered by
-:mod:`ciokatana.katana.registration` from Katana's ``onStartup`` callback:
+Layer: katana. Three items, registered once by
+:mod:`ciokatana.katana.registration` (when the SuperTool loads, with
+Katana's ``onStartup`` callback as a fallback):
 
 - Util > Conductor (``FarmAPI.AddFarmMenuOption``): the dialog for the
   selected Render nodes, else every Render node;
@@ -35,7 +36,7 @@ NO_RENDER_NODES = (
 def tell(text, kind="Warning", detail=None):
     """Show a message box (UI4), or log the message when Katana has no UI."""
     try:
-        from Katana import UI4
+        from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
     except ImportError:
         UI4 = None
     box = getattr(getattr(getattr(UI4, "Widgets", None), "MessageBox", None), kind, None) if UI4 else None
@@ -50,7 +51,7 @@ def tell(text, kind="Warning", detail=None):
 def ask(text, accept, cancel="Cancel"):
     """A Warning box with two buttons; True when accepted (or without a UI)."""
     try:
-        from Katana import UI4
+        from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
     except ImportError:
         return True
     return UI4.Widgets.MessageBox.Warning(C.TITLE, text, acceptText=accept, cancelText=cancel) == 0

@@ -31,7 +31,7 @@ class BindingError(ImportError):
 def katana_version():
     """``KatanaInfo.version`` as a string (``"7.5v3"``), or ``""`` outside Katana."""
     try:
-        import KatanaInfo
+        import KatanaInfo  # type: ignore[import-not-found]  # stubs incomplete: types-katana has no KatanaInfo stub
     except ImportError:
         return ""
     return str(getattr(KatanaInfo, "version", "") or "")

@@ -6,17 +6,25 @@ shipped in ``ciokatana/katana/resources``) calls, in this order:
 
 1. :func:`pin_qt_binding` - pick the binding of this Katana version before
    any UI module is imported (UI mode only; batch stays Qt-free);
-2. :func:`register` - schedule the farm settings and the three menu items
-   for Katana's ``onStartup`` callback (Katana's documentation says both
-   must be added there) and return the node class;
+2. :func:`register` - add the farm settings and the three menu items, and
+   return the node class;
 3. ``PluginRegistry = [("SuperTool", 2, "ConductorRender", (NodeClass,
    GetEditor))]`` with ``GetEditor`` calling :func:`editor_class`, so the
    editor (Qt) is only imported when a Parameters tab shows the node.
 
+When to register: nothing public says whether Katana imports SuperTools
+before or after its ``onStartup`` callback fires. So :func:`register`
+adds everything at once when FarmAPI is usable (as Conductor's earlier,
+shipped plug-in did) *and* from an ``onStartup`` callback. Either order
+gives exactly one set, because :func:`register_now` first asks FarmAPI what
+is already there (``GetFarmMenuOptions()``, ``GetFarmPopupMenuOptions()``,
+``GetAddedFarmSettings()``) and adds only what is missing. That also makes
+the Reload Conductor shelf item, a second install route or a second import
+harmless.
+
 Menu handlers are small trampolines that import
 :mod:`ciokatana.katana.menus` when they run: after the Reload Conductor
-shelf item has reloaded the modules, the same menu items run the new code,
-and nothing is ever registered twice in a session.
+shelf item has reloaded the modules, the same menu items run the new code.
 """
 
 import importlib
@@ -59,25 +67,116 @@ def _menu_handler(function_name, **kwargs):
     return handler
 
 
+def _label(option):
+    """The text of one entry of ``GetFarmMenuOptions()`` (its shape is undocumented)."""
+    if isinstance(option, str):
+        return option
+    if isinstance(option, (tuple, list)):
+        for item in option:
+            if isinstance(item, str):
+                return item
+        return ""
+    for attr in ("menuCommandText", "text", "label", "name"):
+        value = getattr(option, attr, None)
+        value = value() if callable(value) else value
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def _setting_name(setting):
+    """The name of one entry of ``GetAddedFarmSettings()`` (a ``FarmSetting``)."""
+    if isinstance(setting, str):
+        return setting
+    if isinstance(setting, (tuple, list)) and setting and isinstance(setting[0], str):
+        return setting[0]
+    for attr in ("getName", "getShortName", "name"):
+        value = getattr(setting, attr, None)
+        try:
+            value = value() if callable(value) else value
+        except Exception:
+            continue
+        if isinstance(value, str):
+            return value.rsplit(".", 1)[-1]
+    return ""
+
+
+def _present(query, parse):
+    """What a FarmAPI listing function reports, or None when it is missing or fails."""
+    if query is None:
+        return None
+    try:
+        return {parse(item) for item in (query() or ())}
+    except Exception:
+        logger.debug("Conductor: %s failed", getattr(query, "__name__", query), exc_info=True)
+        return None
+
+
+def _fallback_flags():
+    """Per-session record of what was added, for a Katana without the listing calls.
+
+    Kept on the ``ciokatana`` package, which Reload Conductor never drops.
+    """
+    import ciokatana
+
+    package = vars(ciokatana)
+    flags = package.get("_katana_registered")
+    if flags is None:
+        flags = package["_katana_registered"] = set()
+    return flags
+
+
 def register_menus(opener=None):
-    """Add Util > Conductor, Util > Reset Conductor and Render Farm > Conductor.
+    """Add Util > Conductor, Util > Reset Conductor and Render Farm > Conductor, once.
 
     Args:
         opener: ``opener(scene)`` used instead of the Qt dialog (tests, studios).
+
+    Returns:
+        the labels added now (empty when all were there already).
     """
     from Katana import FarmAPI
 
-    FarmAPI.AddFarmMenuOption(C.MENU_CONDUCTOR, _menu_handler("on_util_conductor", opener=opener))
-    FarmAPI.AddFarmMenuOption(C.MENU_RESET, _menu_handler("on_reset_conductor"))
-    FarmAPI.AddFarmPopupMenuOption(C.POPUP_CONDUCTOR, _menu_handler("on_popup_conductor", opener=opener))
+    flags = _fallback_flags()
+    added = []
+    util = _present(getattr(FarmAPI, "GetFarmMenuOptions", None), _label)
+    popup = _present(getattr(FarmAPI, "GetFarmPopupMenuOptions", None), _label)
+    items = (
+        (util, "util", C.MENU_CONDUCTOR, FarmAPI.AddFarmMenuOption, _menu_handler("on_util_conductor", opener=opener)),
+        (util, "util", C.MENU_RESET, FarmAPI.AddFarmMenuOption, _menu_handler("on_reset_conductor")),
+        (popup, "popup", C.POPUP_CONDUCTOR, FarmAPI.AddFarmPopupMenuOption,
+         _menu_handler("on_popup_conductor", opener=opener)),
+    )
+    for present, menu, label, add, handler in items:
+        key = "menu:{}:{}".format(menu, label)
+        already = (label in present) if present is not None else (key in flags)
+        if already:
+            continue
+        add(label, handler)
+        flags.add(key)
+        added.append(label)
+    return added
 
 
 def register_now(opener=None):
-    """Add the farm settings and the menu items at once."""
+    """Add whatever farm settings and menu items are not there yet.
+
+    Returns:
+        the names added now (settings then menu labels); empty when nothing was missing.
+    """
     from ciokatana.katana import farm
 
-    farm.register_farm_settings()
-    register_menus(opener=opener)
+    return farm.register_farm_settings() + register_menus(opener=opener)
+
+
+def farm_api_ready():
+    """Whether FarmAPI can take farm settings and menu items now."""
+    try:
+        from Katana import FarmAPI
+    except Exception:
+        return False
+    return all(callable(getattr(FarmAPI, name, None)) for name in (
+        "AddFarmMenuOption", "AddFarmPopupMenuOption", "AddFarmSettingNumber", "AddFarmSettingString"))
 
 
 def register(opener=None, defer=True):
@@ -85,13 +184,25 @@ def register(opener=None, defer=True):
 
     Args:
         opener: ``opener(scene)`` that shows the dialog (default: the Qt dialog).
-        defer: add them from Katana's ``onStartup`` callback (what a plug-in
-            loaded at start-up must do); ``False`` adds them now (from the
-            Python tab of a running Katana, or tests).
+        defer: also register from Katana's ``onStartup`` callback (what a
+            plug-in loaded at start-up does, whichever way round Katana
+            loads SuperTools and fires ``onStartup``); ``False`` registers
+            now only (the Python tab of a running Katana, tests).
 
     Returns:
         the ConductorRender node class, for the SuperTool ``PluginRegistry``.
     """
+    from ciokatana.core.redact import install_log_redaction
+
+    install_log_redaction()  # ciocore may log in this Katana session
+    if farm_api_ready():
+        try:
+            register_now(opener=opener)
+        except Exception:  # onStartup tries again
+            logger.warning("Conductor: could not add the menus and farm settings yet; retrying at start-up",
+                           exc_info=True)
+    elif not defer:
+        register_now(opener=opener)
     if defer:
         from Katana import Callbacks
 
@@ -99,8 +210,6 @@ def register(opener=None, defer=True):
             register_now(opener=opener)
 
         Callbacks.addCallback(Callbacks.Type.onStartup, on_startup)
-    else:
-        register_now(opener=opener)
     return node_class()
 
 

@@ -11,7 +11,14 @@ it dirty); writes are :meth:`store_settings` (the ConductorRender node),
 :meth:`save`.
 
 Scope (design guide): selected Render nodes if any are selected, else the
-right-clicked node (Render Farm menu), else every Render node. The menus
+right-clicked node (Render Farm menu), else every Render node. A bypassed
+Render node in scope is not a job: it is left out of :meth:`render_nodes`
+and reported as skipped (a validation notice through :meth:`notes`).
+
+The scene path is ``NodegraphAPI.GetProjectFile()``, the resolved
+file-system path of the .katana file; ``GetSourceFile()`` (and
+``FarmAPI.GetKatanaFileName()``) may be an asset id and are only a
+fallback, resolved through the default asset plug-in. The menus
 work it out with :func:`scope_nodes` when they are invoked and hand the
 result to ``KatanaScene(nodes=...)``, so the dialog keeps the scope it was
 opened with while the artist changes the selection.
@@ -19,7 +26,7 @@ opened with while the artist changes the selection.
 
 import os
 
-from ciokatana.core.scene import RenderNode, RenderOutput, Scene, SceneError
+from ciokatana.core.scene import RenderNode, RenderOutput, Scene, SceneError, SceneNote
 from ciokatana.katana import constants as C
 from ciokatana.katana import farm, scraper, settings_node
 
@@ -81,6 +88,7 @@ class KatanaScene(Scene):
         self._nodes = None if nodes is None else [self._render_node(n) for n in nodes]
         self._settings_node = settings_node
         self._bound = settings_node is not None
+        self._scrape = None
 
     @staticmethod
     def _render_node(node):
@@ -102,12 +110,22 @@ class KatanaScene(Scene):
 
     # -- scene ---------------------------------------------------------------
     def katana_file(self):
+        return self._katana_file()[0]
+
+    def _katana_file(self):
+        """``(path, why an asset id did not resolve)``."""
         from Katana import FarmAPI
 
-        path = FarmAPI.GetKatanaFileName() or _ng().GetSourceFile() or ""
+        path = _ng().GetProjectFile() or ""
+        if path and not scraper.is_asset_id(path):
+            return _absolute(path), ""
+        path = path or FarmAPI.GetKatanaFileName() or _ng().GetSourceFile() or ""
         if scraper.is_asset_id(path):
-            path = scraper.resolve_asset_id(path) or path
-        return _absolute(path)
+            resolved, why = scraper.resolve_asset_id(path, _ng().GetCurrentTime())
+            if not resolved:
+                return path, why
+            path = resolved
+        return _absolute(path), ""
 
     def frame_range(self):
         from Katana import FarmAPI
@@ -123,21 +141,27 @@ class KatanaScene(Scene):
     def temp_dir(self):
         return scraper.katana_temp_dir()
 
+    def bypassed(self):
+        """The Render nodes in scope that are bypassed: skipped, not submitted."""
+        return [n for n in self.scope() if _is_bypassed(n)]
+
     def render_nodes(self):
         from Katana import FarmAPI
 
-        nodes = self.scope()
+        nodes = [n for n in self.scope() if not _is_bypassed(n)]
         if not nodes:
             return []
         frame_range = self.frame_range()
         time = _ng().GetCurrentTime()
         entries = {}
         try:
-            found = FarmAPI.GetSortedDependencies(nodes)
+            found = FarmAPI.GetSortedDependencies(nodes, includeBypassed=False)
         except TypeError:  # a Katana that takes one node at a time
-            found = [e for node in nodes for e in FarmAPI.GetSortedDependencies(node)]
-        for entry in found:
-            entries[entry.nodeName] = entry
+            found = [e for node in nodes for e in FarmAPI.GetSortedDependencies(node, includeBypassed=False)]
+        # NodeRenderSettings' attributes are set in its constructor, which the
+        # stubs do not list: read them with getattr.
+        for settings in found:
+            entries[getattr(settings, "nodeName", "")] = settings
         result = []
         for node in nodes:
             name = node.getName()
@@ -147,16 +171,42 @@ class KatanaScene(Scene):
                     name=name,
                     selected=bool(_ng().IsNodeSelected(node)),
                     farm_settings=farm.read_farm_settings(node, frame_range, time),
-                    outputs=tuple(_output(o) for o in (entry.outputs if entry is not None else ())),
-                    renderer=str(getattr(entry, "renderService", "") or "") if entry is not None else "",
+                    outputs=tuple(_output(o) for o in (getattr(entry, "outputs", None) or ())),
+                    renderer=str(getattr(entry, "renderService", "") or ""),
                 )
             )
         return result
 
     def assets(self):
+        return self.scrape().paths
+
+    def scrape(self):
+        """Walk the graph for file references (kept for :meth:`notes`)."""
         katana_file = self.katana_file()
-        base_dir = os.path.dirname(katana_file) if katana_file else ""
-        return scraper.scrape(base_dir=base_dir).paths
+        base_dir = os.path.dirname(katana_file) if katana_file and not scraper.is_asset_id(katana_file) else ""
+        self._scrape = scraper.scrape(base_dir=base_dir)
+        return self._scrape
+
+    def notes(self):
+        """Bypassed Render nodes (skipped), and asset ids that did not resolve."""
+        notes = []
+        for node in self.bypassed():
+            notes.append(SceneNote(
+                "notice", "bypassed_render_node", "Render node '{}'".format(node.getName()),
+                "is bypassed, so it is skipped: no job is submitted for it; un-bypass it to render it"))
+        path, why = self._katana_file()
+        if why:
+            notes.append(SceneNote(
+                "error", "unresolved_scene", "Scene file",
+                "the project was opened from asset id {} and {}: the farm needs the .katana file; "
+                "save the project to a file (File > Save As) and submit again".format(path, why)))
+        result = self._scrape if self._scrape is not None else self.scrape()
+        for node, parameter, value, reason in result.unresolved:
+            notes.append(SceneNote(
+                "warning", "unresolved_asset", "Parameter '{}.{}'".format(node, parameter),
+                "asset id {}: {}, so its file is not uploaded and the render may fail on the farm; "
+                "check the asset id or the asset plug-in".format(value, reason)))
+        return notes
 
     # -- settings ------------------------------------------------------------
     def settings_node(self):
@@ -201,6 +251,13 @@ class KatanaScene(Scene):
         except Exception as err:
             raise SceneError("could not save {}: {}".format(path, err))
         return path
+
+
+def _is_bypassed(node):
+    try:
+        return bool(node.isBypassed())
+    except Exception:
+        return False
 
 
 def _gone(node):

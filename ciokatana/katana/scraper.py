@@ -10,10 +10,15 @@ worker thread, and paths that name nothing reach validation as missing.
 What is read, once per parameter (linear in the number of parameters):
 
 - string parameters whose hint names a file widget (``fileInput``,
-  ``assetIdInput``), on any node, including string arrays so hinted;
+  ``assetIdInput``), on any node, including string arrays so hinted. The
+  hint is the parameter's own hint string or, for Katana's built-in node
+  types, which keep their widget hints at node-type level (the node
+  modules' ``_ExtraHints``/``_ParamHints`` tables, reached through
+  ``node.addParameterHints(attrName, inputDict)``), the node type's hint,
+  asked for defensively (see :class:`_TypeHints`);
 - the known path parameters of Katana's node types (reference sheet 7.3):
   ``Alembic_In.abcAsset``, ``UsdIn.fileName``, ``ImageRead.file``,
-  ``ScenegraphXml_In.asset``, ``AttributeJson_In.filepath``,
+  ``ScenegraphXml_In.asset``, ``AttributeFile_In.filepath``,
   ``LookFileMaterialsIn.lookfile``, ``LiveGroup.source``, and the args-style
   ``args.lookfile.asset`` of ``LookFileAssign`` / ``LookFileGlobalsAssign``
   when its ``enable`` is on;
@@ -32,16 +37,22 @@ outputs (Render, RenderScript, ImageWrite and RenderOutputDefine nodes, and
 ``assetIdOutput`` parameters); the ConductorRender node (its extra assets
 are resolved by the core, relative to the scene); Katana's temp dir
 (``KATANA_TMPDIR``); and values that are not file paths: empty text,
-numbers, multi-line text, scene-graph locations (``/root/world/...``),
-asset ids with a scheme (``mock:///...``) that the default asset plug-in
-does not resolve to a path. Relative paths are made absolute against the
-scene's folder. Every node in the graph counts, connected or not: uploading
+numbers, multi-line text, scene-graph locations (``/root/world/...``).
+
+Asset ids with a scheme (``mock:///...``) are resolved by the default asset
+plug-in: ``resolvePath(id, frame)`` with the current frame as an ``int``
+(the binding rejects a float) when the id holds a frame token, else
+``resolveAsset(id)``, both with ``throwOnError=True`` so a failure says why. An id that does not resolve to a path is kept in
+:attr:`ScrapeResult.unresolved` (node, parameter, id, why), which the scene
+hands to validation: never a silent skip. Relative paths are made absolute
+against the scene's folder. Every node in the graph counts, connected or not: uploading
 an unused file is cheaper than a render that misses one.
 """
 
 import ast
 import os
 import re
+import sys
 import time as time_mod
 
 from ciokatana.core.assets import expand_env, is_absolute, under
@@ -60,7 +71,7 @@ KNOWN_PARAMETERS = {
     "UsdIn": ("fileName",),
     "ImageRead": ("file",),
     "ScenegraphXml_In": ("asset",),
-    "AttributeJson_In": ("filepath",),
+    "AttributeFile_In": ("filepath",),
     "LookFileMaterialsIn": ("lookfile",),
     "LiveGroup": ("source",),
 }
@@ -123,6 +134,9 @@ class ScrapeResult(object):
         references: every :class:`AssetReference`, in graph order.
         skipped: ``(node, parameter, value, reason)`` of values left out
             (temp dir, unresolved asset id, ...), for the Scan Assets listing.
+        unresolved: ``(node, parameter, asset id, reason)`` of asset ids no
+            asset plug-in resolved to a file (also in ``skipped``); the
+            scene reports them as validation findings.
         errors: ``(node, parameter, message)`` of values that could not be
             evaluated (a broken expression).
         node_count / param_count: how much of the graph was read.
@@ -132,6 +146,7 @@ class ScrapeResult(object):
     def __init__(self):
         self.references = []
         self.skipped = []
+        self.unresolved = []
         self.errors = []
         self.node_count = 0
         self.param_count = 0
@@ -177,6 +192,66 @@ class _Hints(object):
         return widget
 
 
+def _widget_of(hints):
+    if isinstance(hints, dict):
+        return str(hints.get("widget", "") or "")
+    return ""
+
+
+class _TypeHints(object):
+    """Widget hints that a node *type* keeps, asked for once per (type, parameter).
+
+    Katana's built-in node types (``Nodes3DAPI/<Type>.py``) keep their UI
+    hints in module tables (``_ExtraHints`` / ``_ParamHints``) and expose them
+    through ``node.addParameterHints(attrName, inputDict)``; a built-in
+    parameter's own hint string is usually empty. The form of ``attrName``
+    is not documented, so both ``"<Type>.<path>"`` and ``"<path>"`` are
+    tried, then the module tables are read directly, then Katana's UI hint
+    modules (``UI4.FormMaster.NodeHints.<Type>._NodeHints``) if the UI has
+    already imported them. Any error means "no hint": asking must never
+    break a scan.
+    """
+
+    TABLES = ("_ExtraHints", "_ParamHints")
+
+    def __init__(self):
+        self._cache = {}
+
+    def widget(self, node, node_type, path):
+        key = (node_type, path)
+        widget = self._cache.get(key)
+        if widget is None:
+            widget = self._lookup(node, node_type, path)
+            self._cache[key] = widget
+        return widget
+
+    def _lookup(self, node, node_type, path):
+        keys = (node_type + "." + path, path)
+        adder = getattr(node, "addParameterHints", None)
+        if callable(adder):
+            for attr_name in keys:
+                hints = {}  # type: dict
+                try:
+                    adder(attr_name, hints)
+                except Exception:
+                    continue
+                widget = _widget_of(hints)
+                if widget:
+                    return widget
+        modules = [sys.modules.get(getattr(type(node), "__module__", "") or "")]
+        modules.append(sys.modules.get("UI4.FormMaster.NodeHints." + node_type))
+        for module in modules:
+            for table_name in self.TABLES + ("_NodeHints",):
+                table = getattr(module, table_name, None) if module is not None else None
+                if not isinstance(table, dict):
+                    continue
+                for attr_name in keys:
+                    widget = _widget_of(table.get(attr_name))
+                    if widget:
+                        return widget
+        return ""
+
+
 class _Scraper(object):
     def __init__(self, time, base_dir, temp_dir, asset_plugin):
         self.time = time
@@ -184,6 +259,7 @@ class _Scraper(object):
         self.temp_dir = temp_dir
         self.asset_plugin = asset_plugin
         self.hints = _Hints()
+        self.type_hints = _TypeHints()
         self.result = ScrapeResult()
         self._bypassed = {}
 
@@ -231,10 +307,17 @@ class _Scraper(object):
                     path = "parameters." + arg.getName()
                     if self.arg(name, path, arg, always=False):
                         done.add(path + ".value")
-        self.walk(node, name, done)
+        self.walk(node, name, done, node_type)
 
     # -- parameters ---------------------------------------------------------
-    def walk(self, node, name, done):
+    def is_file(self, param, node, node_type, path):
+        """Whether the parameter's hint, or its node type's, names a file widget."""
+        widget = self.hints.widget(param)
+        if not widget:
+            widget = self.type_hints.widget(node, node_type, path)
+        return widget in FILE_WIDGETS
+
+    def walk(self, node, name, done, node_type):
         """Every parameter of the node: string parameters with a file hint."""
         stack = [(child, child.getName()) for child in node.getParameters().getChildren()]
         while stack:
@@ -244,12 +327,12 @@ class _Scraper(object):
             if ptype == "group":
                 stack.extend((child, path + "." + child.getName()) for child in param.getChildren())
             elif ptype == "string":
-                if path not in done and self.hints.widget(param) in FILE_WIDGETS:
+                if path not in done and self.is_file(param, node, node_type, path):
                     self.value(name, path, param)
             elif ptype == "stringArray":
                 children = param.getChildren()
                 self.result.param_count += len(children)
-                if path not in done and self.hints.widget(param) in FILE_WIDGETS:
+                if path not in done and self.is_file(param, node, node_type, path):
                     for child in children:
                         self.value(name, path + "." + child.getName(), child)
 
@@ -302,9 +385,10 @@ class _Scraper(object):
         if value == "/root" or any(value == r or value.startswith(r + "/") for r in _LOCATION_ROOTS):
             return
         if _SCHEME.match(value):
-            resolved = self.resolve_asset_id(value)
+            resolved, why = self.resolve(value)
             if not resolved:
-                self.result.skipped.append((name, path, value, "asset id that no asset plug-in resolved to a file"))
+                self.result.skipped.append((name, path, value, why))
+                self.result.unresolved.append((name, path, value, why))
                 return
             value = resolved
         if value.startswith("~"):
@@ -316,20 +400,42 @@ class _Scraper(object):
             return
         self.result.references.append(AssetReference(name, path, text, value))
 
-    def resolve_asset_id(self, value):
-        plugin = self.asset_plugin
-        resolved = ""
-        if plugin is not None:
-            try:
-                if plugin.isAssetId(value):
-                    resolved = plugin.resolvePath(value, self.time) or ""
-            except Exception:
-                resolved = ""
-        if resolved and not _SCHEME.match(resolved):
-            return resolved
+    def frame(self):
+        """The frame asset ids resolve at: an int, as ``AssetPlugin.resolvePath`` requires."""
+        try:
+            return int(round(float(self.time)))
+        except (TypeError, ValueError, OverflowError):
+            return 0
+
+    def resolve(self, value):
+        """``(path, "")`` for an asset id, or ``("", why it did not resolve)``."""
         if value.lower().startswith("file://"):
-            return value[len("file://"):]
-        return ""
+            return value[len("file://"):], ""
+        plugin = self.asset_plugin
+        if plugin is None:
+            return "", "asset id, but Katana has no default asset plug-in to resolve it"
+        try:
+            if not plugin.isAssetId(value):
+                return "", "not an asset id the default asset plug-in knows"
+            if _FRAME_TOKEN.search(value):
+                resolved = plugin.resolvePath(value, self.frame(), throwOnError=True)
+            else:
+                resolved = plugin.resolveAsset(value, throwOnError=True)
+        except Exception as err:  # reported as a finding, never swallowed
+            text = str(err).strip().splitlines()
+            return "", "the asset plug-in could not resolve it ({}: {})".format(
+                type(err).__name__, text[0] if text else "no message")
+        resolved = str(resolved or "")
+        if not resolved:
+            return "", "the asset plug-in resolved it to nothing"
+        if resolved == value:
+            return "", "the asset plug-in did not resolve it to a file"
+        if _SCHEME.match(resolved):
+            return "", "the asset plug-in resolved it to another asset id ({})".format(resolved)
+        return resolved, ""
+
+    def resolve_asset_id(self, value):
+        return self.resolve(value)[0]
 
 
 def _is_bypassed(node):
@@ -337,6 +443,9 @@ def _is_bypassed(node):
         return bool(node.isBypassed())
     except AttributeError:
         return False
+
+
+_FRAME_TOKEN = re.compile(r"(#+|%0?\d*d|\$\d?F\d?|<f\d*>|<frame\d*>)", re.IGNORECASE)
 
 
 def _strip_frame_tokens(text):
@@ -358,9 +467,9 @@ def is_asset_id(text):
 
 
 def resolve_asset_id(value, time=0.0, asset_plugin=None):
-    """The file path an asset id resolves to, or ``""`` when none does."""
+    """``(path, "")`` for an asset id, or ``("", why it did not resolve)``."""
     plugin = asset_plugin if asset_plugin is not None else _default_asset_plugin()
-    return _Scraper(time, "", "", plugin).resolve_asset_id(value)
+    return _Scraper(time, "", "", plugin).resolve(value)
 
 
 def scrape(nodes=None, time=None, base_dir="", temp_dir=None, asset_plugin=None):

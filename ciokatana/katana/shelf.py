@@ -1,4 +1,5 @@
-"""What the Conductor shelf items do: Scan Assets, List Render Outputs, Reload.
+"""What the Conductor shelf items do: Scan Assets, List Render Outputs,
+Export Conductor Scene, Reload Conductor.
 
 Layer: katana. The shelf files (``resources/Shelves/Conductor/*.py``) are
 three lines each; they call :func:`run` with their globals so the output
@@ -37,7 +38,7 @@ def build_scan():
     katana_file = scene.katana_file()
     base_dir = os.path.dirname(katana_file) if katana_file else os.getcwd()
     result = scraper.scrape(base_dir=os.path.dirname(katana_file) if katana_file else "")
-    origins = {}
+    origins = {}  # type: dict
     for ref in result.references:
         origins.setdefault(ref.path, []).append("{}.{}".format(ref.node, ref.parameter))
     node = settings_node.find_settings_node()
@@ -96,7 +97,7 @@ def _poll_from_ui_thread(scan, out, poll_ms):
     """Start the scan on a worker thread; a QTimer on the UI thread reports."""
     from ciokatana.qt import QtCore, QtWidgets
 
-    timer = QtCore.QTimer(QtWidgets.QApplication.instance())
+    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
     last = [time.monotonic()]
 
     def on_timeout():
@@ -157,9 +158,10 @@ def reload_conductor(printer=None):
 
     Every ``ciokatana`` module except the package itself and
     ``ciokatana.qt`` (the pinned binding must not change) is dropped from
-    ``sys.modules`` and the registration module is imported again. Menu
-    handlers and the node class look their implementation up when they run,
-    so nothing is registered twice. An open Conductor dialog keeps the old
+    ``sys.modules`` and the registration module is imported again; it adds
+    any menu item or farm setting FarmAPI does not list (none, normally).
+    Menu handlers and the node class look their implementation up when they
+    run, so nothing is registered twice. An open Conductor dialog keeps the old
     code until it is closed.
 
     Returns the names of the modules that were dropped.
@@ -174,15 +176,66 @@ def reload_conductor(printer=None):
     registration = importlib.import_module("ciokatana.katana.registration")
     importlib.import_module("ciokatana.katana.menus")
     registration.pin_qt_binding()
-    package = sys.modules["ciokatana"]
+    try:
+        registration.register_now()  # only what is missing: never a second set
+    except Exception as err:
+        out("Conductor: could not check the menus and farm settings: {}".format(err))
+    package_file = getattr(sys.modules["ciokatana"], "__file__", None) or ""
     out("Conductor: reloaded {} module(s) from {}; close and reopen the Conductor dialog to use them.".format(
-        len(dropped), os.path.dirname(os.path.abspath(package.__file__))))
+        len(dropped), os.path.dirname(os.path.abspath(package_file))))
     return dropped
+
+
+def default_export_path():
+    """``<scene folder>/<scene name>.conductor.json``, or in the home folder while unsaved."""
+    katana_file = KatanaScene(nodes=[]).katana_file()
+    if katana_file and not scraper.is_asset_id(katana_file):
+        folder, name = os.path.split(katana_file)
+        return os.path.join(folder, os.path.splitext(name)[0] + ".conductor.json")
+    return os.path.join(os.path.expanduser("~"), "untitled.conductor.json")
+
+
+def _ask_export_path(default):
+    """Katana's file browser (UI mode), or the default without a UI. ``""`` when cancelled."""
+    if not qtbinding.ui_mode():
+        return default
+    try:
+        from Katana import UI4  # type: ignore[attr-defined]  # stubs incomplete: Katana-stubs has no UI4 re-export (a UI-less session's list)
+
+        browse = UI4.Util.AssetId.BrowseForAsset
+    except Exception:
+        return default
+    chosen = browse(default, "Export Conductor Scene", True, {"fileTypes": "json"})
+    return str(chosen or "")
+
+
+def export_conductor_scene(printer=None, path=None):
+    """Write the scene as a JSON scene file for ``ciokatana preview/validate/submit/gui``.
+
+    Asks where (Katana's file browser, defaulting to
+    ``<scene>.conductor.json`` next to the .katana file) when Katana has a
+    UI; writes the default otherwise. Returns the path written, or None.
+    """
+    from ciokatana.katana import batch
+
+    out = _printer(printer)
+    target = path or _ask_export_path(default_export_path())
+    if not target:
+        out("Conductor: Export Conductor Scene cancelled.")
+        return None
+    try:
+        written = batch.export_scene(target)
+    except batch.BatchSubmitError as err:
+        out(str(err))
+        return None
+    out("Conductor: exported the scene to {}\n  try: ciokatana preview --scene {}".format(written, written))
+    return written
 
 
 ITEMS = {
     "scan_assets": scan_assets,
     "list_render_outputs": list_render_outputs,
+    "export_conductor_scene": export_conductor_scene,
     "reload_conductor": reload_conductor,
 }
 

@@ -14,16 +14,22 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
+import tempfile
 import traceback
+from contextlib import contextmanager
 from typing import List, Optional
 
 from ciokatana import __version__
+from ciokatana.core import conductor, pathmap
+from ciokatana.core.filescene import SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
-from ciokatana.core.redact import redact
+from ciokatana.core.printable import json_printable, printable
+from ciokatana.core.redact import install_log_redaction, redact
 from ciokatana.core.scene import SceneError
-from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, by_level, has_errors, validate
+from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
 from ciokatana.standalone import gui, install, submit
 from ciokatana.standalone.loading import load_plan
 from ciokatana.standalone.options import (
@@ -39,16 +45,32 @@ SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
 
 
+@contextmanager
+def conductor_session(args):
+    """With --sandbox, an embedded sandbox ciocore points at for the block."""
+    if not getattr(args, "sandbox", False):
+        yield
+        return
+    home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
+    try:
+        with submit.embedded_sandbox(None, home, sys.stderr):
+            yield
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def cmd_preview(args) -> int:
-    _scene, plan = load_plan(args)
+    with conductor_session(args):
+        _scene, plan = load_plan(args)
     problems = job_problem_lines(plan)
     if problems:
         for line in problems:
             _err("preview", line)
         _err("preview", "no payload printed; run 'ciokatana validate' for every finding")
         return EXIT_USAGE
-    json.dump([redact(p) for p in plan.payloads], sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # One write: json.dump's thousands of small writes cost more than the encoding.
+    text = json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False)
+    sys.stdout.write(json_printable(text) + "\n")
     return EXIT_OK
 
 
@@ -65,22 +87,85 @@ def format_findings(findings) -> str:
                 lines.append("        {}".format(detail))
     if not findings:
         lines.append("No problems found.")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
+
+
+def scene_format_findings(err: SceneFormatError) -> List[Finding]:
+    """One error finding per key of a scene file that breaks the schema."""
+    return [
+        Finding(ERROR, "scene_format", problem.path or "Scene file", "{} (see docs/scene-format.md)".format(problem.message))
+        for problem in err.problems
+    ]
 
 
 def cmd_validate(args) -> int:
-    _scene, plan = load_plan(args)
+    try:
+        with conductor_session(args):
+            _scene, plan = load_plan(args)
+    except SceneFormatError as err:
+        # Every malformed key, each named; exit 2 (bad input) as elsewhere.
+        _print_findings(args, scene_format_findings(err))
+        _err("validate", "{} is not a valid scene file".format(err.path))
+        return EXIT_USAGE
     findings = validate(plan)
+    if getattr(args, "paths", False):
+        rows = pathmap.path_rows(plan)
+        if args.json:
+            sys.stdout.write(json.dumps({"findings": [_finding_dict(f) for f in findings],
+                                         "paths": [r.to_dict() for r in rows]}, indent=2) + "\n")
+            return EXIT_FAILED if has_errors(findings) else EXIT_OK
+        print("\n".join(printable(line) for line in pathmap.format_rows(rows)))
+        print()
+    _print_findings(args, findings)
+    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+
+
+def _finding_dict(f) -> dict:
+    return {"level": f.level, "rule": f.rule, "where": f.where, "message": f.message, "details": list(f.details)}
+
+
+def _print_findings(args, findings) -> None:
     if args.json:
-        data = [
-            {"level": f.level, "rule": f.rule, "where": f.where, "message": f.message, "details": list(f.details)}
-            for f in findings
-        ]
+        data = [_finding_dict(f) for f in findings]
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(format_findings(findings))
-    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+
+
+LIST_WHAT = ("projects", "instance-types", "software")
+
+
+def cmd_list(args) -> int:
+    """Print what Conductor offers this account."""
+    with conductor_session(args):
+        try:
+            data = conductor.fetch(force=True)
+        except conductor.ConductorError as err:
+            raise UsageError("{}{}".format(err, "" if args.sandbox else "; or add --sandbox to list the sandbox's"))
+    if args.what == "projects":
+        rows = list(data.projects)
+        lines = rows
+    elif args.what == "instance-types":
+        rows = [
+            {"name": it.get("name"), "description": it.get("description", ""), "cores": it.get("cores"),
+             "memory": it.get("memory"), "operating_system": it.get("operating_system"), "gpu": bool(it.get("gpu"))}
+            for label, group in data.categories() for it in group
+        ]
+        lines = ["{:<24} {:>3} cores {:>5} GB  {}{}".format(r["name"], r["cores"], r["memory"], r["operating_system"],
+                                                          "  GPU: " + r["description"] if r["gpu"] else "") for r in rows]
+    else:
+        rows = [{"name": host, "renderers": [p.rsplit("/", 1)[-1] for p in data.renderers(host)]}
+                for host in data.katana_versions()]
+        lines = []
+        for row in rows:
+            lines.append(row["name"])
+            lines.extend("    " + r for r in row["renderers"])
+    if args.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("".join(printable(line) + "\n" for line in lines))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,13 +181,24 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="print the job payloads as JSON (one per Render node)")
     add_scene_arguments(preview)
     add_setting_arguments(preview)
+    preview.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     preview.set_defaults(func=cmd_preview)
 
     check = sub.add_parser("validate", help="check a submission; exits 1 on errors")
     add_scene_arguments(check)
     add_setting_arguments(check)
     check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.add_argument("--paths", action="store_true",
+                       help="also list every scene, asset and output path as the Linux render node sees it, "
+                       "and whether it is uploaded, on the farm or missing")
+    check.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     check.set_defaults(func=cmd_validate)
+
+    listing = sub.add_parser("list", help="print the projects, instance types or software Conductor offers")
+    listing.add_argument("what", choices=LIST_WHAT, help="what to list")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--sandbox", action="store_true", help="list what an embedded local sandbox offers")
+    listing.set_defaults(func=cmd_list)
 
     submit.register(sub)
     install.register(sub)
@@ -111,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _err(command: str, message: str) -> None:
-    sys.stderr.write("ciokatana {}: {}\n".format(command, message))
+    sys.stderr.write("ciokatana {}: {}\n".format(command, printable(message)))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -120,6 +216,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         from ciokatana.sandbox.cli import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    install_log_redaction()  # before anything can log: every subcommand, gui included
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -145,7 +242,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def console_main() -> None:  # pragma: no cover - entry point
-    sys.exit(main())
+    from ciokatana.standalone.entry import console_main as entry_main
+
+    entry_main()
 
 
 if __name__ == "__main__":  # pragma: no cover

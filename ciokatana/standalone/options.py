@@ -12,6 +12,7 @@ import argparse
 from typing import List
 
 from ciokatana.core import frames as fr
+from ciokatana.core import gsv
 from ciokatana.core.command import TemplateError, template_fields
 from ciokatana.core.settings import EnvVar, Settings, parse_key_value
 
@@ -40,9 +41,16 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     pre.add_argument("--preemptible", dest="preemptible", action="store_true", default=None, help="use preemptible machines")
     pre.add_argument("--no-preemptible", dest="preemptible", action="store_false", help="use on-demand machines")
     group.add_argument("--autoretry", type=int, metavar="N", help="retries of preempted tasks (0: none)")
+    group.add_argument("--software", metavar="NAME",
+                       help="Katana version as Conductor names it, e.g. 'katana 7.0v4 linux' ('ciokatana list software')")
+    group.add_argument("--renderer", action="append", default=[], metavar="NAME",
+                       help="renderer plugin for that Katana, e.g. 'renderman-katana 26.3 linux'; repeatable")
     group.add_argument("--frames", metavar="SPEC", help="default frame spec, e.g. 1001-1100 or 1-100x2")
     group.add_argument("--scout", metavar="SPEC", help="default scout spec: auto:N, fml:N, a frame spec, or '' for none")
     group.add_argument("--chunk-size", metavar="N", help="default frames per task")
+    group.add_argument("--var-set", action="append", default=[], metavar="NAME=VALUE,...",
+                       help="render every node in scope once per set of Graph State Variables, e.g. "
+                       "'shot=010,variant=a'; repeatable: one job per set and node")
     group.add_argument("--env", action="append", default=[], metavar="K=V", help="extra environment variable (K+=V appends); repeatable")
     group.add_argument("--metadata", action="append", default=[], metavar="K=V", help="job metadata; repeatable")
     group.add_argument("--extra-asset", action="append", default=[], metavar="PATH", help="extra file or folder to upload; repeatable")
@@ -111,10 +119,21 @@ def apply_setting_arguments(settings: Settings, args: argparse.Namespace) -> Set
     return s
 
 
+def var_sets_argument(args: argparse.Namespace):
+    """The --var-set flags as variable sets (None when not given). Raises UsageError."""
+    texts = getattr(args, "var_set", None) or []
+    if not texts:
+        return None
+    try:
+        return tuple(gsv.parse_var_set(text) for text in texts)
+    except gsv.VarSetError as err:
+        raise UsageError("--var-set: {}".format(err))
+
+
 def job_problem_lines(plan) -> List[str]:
     """One line per problem that stops a payload from being built."""
     lines = ["{}".format(msg) for msg in plan.problems.values()]
     for job in plan.jobs:
         for msg in job.problems.values():
-            lines.append("Render node {!r}: {}".format(job.name, msg))
+            lines.append("Render node {!r}{}: {}".format(job.name, gsv.title_suffix(job.var_set), msg))
     return lines

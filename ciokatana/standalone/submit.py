@@ -87,10 +87,10 @@ def prepare_args(args):
 
     Raises UsageError for a bad mock file (before anything is submitted).
     """
-    scene, settings = load_scene(args)
+    _scene, settings, snapshot = load_scene(args)
     settings = apply_run_arguments(settings, args)
     mock = getattr(args, "mock", None)
-    prepared = submission.prepare(scene.snapshot(), settings, check_mock=(lambda: check_mock_file(mock)) if mock else None)
+    prepared = submission.prepare(snapshot, settings, check_mock=(lambda: check_mock_file(mock)) if mock else None)
     if prepared.mock_error:
         raise UsageError(prepared.mock_error)
     return prepared
@@ -128,18 +128,19 @@ def cmd_submit(args) -> int:
     out, err = sys.stdout, sys.stderr
     if args.mock and args.sandbox:
         raise UsageError("--mock replays a file and submits nothing; leave out --sandbox")
-    if args.interval < 0:
-        raise UsageError("--interval {} is negative: use 0 or more seconds".format(args.interval))
+    if not 0 <= args.interval < float("inf"):  # also refuses nan
+        raise UsageError("--interval {} is not a usable number of seconds: use 0 or more".format(args.interval))
     if args.record and not os.path.isdir(os.path.dirname(os.path.abspath(args.record))):
         raise UsageError("--record {}: its folder does not exist".format(args.record))
-    prepared = prepare_args(args)
     if args.sandbox:
         home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
         try:
             with embedded_sandbox(None, home, out) as (sandbox, cfg):
+                prepared = prepare_args(args)  # software names resolve against the sandbox
                 return submit_prepared(prepared, args, out, err, cfg.database_filepath, sandbox.url)
         finally:
             shutil.rmtree(home, ignore_errors=True)
+    prepared = prepare_args(args)
     if not args.mock:
         try:
             conductor.check_credentials()

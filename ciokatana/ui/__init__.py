@@ -36,9 +36,11 @@ def open_dialog(scene, parent=None, controller=None):
     Returns:
         the :class:`~ciokatana.ui.dialog.ConductorDialog`.
     """
+    from ciokatana.core.redact import install_log_redaction
     from ciokatana.qt import QtCore
     from ciokatana.ui.dialog import ConductorDialog
 
+    install_log_redaction()  # ciocore runs in this process from now on
     existing = find_dialog(scene)
     if existing is not None:
         existing.showNormal()

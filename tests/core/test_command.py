@@ -73,3 +73,27 @@ def test_every_template_field_is_quoted(name):
         assert shlex.split(task["command"]) == [
             "render", snap.scene_name, str(start), str(end), "--node=" + name
         ]
+
+
+TEMPLATES = [
+    "katana --batch --katana-file={scene} --render-node={node} -t {chunk}",
+    "render {scene_name} {start} {end} --node={node} {{literal braces}} {chunk} {node}",
+    "{chunk}",
+]
+
+
+@given(name=hostile, folder=hostile, template=st.sampled_from(TEMPLATES),
+       start=st.integers(-100, 100000), end=st.integers(-100, 100000), chunk=st.from_regex(r"-?\d+(-\d+)?(,\d+)*", fullmatch=True))
+def test_bound_template_renders_exactly_like_render_command(name, folder, template, start, end, chunk):
+    from ciokatana.core.command import bind_command
+
+    constants = {"scene": "/shows/" + folder, "node": name, "scene_name": folder}
+    render = bind_command(template, constants)
+    assert render(chunk, start, end) == render_command(template, dict(constants, chunk=chunk, start=start, end=end))
+
+
+def test_bind_command_checks_the_template_once_up_front():
+    from ciokatana.core.command import bind_command
+
+    with pytest.raises(TemplateError, match="quotes around"):
+        bind_command("katana '{node}' -t {chunk}", {"scene": "/s", "node": "n", "scene_name": "s"})

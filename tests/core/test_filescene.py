@@ -58,12 +58,12 @@ def test_unsaved_scene_has_no_katana_file(write_scene):
         ("{", r"not valid JSON \(line 1"),
         ("[]", "must hold a JSON object"),
         ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}}', "no 'render_nodes' key"),
-        ('{"katana_file": "a", "frame_range": [1, 2], "render_nodes": []}', "'frame_range' must be"),
-        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": {}}', "'render_nodes' must be a list"),
-        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [{}]}', r"render_nodes\[0\] needs a non-empty 'name'"),
+        ('{"katana_file": "a", "frame_range": [1, 2], "render_nodes": []}', r"frame_range must be an object \(\{...\}\), not a list"),
+        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": {}}', r"render_nodes must be a list \(\[...\]\), not an object"),
+        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [{}]}', r"render_nodes\[0\] has no 'name' key"),
         ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [{"name": "x"}, {"name": "x"}]}', "two Render nodes are named 'x'"),
-        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [{"name": "x", "outputs": [1]}]}', "outputs must be a list of objects"),
-        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [], "assets": "x"}', "'assets' must be a list"),
+        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [{"name": "x", "outputs": [1]}]}', r"render_nodes\[0\].outputs\[0\] must be an object \(\{...\}\), not 1"),
+        ('{"katana_file": "a", "frame_range": {"start": 1, "end": 2}, "render_nodes": [], "assets": "x"}', r"assets must be a list \(\[...\]\), not the string \"x\""),
     ],
 )
 def test_bad_files_get_a_message_naming_the_file(tmp_path, content, message):

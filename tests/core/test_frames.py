@@ -130,3 +130,46 @@ def test_explicit_scout_is_the_intersection(spec, scout):
     result = fr.scout_frames(scout, frames)
     expected = sorted(set(frames) & set(fr.parse_frames(scout)))
     assert (list(result) if result is not None else []) == expected
+
+
+# -- linear chunking: the same texts as cioseq, without its quadratic copy --
+
+def _cioseq_chunks(frames, chunk_size):
+    """What the planner did before: cioseq's own linear chunk strategy."""
+    from cioseq.sequence import Sequence
+
+    return Sequence.create(list(frames), chunk_size=chunk_size).chunks()
+
+
+frame_lists = st.lists(st.integers(-50, 400), min_size=1, max_size=80, unique=True).map(sorted)
+
+
+@given(values=frame_lists)
+def test_spec_text_is_cioseqs_text(values):
+    from cioseq.sequence import Sequence
+
+    assert fr.spec_text(values) == str(Sequence.create(values))
+
+
+@given(spec=specs, chunk_size=st.integers(1, 40))
+def test_chunk_texts_match_cioseq_chunks(spec, chunk_size):
+    frames = fr.parse_frames(spec)
+    expected = [(c.start, c.end, str(c), fr.katana_frames(c)) for c in _cioseq_chunks(frames, chunk_size)]
+    assert list(fr.chunk_texts(frames, chunk_size)) == expected
+
+
+@given(values=frame_lists, chunk_size=st.integers(1, 12))
+def test_chunk_texts_match_cioseq_on_irregular_frames(values, chunk_size):
+    frames = fr.parse_frames(",".join(str(v) for v in values))
+    expected = [(c.start, c.end, str(c), fr.katana_frames(c)) for c in _cioseq_chunks(frames, chunk_size)]
+    assert list(fr.chunk_texts(frames, chunk_size)) == expected
+    assert [str(c) for c in fr.chunks(frames, chunk_size)] == [e[2] for e in expected]
+
+
+def test_a_hundred_thousand_single_frame_tasks_are_chunked():
+    """The typo '1001-100000' at chunk 1 (minutes through cioseq) gives
+    every frame its own task; bench/bench_plan.py times it."""
+    frames = fr.parse_frames("1001-100000")
+    texts = list(fr.chunk_texts(frames, 1))
+    assert len(texts) == 99000 == fr.task_count(frames, 1)
+    assert texts[0] == (1001, 1001, "1001", "1001") and texts[-1][2] == "100000"

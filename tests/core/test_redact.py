@@ -43,3 +43,41 @@ def test_presigned_upload_url_signatures_are_masked():
     masked = redact_text(text)
     assert "abcDEF_12" not in masked and "deadbeef" not in masked and "AKIA" not in masked
     assert "X-Amz-Expires=60" in masked and "/sandbox-storage/hashstore/ab?" in masked
+
+
+# -- the quick path for large values gives exactly what the walk gives -----
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ciokatana.core import redact as redact_mod  # noqa: E402
+
+WORDS = st.sampled_from(["katana", "--batch", "API_KEY", "Bearer abc", JWT, "pass", "ſecret", "AUTHORİZATION",
+                         "\u212aEY", "token=1", "client_secret=x", "x", "é", "1001-1002", "private_key", "monkey"])
+texts = st.lists(WORDS, max_size=4).map(" ".join)
+flat = st.dictionaries(texts, texts | st.integers() | st.none(), max_size=4)
+
+
+def _walk(value):
+    """redact() with the quick path turned off: every string is scanned."""
+    size = redact_mod._QUICK_CHECK_SIZE
+    redact_mod._QUICK_CHECK_SIZE = 10 ** 9
+    try:
+        return redact(value)
+    finally:
+        redact_mod._QUICK_CHECK_SIZE = size
+
+
+@given(items=st.lists(flat, min_size=32, max_size=60))
+def test_large_lists_are_masked_exactly_as_by_the_walk(items):
+    assert redact(items) == _walk(items)
+
+
+def test_unicode_case_pairs_still_count_as_secret_names_in_large_lists():
+    big = [{"n": i} for i in range(40)] + [{"AUTHORİZATION": "x", "API_\u212aEY": "y", "ſECRET": "z"}]
+    assert redact(big)[-1] == {"AUTHORİZATION": MASK, "API_\u212aEY": MASK, "ſECRET": MASK}
+
+
+def test_a_large_clean_list_is_not_copied_string_by_string():
+    tasks = [{"command": "katana --batch -t {}".format(i), "frames": str(i)} for i in range(1000)]
+    assert redact(tasks) is tasks

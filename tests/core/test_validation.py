@@ -176,3 +176,15 @@ def test_studio_validators_plug_in_and_crashes_are_reported(saved):
     finally:
         unregister(shot_metadata)
         unregister(broken)
+
+
+def test_software_names_that_were_never_resolved_are_an_error():
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.settings import Package
+    from ciokatana.core.validation import validate as run_validation
+
+    from builders import settings, snapshot
+
+    plan = plan_submission(snapshot(), settings(software=[Package(path="katana 7.0v4 linux")]))
+    found = [f for f in run_validation(plan) if f.rule == "unresolved_software"]
+    assert found and found[0].level == "error" and "'katana 7.0v4 linux'" in found[0].message

@@ -43,10 +43,14 @@ def _drop(names):
 
 @pytest.fixture(autouse=True)
 def fresh_katana():
+    import ciokatana
+
     saved = {k: os.environ.get(k) for k in QT_VARIABLES}
     katana_standin_control.reset()
+    ciokatana.__dict__.pop("_katana_registered", None)  # registration's per-session fallback record
     yield katana_standin_control
     katana_standin_control.reset()
+    ciokatana.__dict__.pop("_katana_registered", None)
     sys.modules.pop("KatanaInfo", None)
     _drop(PLUGIN_PACKAGES)
     for key, value in saved.items():

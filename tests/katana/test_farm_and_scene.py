@@ -189,3 +189,23 @@ def test_an_asset_id_scene_path_resolves_through_the_asset_plugin(plugin, ksc, t
     assert KatanaScene().katana_file() == str(real)
     ksc.set_asset_resolver(None)
     assert KatanaScene().katana_file() == "mock:///show/shot010/lighting/v3"
+
+
+def test_graph_state_variable_sets_round_trip_through_the_farm_setting(plugin):
+    node = ks.render_node("beauty")
+    sets = ((("shot", "010"), ("variant", "a")), (("shot", "020"), ("variant", "b")))
+    KatanaScene(nodes=[node]).set_farm_settings("beauty", FarmSettings(False, "", "", 1, sets))
+    assert farm_param(node, C.FARM_VAR_SETS).getValue(0) == "shot=010,variant=a; shot=020,variant=b"
+    read = KatanaScene(nodes=[node]).render_nodes()[0].farm_settings
+    assert read.var_sets == sets
+
+
+def test_var_sets_typed_in_katana_fan_out_and_bad_names_are_reported(plugin):
+    from ciokatana.core.validation import validate
+
+    node = ks.render_node("beauty", location="/renders/b.####.exr")
+    farm_param(node, C.FARM_VAR_SETS).setValue("shot=010; bad-name=1", 0)
+    snapshot = KatanaScene(nodes=[node]).snapshot()
+    plan = plan_submission(snapshot, Settings(project="P", instance_type="n2-standard-8"))
+    assert [j.label for j in plan.jobs] == ["beauty [shot=010]", "beauty [bad-name=1]"]
+    assert any(f.rule == "bad_var_sets" and "'bad-name'" in f.message for f in validate(plan))

@@ -20,6 +20,7 @@ OURS = [
     "SuperTools/ConductorRender/__init__.py",
     "Shelves/Conductor/ScanAssets.py",
     "Shelves/Conductor/ListRenderOutputs.py",
+    "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
 ]
 
@@ -60,6 +61,7 @@ def test_install_writes_the_supertool_and_shelf_items(tmp_path):
 @pytest.mark.parametrize("rel,name", [
     ("Shelves/Conductor/ScanAssets.py", "Scan Assets"),
     ("Shelves/Conductor/ListRenderOutputs.py", "List Render Outputs"),
+    ("Shelves/Conductor/ExportConductorScene.py", "Export Conductor Scene"),
     ("Shelves/Conductor/ReloadConductor.py", "Reload Conductor"),
 ])
 def test_shelf_items_open_with_katana_headers(resources, rel, name):
@@ -92,11 +94,22 @@ def test_install_is_idempotent(tmp_path):
     assert {rel: (target / rel).read_text() for rel in OURS} == before
 
 
+def as_older_version(path, old, new):
+    """Rewrite an installed file the way an older ciokatana would have written it (valid hash)."""
+    text = path.read_text().replace(old, new)
+    lines = [line for line in text.split("\n") if not line.startswith(post_install.HASH)]
+    body = "\n".join(lines)
+    index = next(i for i, line in enumerate(lines) if line.startswith(post_install.CREATED))
+    lines.insert(index + 1, "{} {}".format(post_install.HASH, post_install.content_hash(body)))
+    path.write_text("\n".join(lines))
+
+
 def test_reinstall_updates_an_older_copy_of_its_own_file(tmp_path):
     target = tmp_path / "res"
     run(["--dir", str(target)])
     shelf = target / OURS[1]
-    shelf.write_text(shelf.read_text().replace("NAME: Scan Assets", "NAME: Old Name"))
+    as_older_version(shelf, "NAME: Scan Assets", "NAME: Old Name")
+    assert not post_install.is_modified(str(shelf))
     code, out, _err = run(["--dir", str(target)])
     assert code == 0
     assert "  updated         " + OURS[1] in out
@@ -255,3 +268,144 @@ def test_permission_denied_is_a_clear_one_line_error(tmp_path, monkeypatch):
         "ciokatana install: cannot write in {} (Permission denied); choose a folder you can write with "
         "--dir DIR, or set KATANA_USER_RESOURCE_DIRECTORY\n".format(target)
     )
+
+
+# -- issue 11.5: the installer cannot be turned against its user ------------------------------------
+
+def test_a_symlink_planted_at_the_temp_name_is_never_written_through(tmp_path):
+    target = tmp_path / "res"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    for rel in OURS:
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(str(victim), str(dest) + ".ciokatana-tmp")
+    code, _out, err = run(["--dir", str(target)])
+    assert code == 0, err
+    assert victim.read_text() == "precious\n"
+    for rel in OURS:
+        dest = target / rel
+        assert not dest.is_symlink() and post_install.MARKER in dest.read_text()
+    assert not [f for f in tree(target) if f.endswith(".ciokatana-tmp") and not (target / f).is_symlink()]
+
+
+def test_a_symlink_in_place_of_an_installed_file_is_left_alone(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    elsewhere = tmp_path / "elsewhere.py"
+    elsewhere.write_text((target / OURS[1]).read_text())  # even a file carrying our marker
+    (target / OURS[1]).unlink()
+    os.symlink(str(elsewhere), str(target / OURS[1]))
+    code, out, _err = run(["--dir", str(target), "--uninstall"])
+    assert code == 1
+    assert "left alone      " + OURS[1] in out
+    assert elsewhere.is_file() and (target / OURS[1]).is_symlink()
+
+
+def test_installed_files_are_readable_by_others(tmp_path):
+    target = tmp_path / "res"
+    old = os.umask(0o022)
+    try:
+        run(["--dir", str(target)])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(str(target / OURS[0])).st_mode) == 0o644
+
+
+def test_an_edited_file_is_left_alone_and_reported(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    init = target / OURS[0]
+    edited = init.read_text().replace("PluginRegistry = []", "PluginRegistry = []  # studio tweak")
+    init.write_text(edited)
+    assert post_install.is_modified(str(init))
+    code, out, err = run(["--dir", str(target)])
+    assert code == 1
+    assert init.read_text() == edited
+    assert "left alone      {}: edited since it was installed".format(OURS[0]) in out
+    assert "--force" in out and "not fully installed" in err
+    code, out, _err = run(["--dir", str(target), "--uninstall"])
+    assert code == 1 and init.read_text() == edited
+    assert "edited since it was installed" in out
+
+
+def test_force_replaces_an_edited_file_and_keeps_a_backup(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    init = target / OURS[0]
+    edited = init.read_text() + "\n# studio tweak\n"
+    init.write_text(edited)
+    code, out, _err = run(["--dir", str(target), "--force"])
+    assert code == 0
+    [backup] = [f for f in tree(target) if post_install.BACKUP in f]
+    assert (target / backup).read_text() == edited
+    assert "replaced        {}: your edited copy is in {}".format(OURS[0], os.path.basename(backup)) in out
+    assert not post_install.is_modified(str(init)) and "studio tweak" not in init.read_text()
+
+
+def test_force_uninstall_removes_an_edited_file_after_a_backup(tmp_path):
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    shelf = target / OURS[2]
+    shelf.write_text(shelf.read_text() + "# mine\n")
+    code, out, _err = run(["--dir", str(target), "--uninstall", "--force"])
+    assert code == 0
+    assert not shelf.exists()
+    [backup] = [f for f in tree(target) if post_install.BACKUP in f]
+    assert (target / backup).read_text().endswith("# mine\n")
+
+
+def test_an_empty_dir_is_an_error_not_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KATANA_USER_RESOURCE_DIRECTORY", str(tmp_path / "user"))
+    for argv in (["--dir", ""], ["--dir", "  "], ["--dir", "", "--uninstall"]):
+        code, out, err = run(argv)
+        assert code == 2 and out == ""
+        assert err.startswith("ciokatana install: --dir is empty: give the Katana resources folder")
+    assert not (tmp_path / "home").exists() and not (tmp_path / "user").exists()
+    with pytest.raises(post_install.InstallError):
+        post_install.install("")
+
+
+def test_uninstall_never_removes_anything_outside_the_target(tmp_path):
+    target = tmp_path / "site" / "res"
+    run(["--dir", str(target)])
+    outside = tmp_path / "site" / "outside"
+    outside.mkdir()
+    absolute = tmp_path / "absolute"
+    absolute.mkdir()
+    linked_to = tmp_path / "linked_to"
+    linked_to.mkdir()
+    os.symlink(str(linked_to), str(target / "link"))
+    init = target / OURS[0]
+    text = init.read_text()
+    created = next(line for line in text.split("\n") if line.startswith(post_install.CREATED))
+    hostile = created + ", ../outside, {}, link, Shelves/../../outside".format(absolute)
+    init.write_text(text.replace(created, hostile))
+    as_older_version(init, "", "")  # a marker whose hash matches: it looks untouched
+    assert not post_install.is_modified(str(init))
+    code, _out, _err = run(["--dir", str(target), "--uninstall"])
+    assert code == 0
+    assert outside.is_dir() and absolute.is_dir() and linked_to.is_dir()
+    assert (target / "link").is_symlink()
+
+
+def test_the_windows_user_folder_follows_home_before_userprofile():
+    environ = {"HOME": "D:\\home\\ana", "USERPROFILE": "C:\\Users\\ana"}
+    folder, why = post_install.user_resources_dir(environ, os_name="nt")
+    assert folder == "D:\\home\\ana\\.katana"
+    assert "HOME" in why and "USERPROFILE" in why
+    folder, why = post_install.user_resources_dir({"USERPROFILE": "C:\\Users\\ana"}, os_name="nt")
+    assert folder == "C:\\Users\\ana\\.katana" and "USERPROFILE" in why
+    folder, why = post_install.user_resources_dir(
+        {"KATANA_USER_RESOURCE_DIRECTORY": "E:\\katana", "HOME": "D:\\home"}, os_name="nt")
+    assert folder == "E:\\katana" and "KATANA_USER_RESOURCE_DIRECTORY" in why
+
+
+def test_the_install_says_which_folder_and_why(tmp_path, monkeypatch):
+    monkeypatch.delenv("KATANA_USER_RESOURCE_DIRECTORY", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code, out, _err = run([])
+    assert code == 0
+    assert "Katana resources folder: {}".format(tmp_path / ".katana") in out
+    assert "why this folder: KATANA_USER_RESOURCE_DIRECTORY is not set; .katana in HOME" in out

@@ -34,14 +34,65 @@ def test_the_init_file_registers_a_supertool_without_importing_the_editor(resour
     assert "ciokatana.katana.editor" not in sys.modules
 
 
-def test_menus_and_farm_settings_wait_for_on_startup(resources, ksc):
+MENUS = [C.MENU_CONDUCTOR, C.MENU_RESET]
+POPUPS = [C.POPUP_CONDUCTOR]
+SETTINGS = [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS]
+
+
+def registered(ksc):
+    return ([label for label, _ in ksc.farm_menu_options()], [label for label, _ in ksc.farm_popup_menu_options()],
+            list(ksc.farm_settings()))
+
+
+def test_supertools_loaded_before_on_startup_register_exactly_once(resources, ksc):
     ksc.load_superTools(str(resources))
-    assert ksc.farm_menu_options() == [] and ksc.farm_popup_menu_options() == []
     ksc.fire_startup()
-    assert [label for label, _ in ksc.farm_menu_options()] == [C.MENU_CONDUCTOR, C.MENU_RESET]
-    assert [label for label, _ in ksc.farm_popup_menu_options()] == [C.POPUP_CONDUCTOR]
-    assert list(ksc.farm_settings()) == [C.FARM_OVERRIDES, C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE]
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
     assert ksc.handler_errors() == []
+
+
+def test_supertools_loaded_after_on_startup_still_register(resources, ksc):
+    ksc.fire_startup()  # Katana fired onStartup before it imported the SuperTools
+    ksc.load_superTools(str(resources))
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+    ksc.fire_startup()  # and a late onStartup adds nothing
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+
+
+def test_both_install_routes_at_once_register_one_set(resources, ksc):
+    """post_install's copy and KATANA_RESOURCES pointing at the package: two SuperTool imports."""
+    ksc.load_superTools(str(resources))
+    sys.modules.pop(C.NODE_TYPE, None)
+    ksc.load_superTools(post_install.resources_dir())
+    ksc.fire_startup()
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+
+
+def test_reload_conductor_does_not_add_a_second_set(plugin, ksc):
+    from ciokatana.katana import shelf
+
+    lines = []
+    shelf.reload_conductor(printer=lines.append)
+    from ciokatana.katana import registration
+
+    registration.register(defer=False)
+    ksc.fire_startup()
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+    assert "reloaded" in lines[0]
+
+
+def test_only_missing_items_are_added(plugin, ksc, monkeypatch):
+    """A session where someone removed the popup item: registering again restores just that."""
+    from ciokatana.katana import registration
+
+    ksc.reset()
+    from Katana import FarmAPI
+
+    FarmAPI.AddFarmMenuOption(C.MENU_CONDUCTOR, lambda: None)
+    FarmAPI.AddFarmSettingNumber(C.FARM_OVERRIDES)
+    added = registration.register_now()
+    assert added == [C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS, C.MENU_RESET, C.POPUP_CONDUCTOR]
+    assert registration.register_now() == []
 
 
 def test_the_node_type_works_once_loaded(plugin):

@@ -58,7 +58,7 @@ def every_node_type(d):
     make("ImageRead", "plate", file=str(d / "plates/plate.%04d.exr"))
     make("ImageRead", "plate_rel", file="plates/rel.exr")
     make("ScenegraphXml_In", "layout", asset=str(d / "sgxml/layout.xml"))
-    make("AttributeJson_In", "attrs", filepath=str(d / "attrs/a.json"))
+    make("AttributeFile_In", "attrs", filepath=str(d / "attrs/a.json"))
     look = make("LookFileAssign", "look")
     ks.arg(look, "args.lookfile.asset", str(d / "looks/hero.klf"))
     globals_ = make("LookFileGlobalsAssign", "look_globals")
@@ -169,7 +169,7 @@ def test_ignores_outputs_disabled_nodes_temp_dir_and_non_paths(plugin, ksc, show
     assert result.paths == []
     reasons = {(node, reason) for node, _param, _value, reason in result.skipped}
     assert reasons == {("in_temp", "in Katana's temp dir"),
-                       ("asset_id", "asset id that no asset plug-in resolved to a file")}
+                       ("asset_id", "the asset plug-in did not resolve it to a file")}
 
 
 def test_asset_ids_resolve_through_the_asset_plugin(plugin, ksc, show):

@@ -1,13 +1,22 @@
 """Stand-in for Katana's ``AssetAPI`` (test equipment, not Katana).
 
-Imitates the minimum the plugin touches (reference sheet 7.2): the farm
-browser context constant and the default asset plug-in.  Katana's default
-plug-in resolves plain file paths to themselves.
+Imitates the farm browser context constant and the default asset plug-in
+(an ``AssetPlugin``), with the method signatures of the ``types-katana``
+stubs (``AssetAPI_cmodule``, a pybind11 binding).  Katana's default
+plug-in resolves plain file paths to themselves.  Tests may install a
+resolver with ``katana_standin_control.set_asset_resolver(fn)`` to imitate an
+asset system (``fn(assetId, frame)`` returns a path; ``frame`` is ``None``
+for ``resolveAsset``).
 
-Stand-in guesses [unverified]: ``kAssetContextFarm`` is the string
-``'farm'``; the plug-in methods below and their behaviour.  Tests may install
-a resolver with ``katana_standin_control.set_asset_resolver(fn)`` to imitate
-an asset system (``fn(assetId, frame)`` returns a path).
+As the real binding does, ``resolvePath`` rejects a frame that is not an
+int (a float from ``NodegraphAPI.GetCurrentTime()`` included) with
+``TypeError``.
+
+Stand-in guesses: ``kAssetContextFarm`` is the string ``'farm'``;
+``isAssetId`` is True for ``scheme://...`` strings only (a plain file path
+is not an asset id); ``throwOnError`` defaults to False; a resolver that
+raises or returns nothing makes ``resolveAsset``/``resolvePath`` raise
+``RuntimeError`` with ``throwOnError`` and return ``''`` without it.
 """
 
 import re
@@ -19,31 +28,46 @@ kAssetContextFarm = "farm"
 _ASSET_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
 
-class _DefaultAssetPlugin(object):
-    """The default (file-system) asset plug-in.
+def _incompatible(method, value):
+    return TypeError(
+        "%s(): incompatible function arguments. The following argument types are supported:\n"
+        "    1. (self: AssetAPI_cmodule.AssetPlugin, assetId: str, frame: int, throwOnError: bool = False) -> str\n"
+        "\nInvoked with: %r" % (method, value))
 
-    Stand-in guess [unverified]: ``isAssetId`` is True for ``scheme://...``
-    strings only (a plain file path is not an asset id); resolution is the
-    identity unless a test installed a resolver.
-    """
 
-    def isAssetId(self, name):
-        return bool(_ASSET_ID.match(name or ""))
+class AssetPlugin(object):
+    """An asset plug-in (the default one is the file system)."""
 
-    def containsAssetId(self, text):
-        return bool(_ASSET_ID.search(text or ""))
+    def isAssetId(self, assetStr, throwOnError=False):
+        return bool(_ASSET_ID.match(assetStr or ""))
 
-    def resolveAsset(self, assetId):
-        return self.resolvePath(assetId, 0)
+    def containsAssetId(self, str, throwOnError=False):
+        return bool(_ASSET_ID.search(str or ""))
 
-    def resolvePath(self, assetId, frame):
+    def _resolve(self, assetId, frame, throwOnError):
         resolver = state.S.asset_resolver
-        if resolver is not None and self.isAssetId(assetId):
-            return resolver(assetId, frame)
-        return assetId
+        if resolver is None or not self.isAssetId(assetId):
+            return assetId
+        try:
+            resolved = resolver(assetId, frame)
+        except Exception as err:
+            if throwOnError:
+                raise RuntimeError("could not resolve %s: %s" % (assetId, err))
+            return ""
+        if not resolved and throwOnError:
+            raise RuntimeError("could not resolve %s" % (assetId,))
+        return resolved or ""
+
+    def resolveAsset(self, assetId, throwOnError=False):
+        return self._resolve(assetId, None, throwOnError)
+
+    def resolvePath(self, assetId, frame, throwOnError=False):
+        if isinstance(frame, (float, str, bytes)) or not hasattr(frame, "__index__"):
+            raise _incompatible("resolvePath", (assetId, frame))
+        return self._resolve(assetId, int(frame), throwOnError)
 
 
-_PLUGIN = _DefaultAssetPlugin()
+_PLUGIN = AssetPlugin()
 
 
 def GetDefaultAssetPlugin():

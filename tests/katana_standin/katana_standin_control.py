@@ -258,12 +258,12 @@ def load_superTools(resources_dir):
 def load_plugins(resources_dir):
     """Import every ``<resources_dir>/Plugins/*.py`` module (fresh import).
 
-    ``("FarmPlugin", 2.0, name, cls)`` entries register farm plug-ins with
-    ``FarmAPI.FarmPluginManager``; ``"SuperTool"`` entries register node
+    ``("FarmPlugin", 2.0, name, cls)`` entries register farm plug-ins
+    (``FarmAPI.FarmPluginManager.GetFarmPluginNames()`` lists them); ``"SuperTool"`` entries register node
     types; other entries are only recorded (``plugin_registry_entries()``).
     Import errors are logged and recorded.  Returns the imported modules.
     """
-    from FarmAPI import FarmPluginManager
+    from _katana_standin import farmplugins
 
     base = os.path.join(resources_dir, "Plugins")
     modules = []
@@ -282,7 +282,7 @@ def load_plugins(resources_dir):
         for entry in _registry(module, path):
             try:
                 if entry[0] == "FarmPlugin":
-                    FarmPluginManager.RegisterPlugin(entry[2], entry[3])
+                    farmplugins.register(entry[2], entry[3])
                 elif entry[0] == "SuperTool":
                     _register_supertool_entry(entry, path)
             except Exception:

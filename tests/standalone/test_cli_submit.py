@@ -56,7 +56,9 @@ def test_record_then_replay_from_the_cli(capsys, tmp_path):
     [
         (["--mock", "/nope.json"], "does not exist"),
         (["--mock", SHOT], "is not a mock"),
-        (["--mock", MOCK, "--interval", "-1"], "negative"),
+        (["--mock", MOCK, "--interval", "-1"], "not a usable number of seconds"),
+        (["--mock", MOCK, "--interval", "nan"], "not a usable number of seconds"),
+        (["--mock", MOCK, "--interval", "inf"], "not a usable number of seconds"),
         (["--mock", MOCK, "--sandbox"], "leave out --sandbox"),
         (["--record", "/no/such/folder/x.json", "--mock", MOCK], "folder does not exist"),
     ],

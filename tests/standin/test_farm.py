@@ -53,7 +53,7 @@ def test_custom_settings_reach_existing_and_future_nodes():
     FarmAPI.AddFarmSettingNumber("conductorOverrides", 0, hints={"widget": "checkBox"})
     FarmAPI.AddFarmSettingString(name="conductorFrameSpec", defaultValue="1-10")
     FarmAPI.AddFarmSettingStringArray("conductorExtraAssets", hints={"widget": "dynamicArray"})
-    FarmAPI.AddFarmSettingNumberArray("conductorNumbers", [1, 2])
+    FarmAPI.AddFarmSettingNumberArray("conductorNumbers", 2)
     future = [NodegraphAPI.CreateNode(t) for t in ("Render", "RenderScript", "ImageWrite")]
     for node in existing + future:
         fs = node.getParameter("farmSettings")
@@ -62,7 +62,7 @@ def test_custom_settings_reach_existing_and_future_nodes():
         assert fs.getChild("conductorFrameSpec").getValue(0) == "1-10"
         assert fs.getChild("conductorExtraAssets").getType() == "stringArray"
         assert fs.getChild("conductorExtraAssets").getNumChildren() == 0
-        assert [c.getValue(0) for c in fs.getChild("conductorNumbers").getChildren()] == [1.0, 2.0]
+        assert [c.getValue(0) for c in fs.getChild("conductorNumbers").getChildren()] == [0.0, 0.0]
     assert merge.getParameter("farmSettings") is None
 
 
@@ -308,25 +308,82 @@ def test_is_scene_valid_reports_cycles():
 
 # -- render-farm plug-in names -------------------------------------------------
 
-def test_farm_plugin_names():
+def test_added_settings_and_menus_can_be_listed():
+    FarmAPI.AddFarmSettingString("conductorFrameSpec", defaultValue="1-10", hints={"help": "frames"})
+    FarmAPI.AddFarmSettingStringArray("conductorExtraAssets", 3)
+    settings = FarmAPI.GetAddedFarmSettings()
+    assert [s.getName() for s in settings] == ["conductorFrameSpec", "conductorExtraAssets"]
+    assert settings[0].getType() == FarmAPI.FarmSetting.STRING
+    assert settings[0].getValue() == "1-10"
+    assert settings[0].getHints() == {"help": "frames"}
+    assert settings[1].getSize() == 3
+    assert settings[1].getQualifiedName() == "farmSettings.conductorExtraAssets"
+    handler = lambda: None  # noqa: E731
+    FarmAPI.AddFarmMenuOption("Conductor", handler)
+    FarmAPI.AddFarmPopupMenuOption("Conductor", handler)
+    assert FarmAPI.GetFarmMenuOptions() == [("Conductor", handler)]
+    assert FarmAPI.GetFarmPopupMenuOptions() == [("Conductor", handler)]
+    render = NodegraphAPI.CreateNode("Render")
+    assert FarmAPI.ExtractFarmSettingsFromNode(render) == {"conductorFrameSpec": "1-10", "conductorExtraAssets": ["", "", ""]}
+
+
+def test_bypassed_nodes_get_no_entry_unless_asked():
+    a, b = NodegraphAPI.CreateNode("Render"), NodegraphAPI.CreateNode("Render")
+    b.setBypassed(True)
+    assert [e.nodeName for e in FarmAPI.GetSortedDependencies([a, b])] == ["Render"]
+    assert [e.nodeName for e in FarmAPI.GetSortedDependencies([a, b], includeBypassed=True)] == ["Render", "Render1"]
+
+
+def test_farm_plugin_classes_follow_the_stubs(ksc, tmp_path):
     assert issubclass(FarmAPI.JobNotFoundException, FarmAPI.FarmPluginException)
-    assert FarmAPI.Job.State.Running
-    request = FarmAPI.JobRequest(nodeName="Render")
-    assert request.nodeName == "Render"
-    assert FarmAPI.InstallationMetadata(path="/opt/katana").path == "/opt/katana"
+    err = FarmAPI.JobNotFoundException("42", "getJobState")
+    assert err.jobId == "42" and "42" in str(err)
+    assert set(FarmAPI.Job.State.kAllStates) == {
+        FarmAPI.Job.State.kWaiting, FarmAPI.Job.State.kRunning, FarmAPI.Job.State.kCompleted,
+        FarmAPI.Job.State.kFailed, FarmAPI.Job.State.kCancelled}
+    job = FarmAPI.Job("42", "beauty", 0, 0, FarmAPI.Job.State.kRunning, "/tmp/log")
+    assert (job.jobId, job.state) == ("42", FarmAPI.Job.State.kRunning)
+    meta = FarmAPI.BaseFarmPlugin.InstallationMetadata("/opt/katana", ["/opt/prman"])
+    assert (meta.katanaRoot, meta.renderbootCommand) == ("/opt/katana", None)
+    assert not hasattr(FarmAPI, "JobRequest") and not hasattr(FarmAPI, "InstallationMetadata")
+    assert not hasattr(FarmAPI.FarmPluginManager, "RegisterPlugin")
 
-    class Plugin(FarmAPI.BaseFarmPlugin):
-        def submitJob(self, jobRequest):
-            return "job-1"
+    (tmp_path / "Plugins").mkdir()
+    (tmp_path / "Plugins" / "RecordingFarm.py").write_text(textwrap.dedent('''
+        from Katana import FarmAPI
 
-    plugin = Plugin()
-    assert plugin.submitJob(request) == "job-1"
-    with pytest.raises(NotImplementedError):
-        plugin.getJobs()
-    FarmAPI.FarmPluginManager.RegisterPlugin("Conductor", Plugin)
-    assert FarmAPI.FarmPluginManager.GetPluginNames() == ["Conductor"]
-    assert isinstance(FarmAPI.FarmPluginManager.GetPlugin("Conductor"), Plugin)
-    assert FarmAPI.FarmPluginManager.GetPlugin("missing") is None
+        class RecordingFarm(FarmAPI.BaseFarmPlugin):
+            requests = []
+
+            def getEnvironmentForJob(self, renderContextName):
+                return {"CONTEXT": renderContextName}
+
+            def submitJob(self, jobRequest):
+                self.requests.append(jobRequest)
+                return "job-%d" % len(self.requests)
+
+        PluginRegistry = [("FarmPlugin", 2.0, "RecordingFarm", RecordingFarm)]
+    '''))
+    try:
+        ksc.load_plugins(str(tmp_path))
+        manager = FarmAPI.FarmPluginManager
+        assert manager.GetFarmPluginNames() == ["RecordingFarm"]
+        assert manager.GetDefaultFarm() == "RecordingFarm"
+        render = NodegraphAPI.CreateNode("Render")
+        render.getParameter("farmSettings.setActiveFrameRange").setValue(1, 0)
+        render.getParameter("farmSettings.activeFrameRange.end").setValue(3, 0)
+        context = manager.CreateRenderContextName()
+        assert manager.SubmitJob("Render", context, "/remote/tmp", ["katana --batch"]) == "job-1"
+        request = sys.modules["RecordingFarm"].RecordingFarm.requests[-1]
+        assert isinstance(request, manager.JobRequest)
+        assert (request.nodeName, request.frames, request.tempDir) == ("Render", [1, 2, 3], "/remote/tmp")
+        assert request.environment == {"CONTEXT": context}
+        with pytest.raises(NotImplementedError):
+            manager.GetJobs()
+        with pytest.raises(manager.FarmPluginManagerException):
+            manager.GetJobs(farm="NoSuchFarm")
+    finally:
+        sys.modules.pop("RecordingFarm", None)
 
 
 def test_load_plugins_and_startup(ksc, tmp_path):
@@ -353,7 +410,7 @@ def test_load_plugins_and_startup(ksc, tmp_path):
         ksc.load_plugins(str(tmp_path))
         assert ksc.run_startup(str(tmp_path)) is True
         ksc.fire_startup()
-        assert FarmAPI.FarmPluginManager.GetPluginNames() == ["StandinFarm"]
+        assert FarmAPI.FarmPluginManager.GetFarmPluginNames() == ["StandinFarm"]
         assert [label for label, _ in ksc.farm_menu_options()] == ["From plugin"]
         assert [label for label, _ in ksc.farm_popup_menu_options()] == ["From startup"]
         assert ksc.plugin_load_errors() == []

@@ -12,7 +12,7 @@ EXPECTED_PARAMS = {
     "LookFileMaterialsIn": ["lookfile"],
     "LiveGroup": ["source"],
     "ScenegraphXml_In": ["asset"],
-    "AttributeJson_In": ["filepath"],
+    "AttributeFile_In": ["filepath", "sofilepath", "groupName", "CEL"],
     "RenderOutputDefine": [
         "args.renderSettings.outputs.outputName.value",
         "args.renderSettings.outputs.outputName.enable",
@@ -119,7 +119,6 @@ def test_delete_removes_from_every_lookup():
     assert render not in NodegraphAPI.GetAllSelectedNodes()
     assert render not in NodegraphAPI.GetAllEditedNodes()
     assert render not in NodegraphAPI.GetRootNode().getChildren()
-    assert NodegraphAPI.GetNode("Render", includeDeleted=True) is render
     assert render in NodegraphAPI.GetAllNodesByType("Render", includeDeleted=True)
 
 

@@ -21,7 +21,8 @@ def test_browse_for_asset(ksc):
     assert UI4.Util.AssetId.BrowseForAsset("", "Pick", False, hints) == ""
     ksc.set_browse_results("/picked/file.xml")
     assert UI4.Util.AssetId.BrowseForAsset("/start", "Pick", True, hints) == "/picked/file.xml"
-    assert ksc.browse_calls()[1] == {"default": "/start", "caption": "Pick", "save": True, "hints": hints}
+    assert ksc.browse_calls()[1] == {"default": "/start", "caption": "Pick", "save": True, "hints": hints,
+                                  "extraOptions": None}
 
 
 def test_tabs_main_window_icons(ksc):

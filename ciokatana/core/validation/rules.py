@@ -11,6 +11,7 @@ import re
 from typing import Iterable, List
 
 from ciokatana.core import assets as assets_mod
+from ciokatana.core import gsv
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
 
 GPU_RENDERERS = ("redshift", "octane", "xpu", "gpu")
@@ -20,7 +21,7 @@ MAX_LISTED = 20
 
 
 def _where(job) -> str:
-    return "Render node '{}'".format(job.name)
+    return "Render node '{}'".format(job.name) + gsv.title_suffix(getattr(job, "var_set", ()))
 
 
 def _listing(paths: List[str]) -> tuple:
@@ -94,6 +95,16 @@ def required_settings(ctx: Context) -> Iterable[Finding]:
             "Setting 'Instance type'",
             "{!r} is not offered to this account: choose another machine type".format(settings.instance_type),
         )
+    unresolved = [p.path for p in settings.software if not p.package_id]
+    if unresolved:
+        yield Finding(
+            ERROR,
+            "unresolved_software",
+            "Setting 'Software'",
+            "{} named but not looked up on Conductor, so the job would carry no package for it: "
+            "choose it in the Software section, or pass --software/--renderer".format(
+                ", ".join(repr(p) for p in unresolved)),
+        )
     if settings.katana_package is None:
         yield Finding(
             ERROR,
@@ -101,6 +112,14 @@ def required_settings(ctx: Context) -> Iterable[Finding]:
             "Setting 'Katana version'",
             "is empty: choose the Katana version the farm should render with",
         )
+
+
+@validator
+def scene_notes(ctx: Context) -> Iterable[Finding]:
+    """What the scene reader reported (bypassed Render nodes, unresolved asset ids)."""
+    for note in getattr(ctx.plan.snapshot, "notes", ()):
+        level = note.level if note.level in (ERROR, WARNING, NOTICE) else WARNING
+        yield Finding(level, note.rule, note.where, note.message)
 
 
 @validator
@@ -118,6 +137,7 @@ _JOB_FIXES = {
     "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
     "title": "fix the job title template",
     "tasks": "raise the chunk size",
+    "var_sets": "rename the variable in the node's Conductor variable sets",
 }
 
 

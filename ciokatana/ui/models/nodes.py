@@ -9,15 +9,17 @@ come from the newest plan, so a bad value turns red with the reason in its
 tooltip as soon as planning (on a worker thread) has looked at it.
 """
 
+from ciokatana.core import gsv
 from ciokatana.core.plan import effective_farm_values
 from ciokatana.qt import QtCore, QtGui, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.compat import as_int, check_state, flags, is_checked
 
-COLUMNS = ("Render node", "Override", "Frames", "Scout frames", "Chunk size", "Tasks")
-NAME, OVERRIDE, FRAMES, SCOUT, CHUNK, TASKS = range(len(COLUMNS))
+COLUMNS = ("Render node", "Override", "Frames", "Scout frames", "Chunk size", "Tasks", "Variable sets")
+NAME, OVERRIDE, FRAMES, SCOUT, CHUNK, TASKS, VARSETS = range(len(COLUMNS))
 FIELDS = {FRAMES: "frame_spec", SCOUT: "scout_spec", CHUNK: "chunk_size"}
-PROBLEMS = {NAME: ("outputs", "title"), FRAMES: ("frames",), SCOUT: ("scout",), CHUNK: ("chunk_size",), TASKS: ("tasks",)}
+PROBLEMS = {NAME: ("outputs", "title"), FRAMES: ("frames",), SCOUT: ("scout",), CHUNK: ("chunk_size",), TASKS: ("tasks",),
+            VARSETS: ("var_sets",)}
 HEADER_TIPS = (
     "The Render node; each one becomes a Conductor job",
     "Tick to give this node its own frames, scout frames and chunk size "
@@ -27,6 +29,8 @@ HEADER_TIPS = (
     "a frame spec, or empty for none",
     "How many frames each task renders",
     "How many tasks the job will have (frames / chunk size)",
+    "Graph State Variable sets, one job each: shot=010,variant=a; shot=020,variant=a "
+    "(passed to Katana as --var name=value; written to farmSettings.conductorVarSets); empty: one job",
 )
 
 
@@ -113,6 +117,8 @@ class NodeTableModel(QtCore.QAbstractTableModel):
             wanted.append(QtCore.Qt.ItemIsUserCheckable)
         elif column in FIELDS and self._nodes[index.row()].farm_settings.overrides:
             wanted.append(QtCore.Qt.ItemIsEditable)
+        elif column == VARSETS:
+            wanted.append(QtCore.Qt.ItemIsEditable)
         return flags(*wanted)
 
     def _values(self, node):
@@ -170,6 +176,8 @@ class NodeTableModel(QtCore.QAbstractTableModel):
             job = self._jobs.get(node.name)
             count = job.task_count if job is not None else None
             return "{:,}".format(count) if count is not None else "\u2014"
+        if column == VARSETS:
+            return gsv.format_var_sets(node.farm_settings.var_sets)
         return None
 
     def _tooltip(self, node, column):
@@ -198,6 +206,13 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         column = index.column()
         if column == OVERRIDE and role == QtCore.Qt.CheckStateRole:
             return self._write(node, index, overrides=is_checked(value))
+        if column == VARSETS and role == QtCore.Qt.EditRole:
+            try:
+                var_sets = gsv.parse_var_sets("" if value is None else str(value))
+            except gsv.VarSetError as err:
+                self._controller.problem.emit("{}: {}".format(node.name, err))
+                return False
+            return self._write(node, index, var_sets=var_sets)
         if column in FIELDS and role == QtCore.Qt.EditRole and node.farm_settings.overrides:
             text = "" if value is None else str(value)
             new = parse_chunk(text) if column == CHUNK else text.strip()

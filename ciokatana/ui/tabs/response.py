@@ -8,7 +8,6 @@ the summary and the traceback behind "Show details"; a cancelled job
 """
 
 from ciokatana.core import events as ev
-from ciokatana.core.redact import redact_text
 from ciokatana.qt import QtCore, QtGui, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
@@ -69,10 +68,11 @@ class ResponseTab(Tab):
     def _failure(self, event):
         data = event.data
         kind = data.get("exception_type") or "Error"
-        text = redact_text(str(data.get("exception") or data.get("body") or "failed"))
-        details = redact_text(str(data.get("traceback") or data.get("body") or ""))
+        # Events arrive masked: the runner's error events and mock replay both mask.
+        text = str(data.get("exception") or data.get("body") or "failed")
+        details = str(data.get("traceback") or data.get("body") or "")
         if event.is_cancel:
-            card = Card(theme.WARNING, _title(data), "Cancelled: {}".format(text), redact_text(str(data.get("body") or "")))
+            card = Card(theme.WARNING, _title(data), "Cancelled: {}".format(text), str(data.get("body") or ""))
             self._count("cancelled")
         else:
             card = Card(theme.ERROR, _title(data), "{}: {}".format(kind, text), details)

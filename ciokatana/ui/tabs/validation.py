@@ -7,10 +7,13 @@ concerned; a finding's details (a list of paths...) fold behind "Show
 details". The tab only displays: the rules live in the core.
 """
 
+from ciokatana.core import pathmap
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING
+from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
 from ciokatana.ui.widgets.cards import Card
+from ciokatana.ui.widgets.pathtable import PathTable
 
 NAMES = {ERROR: ("error", "errors"), WARNING: ("warning", "warnings"), NOTICE: ("notice", "notices")}
 
@@ -38,10 +41,14 @@ class ValidationTab(Tab):
         super().__init__(controller, parent)
         self._findings = None
         self.build_card_page("Checking\u2026", "Nothing to show yet.")
+        # Every path as the render node sees it (a self-contained, filterable table).
+        self.path_table = PathTable()
+        self.layout().addWidget(QtWidgets.QLabel("Paths on the render node"))
+        self.layout().addWidget(self.path_table, 1)
 
         controller.plan_ready.connect(self._on_controller_plan_ready)
         if controller.plan_result is not None:
-            self.show_findings(controller.plan_result.findings)
+            self._on_controller_plan_ready(controller.plan_result)
 
     def findings(self):
         return list(self._findings or [])
@@ -63,3 +70,4 @@ class ValidationTab(Tab):
 
     def _on_controller_plan_ready(self, result):
         self.show_findings(result.findings)
+        self.path_table.set_rows(pathmap.path_rows(result.plan))

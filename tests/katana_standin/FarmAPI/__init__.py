@@ -1,11 +1,14 @@
 """Stand-in for Katana's ``FarmAPI`` package (test equipment, not Katana).
 
-Imitates (reference sheet section 3 and 8.6-8.10, 8.15): custom farm
-settings on Render/RenderScript/ImageWrite nodes, Util and node right-click
-farm menus with their invocation scope, ``GetSortedDependencies`` with render
-outputs, scene information, validity messages, and the Katana 4+ render-farm
-plug-in names (``BaseFarmPlugin``, ``Job``, ``JobRequest``,
-``InstallationMetadata``, exceptions, ``FarmPluginManager``).
+Imitates custom farm settings on Render/RenderScript/ImageWrite nodes, Util
+and node right-click farm menus with their invocation scope,
+``GetSortedDependencies`` with render outputs, scene information, validity
+messages, and the Katana 4+ render-farm plug-ins (``BaseFarmPlugin`` with its
+nested ``InstallationMetadata``, ``Job`` with ``Job.State``,
+``FarmPluginException``, ``JobNotFoundException``, and
+``FarmPluginManager`` with ``JobRequest``).  Names and signatures are those
+of the ``types-katana==5.0.5.0`` stubs (``PyUtilModule/FarmAPI``), checked by
+``tests/standin/test_conformance.py``.
 
 Implementation and guesses: ``_katana_standin.farm``.  Stand-in guess
 [unverified]: the scope constants ``NODES_SINGLE``, ``NODES_SELECTED``,
@@ -25,10 +28,15 @@ from _katana_standin.farm import (  # noqa: F401
     AddFarmSettingString,
     AddFarmSettingStringArray,
     AddWarningMessage,
-    BaseFarmPlugin,
-    FarmPluginException,
+    ExtractFarmSettingsFromNode,
+    FarmSetting,
+    GetAddedFarmSettings,
+    GetClickedNode,
     GetCurrentNode,
+    GetCurrentNodeFrameRange,
     GetErrorMessages,
+    GetFarmMenuOptions,
+    GetFarmPopupMenuOptions,
     GetKatanaFileName,
     GetNodeList,
     GetSceneFrameRange,
@@ -36,12 +44,9 @@ from _katana_standin.farm import (  # noqa: F401
     GetSortedDependencies,
     GetSortedDependencyList,
     GetWarningMessages,
-    InstallationMetadata,
     IsSceneValid,
-    Job,
-    JobNotFoundException,
-    JobRequest,
     NodeRenderSettings,
 )
 
 from . import FarmPluginManager  # noqa: F401
+from .BaseFarmPlugin import BaseFarmPlugin, FarmPluginException, Job, JobNotFoundException  # noqa: F401

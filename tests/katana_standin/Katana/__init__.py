@@ -1,9 +1,10 @@
 """Stand-in for Katana's ``Katana`` package (test equipment, not Katana).
 
 Imitates: ``from Katana import NodegraphAPI, FarmAPI, Callbacks, KatanaFile,
-Utils, UI4, Nodes3DAPI, RenderManager, AssetAPI, Configuration`` (reference
-sheet 8.1).  Each name is the very module object importable at top level
-(``Katana.NodegraphAPI is NodegraphAPI``).  Names are resolved on access, so
+Utils, UI4, Nodes3DAPI, RenderManager, AssetAPI, Configuration``.  Each name
+is the very module object importable at top level (``Katana.NodegraphAPI is
+NodegraphAPI``), except ``Katana.Callbacks``, which is the
+``CallbacksManager`` instance ``Callbacks.Callbacks`` (as in Katana 5.0v5).  Names are resolved on access, so
 ``katana_standin_control.set_ui4_importable(False)`` can make ``UI4``
 unavailable the way a UI-less launch mode may.
 
@@ -29,6 +30,8 @@ _MODULES = (
 
 
 def __getattr__(name):
+    if name == "Callbacks":  # Katana.Callbacks is the CallbacksManager instance
+        return importlib.import_module("Callbacks").Callbacks
     if name in _MODULES:
         try:
             return importlib.import_module(name)

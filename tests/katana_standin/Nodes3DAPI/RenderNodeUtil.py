@@ -11,8 +11,10 @@ should still call ``SyncOutputPorts`` as Katana needs it).
 from _katana_standin import farm, graph
 
 
-def SyncOutputPorts(node):
+def SyncOutputPorts(node, cameraErrorIsFatal=False):
     """Make ``node``'s output ports match its render outputs (one port per output name).
+
+    Stand-in guess: ``cameraErrorIsFatal`` changes nothing (no cameras are checked).
 
     Stale ports are removed (disconnecting them); missing ones are added.
     Ports of outputs that still exist keep their connections.
@@ -36,11 +38,15 @@ def SyncAllOutputPorts():
             SyncOutputPorts(node)
 
 
-def GetNumRenderOutputs(node):
-    """Number of render outputs of ``node``."""
+def GetNumRenderOutputs(node, producer=None):
+    """Number of render outputs of ``node`` (stand-in guess: ``producer`` is ignored)."""
     return len(farm.outputs_for(node))
 
 
-def GetRenderOutputLocation(node, index):
-    """``outputLocation`` of the ``index``-th render output (IndexError when out of range)."""
-    return farm.outputs_for(node)[index]["outputLocation"]
+def GetRenderOutputLocation(node, idx, producer=None, graphState=None, withActiveFrameRange=False):
+    """``outputLocation`` of the ``idx``-th render output (IndexError when out of range).
+
+    Stand-in guess: ``producer``, ``graphState`` and ``withActiveFrameRange``
+    are ignored (the location is read at the current time).
+    """
+    return farm.outputs_for(node)[idx]["outputLocation"]

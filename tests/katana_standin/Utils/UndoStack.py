@@ -12,18 +12,19 @@ def _count(name):
     state.S.undo[name] += 1
 
 
-def OpenGroup(label=""):
-    """Open an undo group (counted; the label is recorded)."""
+def OpenGroup(groupName=""):
+    """Open an undo group (counted; the name is recorded)."""
     _count("OpenGroup")
     state.S.undo["depth"] += 1
-    state.S.undo["labels"].append(label)
+    state.S.undo["labels"].append(groupName)
 
 
-def CloseGroup():
+def CloseGroup(discard=False):
     """Close the innermost undo group (counted).
 
-    Stand-in guess [unverified]: closing with no open group is not an error;
-    it is counted as ``unbalanced``.
+    Stand-in guesses: closing with no open group is not an error; it is
+    counted as ``unbalanced``; ``discard`` (drop the group's changes from the
+    undo history) changes nothing, since nothing is ever undone.
     """
     _count("CloseGroup")
     if state.S.undo["depth"] > 0:
@@ -48,10 +49,10 @@ def EnableCapture():
 
 
 def Undo():
-    """Counted no-op [unverified name]."""
+    """Counted no-op (behaviour guessed; the name is in the stubs)."""
     _count("Undo")
 
 
 def Redo():
-    """Counted no-op [unverified name]."""
+    """Counted no-op (behaviour guessed; the name is in the stubs)."""
     _count("Redo")

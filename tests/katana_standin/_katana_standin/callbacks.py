@@ -8,47 +8,79 @@ callbacks run synchronously and should accept ``**kwargs``.
 from . import events, state
 
 
-class Type(object):
-    """The callback types (``Callbacks.Type.<name>``).
+class _TypeEnum(object):
+    """One callback type (``Callbacks.Type.onStartup``): an object, not a string.
 
-    Member list from a 3.x/4.x session (reference sheet 6.4).  Stand-in guess
-    [unverified]: each member's value is its own name as a string.
+    Stand-in guesses (the stubs give only ``get()`` and ``name()``): ``get()``
+    is a number unique per type, ``name()`` the type's name.
     """
 
-    exportAsset = "exportAsset"
-    finalize3DNodeChanges = "finalize3DNodeChanges"
-    onGafferLightCreated = "onGafferLightCreated"
-    onGafferMasterMaterialCreated = "onGafferMasterMaterialCreated"
-    onGafferRigCreated = "onGafferRigCreated"
-    onGafferShaderSelected = "onGafferShaderSelected"
-    onLiveRenderCommand = "onLiveRenderCommand"
-    onLiveRenderUpdate = "onLiveRenderUpdate"
-    onLookFileMaterialActiveSet = "onLookFileMaterialActiveSet"
-    onLookFileMaterialSet = "onLookFileMaterialSet"
-    onMasterMaterialAssigned = "onMasterMaterialAssigned"
-    onNewScene = "onNewScene"
-    onNodeCreate = "onNodeCreate"
-    onNodeDelete = "onNodeDelete"
-    onRenderSetup = "onRenderSetup"
-    onSceneAboutToLoad = "onSceneAboutToLoad"
-    onSceneLoad = "onSceneLoad"
-    onSceneSave = "onSceneSave"
-    onShutdown = "onShutdown"
-    onStartup = "onStartup"
-    onStartupComplete = "onStartupComplete"
-    onTabCreated = "onTabCreated"
-    postLiveGroupPublish = "postLiveGroupPublish"
-    postLookFileBake = "postLookFileBake"
-    preLiveGroupPublish = "preLiveGroupPublish"
-    preLookFileBake = "preLookFileBake"
+    _TypeEnum__next = 0
+
+    def __init__(self, name):
+        _TypeEnum._TypeEnum__next += 1
+        self._ks_id = _TypeEnum._TypeEnum__next
+        self._ks_name = name
+
+    def get(self):
+        return self._ks_id
+
+    def name(self):
+        return self._ks_name
+
+    def __repr__(self):
+        return "<Callbacks.Type.%s>" % (self._ks_name,)
 
 
-_TYPES = frozenset(v for k, v in vars(Type).items() if not k.startswith("_"))
+class Type(object):
+    """The callback types (``Callbacks.Type.<name>``), as Katana 5.0v5 lists them."""
+
+    exportAsset = _TypeEnum("exportAsset")
+    finalize3DNodeChanges = _TypeEnum("finalize3DNodeChanges")
+    onCatalogGSVPinned = _TypeEnum("onCatalogGSVPinned")
+    onGafferLightCreated = _TypeEnum("onGafferLightCreated")
+    onGafferMasterMaterialCreated = _TypeEnum("onGafferMasterMaterialCreated")
+    onGafferRigCreated = _TypeEnum("onGafferRigCreated")
+    onGafferShaderSelected = _TypeEnum("onGafferShaderSelected")
+    onGafferTemplateMaterialCreated = _TypeEnum("onGafferTemplateMaterialCreated")
+    onGafferThreeSceneGraphViewSetup = _TypeEnum("onGafferThreeSceneGraphViewSetup")
+    onGafferThreeTabWidgetSetup = _TypeEnum("onGafferThreeTabWidgetSetup")
+    onLiveRenderCommand = _TypeEnum("onLiveRenderCommand")
+    onLiveRenderUpdate = _TypeEnum("onLiveRenderUpdate")
+    onLookFileMaterialActiveSet = _TypeEnum("onLookFileMaterialActiveSet")
+    onLookFileMaterialSet = _TypeEnum("onLookFileMaterialSet")
+    onMasterMaterialAssigned = _TypeEnum("onMasterMaterialAssigned")
+    onNewScene = _TypeEnum("onNewScene")
+    onNodeCreate = _TypeEnum("onNodeCreate")
+    onNodeDelete = _TypeEnum("onNodeDelete")
+    onRenderSetup = _TypeEnum("onRenderSetup")
+    onSceneAboutToLoad = _TypeEnum("onSceneAboutToLoad")
+    onSceneLoad = _TypeEnum("onSceneLoad")
+    onSceneSave = _TypeEnum("onSceneSave")
+    onShutdown = _TypeEnum("onShutdown")
+    onStartup = _TypeEnum("onStartup")
+    onStartupComplete = _TypeEnum("onStartupComplete")
+    onTabCreated = _TypeEnum("onTabCreated")
+    onTemplateMaterialAssigned = _TypeEnum("onTemplateMaterialAssigned")
+    postLiveGroupPublish = _TypeEnum("postLiveGroupPublish")
+    postLookFileBake = _TypeEnum("postLookFileBake")
+    preLiveGroupPublish = _TypeEnum("preLiveGroupPublish")
+    preLookFileBake = _TypeEnum("preLookFileBake")
+
+
+def declare(name):
+    """Add a callback type (``DeclareCallbackType``); an existing one is returned."""
+    existing = getattr(Type, name, None)
+    if isinstance(existing, _TypeEnum):
+        return existing
+    member = _TypeEnum(name)
+    setattr(Type, name, member)
+    return member
 
 
 def _check_type(callbackType):
-    if callbackType not in _TYPES:
-        raise ValueError("katana stand-in: unknown callback type %r" % (callbackType,))
+    if not isinstance(callbackType, _TypeEnum) or getattr(Type, callbackType.name(), None) is not callbackType:
+        raise ValueError("katana stand-in: %r is not a Callbacks.Type member" % (callbackType,))
 
 
 def addCallback(callbackType, callbackFcn, callbackObjectHash=None):
@@ -58,8 +90,9 @@ def addCallback(callbackType, callbackFcn, callbackObjectHash=None):
     **kwargs)``.  Callbacks are held by strong reference and run in
     registration order.
 
-    Stand-in guesses [unverified]: an unknown type raises ``ValueError``; adding
-    the same (type, function, hash) twice registers it once.
+    Stand-in guesses: anything but a ``Callbacks.Type`` member (a string, for
+    one) raises ``ValueError``; adding the same (type, function, hash) twice
+    registers it once.
     """
     _check_type(callbackType)
     entries = state.S.callbacks.setdefault(callbackType, [])

@@ -84,14 +84,13 @@ def RegisterEventHandler(handler, eventType=None, eventID=None, enabled=True):
 def UnregisterEventHandler(handler, eventType=None, eventID=None):
     """Remove a handler registered with the same ``eventType``/``eventID``.
 
-    Stand-in guess [unverified]: the name and signature mirror
-    ``RegisterEventHandler``; passing ``enabled=False`` to the register call
-    does the same and is the documented way.
+    Name and signature as in the stubs; passing ``enabled=False`` to the
+    register call does the same and is the documented way.
     """
     _unregister(state.S.event_handlers, handler, eventType, eventID)
 
 
-def RegisterCollapsedHandler(handler, eventType, eventID=None, enabled=True):
+def RegisterCollapsedHandler(handler, eventType=None, eventID=None, enabled=True):
     """Register a handler called once per processing pass.
 
     The handler receives one list of ``(eventType, eventID, kwargsDict)``
@@ -100,7 +99,7 @@ def RegisterCollapsedHandler(handler, eventType, eventID=None, enabled=True):
     _register(state.S.collapsed_handlers, handler, eventType, eventID, enabled)
 
 
-def UnregisterCollapsedHandler(handler, eventType, eventID=None):
+def UnregisterCollapsedHandler(handler, eventType=None, eventID=None):
     """Remove a collapsed handler (same arguments as the registration)."""
     _unregister(state.S.collapsed_handlers, handler, eventType, eventID)
 

@@ -58,39 +58,135 @@ def AddFarmSettingString(name="", defaultValue="", hints=None):
     _add_setting(name, "string", defaultValue, hints)
 
 
-def AddFarmSettingNumberArray(name="", defaultValue=None, hints=None):
-    """Add number-array parameter ``farmSettings.<name>``.
+def _size(size, caller):
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise TypeError("katana stand-in: %s size must be an int >= 0, got %r" % (caller, size))
+    return size
 
-    Stand-in guess [unverified]: the signature; ``defaultValue`` is an optional
-    sequence of numbers giving the initial elements (empty array by default).
+
+def AddFarmSettingNumberArray(name="", size=0, hints=None):
+    """Add number-array parameter ``farmSettings.<name>`` with ``size`` elements (0.0).
+
+    Stand-in guess: the elements start at 0.0; ``size`` defaults to 0.
     """
-    _add_setting(name, "numberArray", [float(v) for v in (defaultValue or ())], hints)
+    _add_setting(name, "numberArray", [0.0] * _size(size, "AddFarmSettingNumberArray"), hints)
 
 
-def AddFarmSettingStringArray(name="", defaultValue=None, hints=None):
-    """Add string-array parameter ``farmSettings.<name>``.
+def AddFarmSettingStringArray(name="", size=0, hints=None):
+    """Add string-array parameter ``farmSettings.<name>`` with ``size`` elements (``''``).
 
-    Stand-in guess [unverified]: the signature beyond ``name`` and ``hints``;
-    ``defaultValue`` is an optional sequence of strings (empty by default).
+    Stand-in guess: the elements start empty; ``size`` defaults to 0.
     """
-    _add_setting(name, "stringArray", [str(v) for v in (defaultValue or ())], hints)
+    _add_setting(name, "stringArray", [""] * _size(size, "AddFarmSettingStringArray"), hints)
+
+
+class FarmSetting(object):
+    """One farm setting added with ``AddFarmSetting*`` (``GetAddedFarmSettings``).
+
+    Stand-in guesses: the type constants are ``'number'``, ``'numberArray'``,
+    ``'string'``, ``'stringArray'``; ``QUALIFIER`` is ``'farmSettings'``;
+    ``getName()`` is the name as added, ``getQualifiedName()``
+    ``'farmSettings.<name>'``, ``getShortName()`` the name; ``getValue()`` the
+    default (a list for arrays); ``getSize()`` 0 for single values.
+    """
+
+    NUMBER = "number"
+    NUMBERARRAY = "numberArray"
+    QUALIFIER = "farmSettings"
+    STRING = "string"
+    STRINGARRAY = "stringArray"
+    VALID_TYPES = (NUMBER, NUMBERARRAY, STRING, STRINGARRAY)
+
+    def __init__(self, name="", farmType="string", defaultValue=None, size=0, hints=None):
+        if farmType not in self.VALID_TYPES:
+            raise ValueError("katana stand-in: farm setting type must be one of %r" % (self.VALID_TYPES,))
+        self._name = name
+        self._type = farmType
+        self._value = defaultValue
+        self._size = size
+        self._hints = dict(hints) if hints else None
+
+    def getHints(self):
+        return dict(self._hints) if self._hints else None
+
+    def getName(self):
+        return self._name
+
+    def getQualifiedName(self):
+        return "%s.%s" % (self.QUALIFIER, self._name)
+
+    def getShortName(self):
+        return self._name
+
+    def getSize(self):
+        return self._size
+
+    def getType(self):
+        return self._type
+
+    def getValue(self):
+        return list(self._value) if isinstance(self._value, list) else self._value
+
+    def __repr__(self):
+        return "<FarmSetting %s %s>" % (self._type, self._name)
+
+
+def GetAddedFarmSettings():
+    """The farm settings added in this session, in the order added."""
+    result = []
+    for name, (kind, default, hints) in state.S.farm_settings.items():
+        size = len(default) if isinstance(default, list) else 0
+        result.append(FarmSetting(name, kind, default, size, hints))
+    return result
+
+
+def ExtractFarmSettingsFromNode(node):
+    """``{name: value}`` of the added farm settings present on a farm node.
+
+    Stand-in guess: keys are the names as added, values read at the current
+    time (lists for arrays); settings missing on the node are left out.
+    """
+    fs = node.getParameter("farmSettings")
+    values = {}
+    if fs is None:
+        return values
+    time = graph.GetCurrentTime()
+    for name in state.S.farm_settings:
+        p = fs.getChild(name)
+        if p is not None:
+            values[name] = _setting_value(p, time)
+    return values
 
 
 # ---------------------------------------------------------------------------
 # menus and scope
 
 
-def AddFarmMenuOption(menuText, handle):
-    """Add an item to the **Util** menu; ``handle()`` runs when chosen.
+def AddFarmMenuOption(menuCommandText, callback):
+    """Add an item to the **Util** menu; ``callback()`` runs when chosen.
 
     Registering the same label twice adds two items (as a menu would).
     """
-    state.S.farm_menu.append((menuText, handle))
+    state.S.farm_menu.append((menuCommandText, callback))
 
 
-def AddFarmPopupMenuOption(menuText, handle):
+def AddFarmPopupMenuOption(menuCommandText, callback):
     """Add an item to the right-click menu of Render/RenderScript/ImageWrite nodes."""
-    state.S.farm_popup_menu.append((menuText, handle))
+    state.S.farm_popup_menu.append((menuCommandText, callback))
+
+
+def GetFarmMenuOptions():
+    """The Util menu items added so far.
+
+    Stand-in guess (the stubs say ``list``): ``(menuCommandText, callback)``
+    pairs in the order added.
+    """
+    return list(state.S.farm_menu)
+
+
+def GetFarmPopupMenuOptions():
+    """The node right-click items added so far (pairs, as ``GetFarmMenuOptions``)."""
+    return list(state.S.farm_popup_menu)
 
 
 def _farm_nodes():
@@ -110,6 +206,28 @@ def GetCurrentNode():
     """The node a farm menu was invoked on, else ``None``."""
     ctx = state.S.menu_context
     return ctx[-1]["node"] if ctx else None
+
+
+def GetClickedNode():
+    """The node whose right-click menu is running, else ``None``.
+
+    Stand-in guess: the same node as ``GetCurrentNode()``.
+    """
+    return GetCurrentNode()
+
+
+def GetCurrentNodeFrameRange():
+    """``{'start', 'end'}`` of the current node's active frame range, else the scene's.
+
+    Stand-in guess: floats, like ``GetSceneFrameRange``.
+    """
+    node = GetCurrentNode()
+    start, end = graph._scene_range(graph.current_graph())
+    if node is not None:
+        entry = _settings_for(node, graph.GetCurrentTime())
+        if entry.frameRange is not None:
+            start, end = entry.frameRange
+    return {"start": start, "end": end}
 
 
 def GetSelectedNodes():
@@ -168,7 +286,11 @@ def GetSceneFrameRange():
 
 
 def GetKatanaFileName():
-    """Path of the saved project, ``''`` while unsaved."""
+    """The saved project as given to Save/Load, ``''`` while unsaved.
+
+    Stand-in guess: the same as ``NodegraphAPI.GetSourceFile()``, so an
+    asset id when the project was opened from one.
+    """
     return graph.current_graph().source_file
 
 
@@ -388,13 +510,14 @@ class NodeRenderSettings(object):
     ``renderInternalDependencies``, ``customFarmSettings``,
     ``renderScriptSettings``, ``outputs``; method ``getNodeType()``.
 
-    Stand-in guesses [unverified]: ``renderType`` is ``''``;
+    Stand-in guesses: ``dependencyListEntry`` (a ``GetSortedDependencyList``
+    dict) is not read; ``renderType`` is ``''``;
     ``renderInternalDependencies`` is False; ``frameRange`` is a pair of floats
     or ``None``; ``renderService`` is ``''`` for ImageWrite;
     ``renderScriptSettings`` is ``None`` except on RenderScript nodes.
     """
 
-    def __init__(self):
+    def __init__(self, dependencyListEntry=None):
         self.nodeName = ""
         self.renderType = ""
         self.renderService = ""
@@ -453,14 +576,20 @@ def _as_node_list(nodes):
     return list(nodes)
 
 
-def sorted_nodes(nodes):
-    """Requested farm nodes plus their dependencies, dependencies first."""
+def sorted_nodes(nodes, includeBypassed=True):
+    """Requested farm nodes plus their dependencies, dependencies first.
+
+    Without ``includeBypassed`` bypassed nodes are left out, requested or
+    depended on (their own dependencies are not followed either).
+    """
     order = []
     placed = set()
     active = set()
 
     def visit(node):
         if node in placed or node in active:
+            return
+        if not includeBypassed and node._ks_bypassed:
             return
         active.add(node)
         for dep in _direct_dependencies(node):
@@ -474,34 +603,37 @@ def sorted_nodes(nodes):
     return order
 
 
-def GetSortedDependencies(nodes=None):
+def GetSortedDependencies(nodeOrNodes=None, includeBypassed=False):
     """``NodeRenderSettings`` for the nodes and everything they depend on.
 
-    ``nodes`` is one node, a list of nodes or ``None`` (the current scope,
-    ``GetNodeList()``).  Every entry comes after the entries it depends on;
-    for a single node that node is last.  Dependencies are the farm nodes
+    ``nodeOrNodes`` is one node, a list of nodes or ``None`` (the current
+    scope, ``GetNodeList()``).  Every entry comes after the entries it depends
+    on; for a single node that node is last.  Dependencies are the farm nodes
     wired into a node's extra inputs (``i1``, ``i2`` ...), found through
-    groups and non-farm nodes.
+    groups and non-farm nodes.  Bypassed nodes get no entry unless
+    ``includeBypassed``.
 
-    Stand-in guesses [unverified]: the argument's name; a dependency cycle is
-    broken silently (``IsSceneValid`` reports it); values are read at the
-    current time.
+    Stand-in guesses: ``includeBypassed`` defaults to False (the stubs do not
+    say); a dependency cycle is broken silently (``IsSceneValid`` reports it);
+    values are read at the current time.
     """
     time = graph.GetCurrentTime()
-    return [_settings_for(node, time) for node in sorted_nodes(nodes)]
+    return [_settings_for(node, time) for node in sorted_nodes(nodeOrNodes, includeBypassed)]
 
 
-def GetSortedDependencyList(nodeList=None):
+def GetSortedDependencyList(nodeList=None, syncAllOutputPorts=False, includeInternalDeps=False):
     """Older dict form of ``GetSortedDependencies``.
 
-    Stand-in guess [unverified]: keys ``name``, ``service``, ``outputs``,
-    ``2Dor3D``, ``dependAll`` ('Yes'/'No'), ``range`` (None or a pair),
-    ``deps``, ``renderInternalDependencies`` ('Yes'/'No'), ``farmFileName``,
-    plus one key per custom farm setting.
+    Stand-in guesses: keys ``name``, ``service``, ``outputs``, ``2Dor3D``,
+    ``dependAll`` ('Yes'/'No'), ``range`` (None or a pair), ``deps``,
+    ``renderInternalDependencies`` ('Yes'/'No'), ``farmFileName``, plus one key
+    per custom farm setting; bypassed nodes are included; outputs are always
+    current, so ``syncAllOutputPorts`` changes nothing, and nodes have no
+    internal dependencies, so neither does ``includeInternalDeps``.
     """
     result = []
     time = graph.GetCurrentTime()
-    for node in sorted_nodes(nodeList):
+    for node in sorted_nodes(nodeList, includeBypassed=True):
         entry = _settings_for(node, time)
         d = {
             "name": entry.nodeName,
@@ -541,19 +673,20 @@ def GetWarningMessages():
     return list(state.S.warning_messages)
 
 
-def IsSceneValid(nodeScope=None, allowCapitalLetters=True, allowDigits=True, unwantedSymbols=None, **kwargs):
+def IsSceneValid(nodeScope=None, allowUnsavedChanges=True, allowCapitalLetters=True, allowDigits=True,
+                 unwantedSymbols=None):
     """Check the farm nodes in scope; fill the message lists; return a bool.
 
-    ``nodeScope`` is ``NODES_SINGLE``, ``NODES_SELECTED``, ``NODES_ALL`` or
-    ``None`` (the current scope).  Returns True when no error was recorded.
+    ``nodeScope`` is ``NODES_SINGLE``, ``NODES_SELECTED``, ``NODES_ALL``, a node
+    list or ``None`` (the current scope).  Returns True when no error was
+    recorded.
 
-    Stand-in guesses [unverified]: the keyword names other than ``nodeScope``
-    and ``unwantedSymbols``; extra keywords are accepted and ignored.  The
-    message lists are cleared first; then errors are recorded for: no farm
-    node in scope, a node name with a capital letter / digit (when not
-    allowed) or an unwanted symbol, a dependency cycle; then the messages
-    injected with ``katana_standin_control.inject_validity_messages`` are
-    appended.
+    Stand-in guesses: the defaults (the stubs do not give them); the message
+    lists are cleared first; then errors are recorded for: unsaved changes
+    (when not allowed), no farm node in scope, a node name with a capital
+    letter / digit (when not allowed) or an unwanted symbol, a dependency
+    cycle; then the messages injected with
+    ``katana_standin_control.inject_validity_messages`` are appended.
     """
     S = state.S
     del S.error_messages[:]
@@ -564,6 +697,8 @@ def IsSceneValid(nodeScope=None, allowCapitalLetters=True, allowDigits=True, unw
         nodes = _nodes_for_scope(nodeScope)
     else:
         nodes = _as_node_list(nodeScope)
+    if not allowUnsavedChanges and graph.current_graph().dirty:
+        S.error_messages.append("The project has unsaved changes.")
     if not nodes:
         S.error_messages.append("No render nodes in scope.")
     for node in nodes:
@@ -581,99 +716,3 @@ def IsSceneValid(nodeScope=None, allowCapitalLetters=True, allowDigits=True, unw
     S.error_messages.extend(S.injected_errors)
     S.warning_messages.extend(S.injected_warnings)
     return not S.error_messages
-
-
-# ---------------------------------------------------------------------------
-# render-farm plug-ins (Katana 4.0+)
-
-
-class FarmPluginException(Exception):
-    """Base exception of render-farm plug-ins (name from the brief [unverified])."""
-
-
-class JobNotFoundException(FarmPluginException):
-    """Raised for an unknown job id (name from the brief [unverified])."""
-
-
-class Job(object):
-    """Namespace holding the ``State`` enumeration [unverified]."""
-
-    class State(object):
-        """Job states.  Stand-in guess [unverified]: these member names, string values."""
-
-        Waiting = "Waiting"
-        Running = "Running"
-        Completed = "Completed"
-        Failed = "Failed"
-        Stopped = "Stopped"
-
-
-class JobRequest(object):
-    """A job description handed to ``BaseFarmPlugin.submitJob``.
-
-    Stand-in guess [unverified]: fields are unknown; every keyword argument
-    becomes an attribute.
-    """
-
-    def __init__(self, *args, **kwargs):
-        self.args = args
-        for key, value in kwargs.items():
-            setattr(self, key, value)
-
-
-class InstallationMetadata(object):
-    """Where Katana lives on render nodes.
-
-    Stand-in guess [unverified]: fields are unknown; every keyword argument
-    becomes an attribute.
-    """
-
-    def __init__(self, *args, **kwargs):
-        self.args = args
-        for key, value in kwargs.items():
-            setattr(self, key, value)
-
-
-class BaseFarmPlugin(object):
-    """Permissive abstract base of render-farm plug-ins (Katana 4.0+).
-
-    Stand-in guess [unverified]: method names from the brief; every method
-    accepts any arguments and raises ``NotImplementedError``.  Do not test
-    against these signatures.
-    """
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def _abstract(self, name):
-        raise NotImplementedError("%s.%s is not implemented" % (type(self).__name__, name))
-
-    def submitJob(self, *args, **kwargs):
-        self._abstract("submitJob")
-
-    def getJobs(self, *args, **kwargs):
-        self._abstract("getJobs")
-
-    def getJobState(self, *args, **kwargs):
-        self._abstract("getJobState")
-
-    def getJobRenderLog(self, *args, **kwargs):
-        self._abstract("getJobRenderLog")
-
-    def stopJob(self, *args, **kwargs):
-        self._abstract("stopJob")
-
-    def restartJob(self, *args, **kwargs):
-        self._abstract("restartJob")
-
-    def createTemporaryDirectory(self, *args, **kwargs):
-        self._abstract("createTemporaryDirectory")
-
-    def copyRenderFiles(self, *args, **kwargs):
-        self._abstract("copyRenderFiles")
-
-    def getInstallationMetadata(self, *args, **kwargs):
-        self._abstract("getInstallationMetadata")
-
-    def getEnvironmentForJob(self, *args, **kwargs):
-        self._abstract("getEnvironmentForJob")

@@ -12,6 +12,7 @@ name, unique-name generation) is a dict access, so building a 20,000-node
 scene and reading all its parameters is linear.
 """
 
+import os
 import re
 
 from . import callbacks, events, state
@@ -107,7 +108,17 @@ class Parameter(object):
         "__weakref__",
     )
 
-    def __init__(self, node, parent, name, ptype, value=None):
+    def __init__(self):
+        """Katana's parameters cannot be constructed from Python (no constructor)."""
+        raise TypeError("NodegraphAPI.Parameter: No constructor defined!")
+
+    @classmethod
+    def _ks_new(cls, node, parent, name, ptype, value=None):
+        self = cls.__new__(cls)
+        self._ks_init(node, parent, name, ptype, value)
+        return self
+
+    def _ks_init(self, node, parent, name, ptype, value):
         self._ks_node = node
         self._ks_parent = parent
         self._ks_name = name
@@ -166,7 +177,7 @@ class Parameter(object):
     def getFullName(self, includeNodeName=True):
         """Dotted path such as ``'Render.farmSettings.farmFileName'``.
 
-        Stand-in guess [unverified kwarg]: ``includeNodeName=False`` drops the
+        Stand-in guess (the keyword is in the stubs): ``includeNodeName=False`` drops the
         leading node name (``'farmSettings.farmFileName'``); for the root
         parameter that gives ``''``.
         """
@@ -226,7 +237,7 @@ class Parameter(object):
             raise TypeError("katana stand-in: %s is a %s parameter; children can only be created on groups"
                             % (self.getFullName(), self._ks_type))
         name = self._ks_unique_child_name(_to_string(name, "parameter name"))
-        child = Parameter(self._ks_node, self, name, ptype, value)
+        child = Parameter._ks_new(self._ks_node, self, name, ptype, value)
         children = self._ks_children
         if index is None or index < 0 or index >= len(children):
             children.append(child)
@@ -311,13 +322,13 @@ class Parameter(object):
                 self._ks_node._ks_graph.expr_params.pop(gone, None)
         while len(children) < size:
             name = "i%d" % len(children)
-            child = Parameter(self._ks_node, self, name, etype, default)
+            child = Parameter._ks_new(self._ks_node, self, name, etype, default)
             children.append(child)
             self._ks_map[name] = child
 
-    def resizeArray(self, size):
+    def resizeArray(self, length):
         """Change the number of elements of an array parameter."""
-        self._ks_resize(int(size))
+        self._ks_resize(int(length))
         self._ks_changed(True)
 
     def setTupleSize(self, size):
@@ -358,7 +369,7 @@ class Parameter(object):
         raise TypeError("katana stand-in: getValue() on a %s parameter (%s) is not imitated"
                         % (ptype, self.getFullName()))
 
-    def setValue(self, value, time, final=True):
+    def setValue(self, value, time, final=True, sendNotifyMessage=True):
         """Set the constant value at ``time``.
 
         ``final=False`` marks an interactive, not yet committed change: only
@@ -368,7 +379,8 @@ class Parameter(object):
         Stand-in guesses [unverified]: number parameters accept int/float/bool
         only and string parameters str only (``TypeError`` otherwise); setting
         a value switches an enabled expression off (the expression text is
-        kept and ``setExpressionFlag(True)`` brings it back).
+        kept and ``setExpressionFlag(True)`` brings it back);
+        ``sendNotifyMessage`` is accepted and changes nothing.
         """
         ptype = self._ks_type
         if ptype == "number":
@@ -384,9 +396,9 @@ class Parameter(object):
         if node is not None and not node._ks_building:
             node._ks_after_set(self)
 
-    def setUseNodeDefault(self, useNodeDefault):
+    def setUseNodeDefault(self, value):
         """Attach to / detach from the node type's default (stored only)."""
-        self._ks_use_default = bool(useNodeDefault)
+        self._ks_use_default = bool(value)
 
     # -- animation (constant values only) ------------------------------------
     def isAnimated(self):
@@ -404,11 +416,11 @@ class Parameter(object):
         """Same as ``setValue`` (no auto-key animation in the stand-in)."""
         self.setValue(value, time, final)
 
-    def setKey(self, time):
+    def setKey(self, time, sendNotifyMessage=True):
         """Not imitated: animation curves are out of the stand-in's scope."""
         raise NotImplementedError("katana stand-in: animation is not imitated")
 
-    def setAutoKey(self, *args, **kwargs):
+    def setAutoKey(self, value):
         """Not imitated: animation curves are out of the stand-in's scope."""
         raise NotImplementedError("katana stand-in: animation is not imitated")
 
@@ -441,15 +453,15 @@ class Parameter(object):
         """True when an expression is set and enabled."""
         return bool(self._ks_expr_on and self._ks_expr is not None)
 
-    def setExpressionFlag(self, enabled):
+    def setExpressionFlag(self, value):
         """Enable or disable the stored expression."""
-        self._ks_expr_on = bool(enabled)
+        self._ks_expr_on = bool(value)
         self._ks_changed(True)
 
     # -- hints ---------------------------------------------------------------
-    def setHintString(self, hintString):
+    def setHintString(self, hint):
         """Store the hint string verbatim (normally ``repr()`` of a dict)."""
-        self._ks_hints = _to_string(hintString, "setHintString")
+        self._ks_hints = _to_string(hint, "setHintString")
         self._ks_structure_changed()
 
     def getHintString(self):
@@ -485,11 +497,18 @@ class Port(object):
 
     __slots__ = ("_ks_node", "_ks_name", "_ks_kind", "_ks_links", "__weakref__")
 
-    def __init__(self, node, name, kind):
+    def __init__(self):
+        """Katana's ports cannot be constructed from Python (no constructor)."""
+        raise TypeError("NodegraphAPI.Port: No constructor defined!")
+
+    @classmethod
+    def _ks_new(cls, node, name, kind):
+        self = cls.__new__(cls)
         self._ks_node = node
         self._ks_name = name
         self._ks_kind = kind
         self._ks_links = []
+        return self
 
     def __repr__(self):
         return "<Port %s.%s (%s)>" % (self._ks_node._ks_name, self._ks_name, self._ks_kind)
@@ -523,12 +542,14 @@ class Port(object):
             return self._ks_links[index]
         return None
 
-    def connect(self, otherPort):
-        """Connect to ``otherPort``; returns True.
+    def connect(self, other, doCycleCheck=True):
+        """Connect to ``other``; returns True.
 
-        Stand-in guesses [unverified]: connecting two consumers or two producers
-        raises ``ValueError``; a consumer's previous connection is replaced.
+        Stand-in guesses: connecting two consumers or two producers raises
+        ``ValueError``; a consumer's previous connection is replaced;
+        ``doCycleCheck`` is accepted and no cycle check is made.
         """
+        otherPort = other
         a, b = self, otherPort
         if a._ks_kind in _PRODUCERS and b._ks_kind in _CONSUMERS:
             a, b = b, a
@@ -547,11 +568,11 @@ class Port(object):
                   nodeNameB=a._ks_node._ks_name, portNameB=a._ks_name)
         return True
 
-    def disconnect(self, otherPort):
-        """Remove the connection to ``otherPort``; returns True if there was one."""
-        if otherPort not in self._ks_links:
+    def disconnect(self, other):
+        """Remove the connection to ``other``; returns True if there was one."""
+        if other not in self._ks_links:
             return False
-        _unlink(self, otherPort)
+        _unlink(self, other)
         return True
 
     def _ks_disconnect_all(self):
@@ -609,7 +630,7 @@ def _init_node(node, g, nodeType):
     node._ks_type = nodeType
     node._ks_name = None
     node._ks_parent = None
-    node._ks_params = Parameter(node, None, "", "group")
+    node._ks_params = Parameter._ks_new(node, None, "", "group")
     node._ks_inputs = []
     node._ks_in_map = {}
     node._ks_outputs = []
@@ -702,10 +723,10 @@ class Node(object):
         """The root group parameter."""
         return self._ks_params
 
-    def getParameter(self, path):
-        """The parameter at dotted ``path`` below the root, or ``None``."""
+    def getParameter(self, name):
+        """The parameter at dotted path ``name`` below the root, or ``None``."""
         p = self._ks_params
-        for part in path.split("."):
+        for part in name.split("."):
             children = p._ks_map
             if children is None:
                 return None
@@ -714,12 +735,12 @@ class Node(object):
                 return None
         return p
 
-    def getParameterValue(self, path, time):
-        """``getParameter(path).getValue(time)``.
+    def getParameterValue(self, name, time):
+        """``getParameter(name).getValue(time)``.
 
-        Stand-in guess [unverified]: returns ``None`` when the parameter is missing.
+        Stand-in guess: returns ``None`` when the parameter is missing.
         """
-        p = self.getParameter(path)
+        p = self.getParameter(name)
         if p is None:
             return None
         return p.getValue(time)
@@ -733,8 +754,9 @@ class Node(object):
         """The owning group node (``None`` for the root node)."""
         return self._ks_parent
 
-    def setParent(self, parent):
-        """Move the node into another group (connections are kept)."""
+    def setParent(self, parentNode, notify=True):
+        """Move the node into another group (connections are kept; ``notify`` changes nothing)."""
+        parent = parentNode
         if not isinstance(parent, GroupNode):
             raise TypeError("katana stand-in: %r is not a group node" % (parent,))
         p = parent
@@ -838,11 +860,11 @@ class Node(object):
         On group-like nodes the matching inner *send* port is created too.
         """
         name = self._ks_unique_port_name(self._ks_in_map, _to_string(name, "port name"))
-        port = Port(self, name, "in")
+        port = Port._ks_new(self, name, "in")
         self._ks_inputs.append(port)
         self._ks_in_map[name] = port
         if isinstance(self, GroupNode):
-            self._ks_send[name] = Port(self, name, "send")
+            self._ks_send[name] = Port._ks_new(self, name, "send")
         if not self._ks_building:
             _touch(self._ks_graph)
         return port
@@ -850,11 +872,11 @@ class Node(object):
     def addOutputPort(self, name):
         """Add an output port and return it (inner *return* port on groups)."""
         name = self._ks_unique_port_name(self._ks_out_map, _to_string(name, "port name"))
-        port = Port(self, name, "out")
+        port = Port._ks_new(self, name, "out")
         self._ks_outputs.append(port)
         self._ks_out_map[name] = port
         if isinstance(self, GroupNode):
-            self._ks_return[name] = Port(self, name, "return")
+            self._ks_return[name] = Port._ks_new(self, name, "return")
         if not self._ks_building:
             _touch(self._ks_graph)
         return port
@@ -915,6 +937,9 @@ class GroupNode(Node):
 class PythonGroupNode(GroupNode):
     """Imitates ``NodegraphAPI.PythonGroupNode``, the base of ``SuperTool``."""
 
+    def __init__(self):
+        """Does nothing (create nodes with ``NodegraphAPI.CreateNode``)."""
+
 
 class SuperTool(PythonGroupNode):
     """Imitates ``NodegraphAPI.SuperTool`` (documented 3.6+).
@@ -932,7 +957,7 @@ class SuperTool(PythonGroupNode):
     built node is deleted and the exception propagates out of ``CreateNode``.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self):
         """Does nothing (Katana's docs: subclasses must not call it)."""
 
     def polish(self):
@@ -957,9 +982,9 @@ class SuperTool(PythonGroupNode):
         """False (documented default)."""
         return False
 
-    def setContentLocked(self, locked):
+    def setContentLocked(self, value):
         """Store the content-locked flag."""
-        self._ks_content_locked = bool(locked)
+        self._ks_content_locked = bool(value)
 
     def isContentLocked(self):
         return self._ks_content_locked
@@ -1175,6 +1200,35 @@ def _b_livegroup(node):
     node._ks_params.createChildString("source", "")
 
 
+#: Widget hints that built-in node types keep at node-type level, keyed
+#: ``"<Type>.<parameter path>"``.  In Katana they live in the node modules'
+#: ``_ExtraHints`` / ``_ParamHints`` tables (stubs: ``Nodes3DAPI/*.pyi``) and
+#: reach the UI through ``node.addParameterHints(attrName, inputDict)``; the
+#: parameters' own hint strings stay empty.  Stand-in guesses: the key form
+#: ``"<Type>.<path>"`` and that ``addParameterHints`` adds the entry for that
+#: key to ``inputDict`` (nothing for any other key); the parameter names
+#: (``AttributeFile_In.filepath`` is the name Katana scripts use for "File
+#: Path"; ``CameraImagePlaneCreate.file`` is a guess).
+NODE_TYPE_HINTS = {
+    "AttributeFile_In": {
+        "AttributeFile_In.filepath": {"widget": "assetIdInput", "fileTypes": "xml"},
+        "AttributeFile_In.sofilepath": {"widget": "assetIdInput", "fileTypes": "so"},
+    },
+    "CameraImagePlaneCreate": {
+        "CameraImagePlaneCreate.file": {"widget": "assetIdInput", "fileTypes": "exr|tx|png|jpg"},
+    },
+}
+
+
+class _HintedNode(Node):
+    """A built-in node type whose widget hints exist only at node-type level."""
+
+    def addParameterHints(self, attrName, inputDict):
+        found = NODE_TYPE_HINTS.get(self._ks_type, {}).get(attrName)
+        if found:
+            inputDict.update(found)
+
+
 class NodeTypeSpec(object):
     """Class and builder of a built-in node type (layouts: see module docstring)."""
 
@@ -1193,7 +1247,10 @@ BUILTIN_TYPES = {
     "UsdIn": NodeTypeSpec(Node, _b_source(("fileName", ""), ("location", "/root/world/geo"))),
     "ImageRead": NodeTypeSpec(Node, _b_source(("file", ""))),
     "ScenegraphXml_In": NodeTypeSpec(Node, _b_source(("name", "/root/world/geo/asset"), ("asset", ""))),
-    "AttributeJson_In": NodeTypeSpec(Node, _b_filter(("CEL", ""), ("filepath", ""))),
+    "AttributeFile_In": NodeTypeSpec(_HintedNode, _b_filter(("CEL", ""), ("filepath", ""), ("sofilepath", ""),
+                                                            ("groupName", "attributeFile"))),
+    "CameraImagePlaneCreate": NodeTypeSpec(_HintedNode, _b_source(("name", "/root/world/cam/imagePlane"),
+                                                                  ("file", ""))),
     "LookFileAssign": NodeTypeSpec(Node, _b_lookfileassign),
     "LookFileGlobalsAssign": NodeTypeSpec(Node, _b_lookfileassign),
     "LookFileMaterialsIn": NodeTypeSpec(Node, _b_filter(("lookfile", ""))),
@@ -1262,7 +1319,7 @@ def GetRootNode():
     return current_graph().root
 
 
-def CreateNode(nodeType, parent=None):
+def CreateNode(type, parent=None):
     """Create a node of a registered type inside ``parent`` (default: root).
 
     Built-in types are created with the parameters and ports listed in the
@@ -1273,6 +1330,7 @@ def CreateNode(nodeType, parent=None):
 
     Stand-in guess [unverified]: a non-group ``parent`` raises ``TypeError``.
     """
+    nodeType = type
     g = current_graph()
     found = node_class_for(nodeType)
     if found is None:
@@ -1306,19 +1364,9 @@ def CreateNode(nodeType, parent=None):
     return node
 
 
-def GetNode(name, includeDeleted=False):
-    """The node named ``name`` or ``None``.
-
-    Stand-in guess [unverified kwarg]: ``includeDeleted=True`` also finds a
-    deleted node of that name when no live node has it.
-    """
-    g = current_graph()
-    node = g.nodes.get(name)
-    if node is None and includeDeleted:
-        for dead in reversed(g.deleted):
-            if dead._ks_name == name:
-                return dead
-    return node
+def GetNode(nodeName):
+    """The live node named ``nodeName`` or ``None``."""
+    return current_graph().nodes.get(nodeName)
 
 
 def _finish_list(nodes, sortByName):
@@ -1328,7 +1376,7 @@ def _finish_list(nodes, sortByName):
 
 
 def GetAllNodes(includeDeleted=False, sortByName=False):
-    """Every node, the root included, in creation order [unverified kwargs/order]."""
+    """Every node, the root included, in creation order (the order is a stand-in guess)."""
     g = current_graph()
     nodes = list(g.all)
     if includeDeleted:
@@ -1370,12 +1418,12 @@ def IsNodeSelected(node):
     return node in current_graph().selected
 
 
-def SetAllSelectedNodes(nodes):
-    """Replace the selection with ``nodes``."""
+def SetAllSelectedNodes(nodelist):
+    """Replace the selection with ``nodelist``."""
     g = current_graph()
     for node in list(g.selected):
         SetNodeSelected(node, False)
-    for node in nodes:
+    for node in nodelist:
         SetNodeSelected(node, True)
 
 
@@ -1404,10 +1452,10 @@ def GetNodePosition(node):
     return current_graph().positions.get(node, (0, 0))
 
 
-def SetNodePosition(node, position):
+def SetNodePosition(node, xy):
     """Set ``(x, y)`` (marks the project dirty)."""
     g = current_graph()
-    x, y = position
+    x, y = xy
     g.positions[node] = (x, y)
     _touch(g)
 
@@ -1421,13 +1469,13 @@ def GetCurrentTime():
     return _root_value("currentTime")
 
 
-def SetCurrentTime(time):
+def SetCurrentTime(newTime, final=True):
     """Set the current frame.
 
-    Stand-in guess [unverified]: changing the current frame neither marks the
-    project dirty nor queues parameter events.
+    Stand-in guess: changing the current frame neither marks the project
+    dirty nor queues parameter events (``final`` changes nothing).
     """
-    current_graph().root._ks_params._ks_map["currentTime"]._ks_value = _to_number(time, "SetCurrentTime")
+    current_graph().root._ks_params._ks_map["currentTime"]._ks_value = _to_number(newTime, "SetCurrentTime")
 
 
 def GetWorkingInTime():
@@ -1441,7 +1489,25 @@ def GetWorkingOutTime():
 
 
 def GetSourceFile():
-    """Path of the saved/loaded project, ``''`` while unsaved."""
+    """The project as given to ``KatanaFile.Save``/``Load``: a path or an asset
+    id (Katana's docstring: "the name of the file or the ID of the asset");
+    ``''`` while unsaved."""
+    return current_graph().source_file
+
+
+def GetProjectFile():
+    """The resolved file-system path of the .katana file, ``''`` while unsaved."""
+    return current_graph().project_file
+
+
+def GetProjectDir():
+    """The folder of ``GetProjectFile()``, ``''`` while unsaved."""
+    path = current_graph().project_file
+    return os.path.dirname(path) if path else ""
+
+
+def GetProjectAssetID():
+    """The project's asset id: ``GetSourceFile()`` (stand-in guess: also for a plain path)."""
     return current_graph().source_file
 
 

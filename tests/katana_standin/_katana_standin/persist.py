@@ -39,7 +39,7 @@ def _param_to_dict(p):
 
 
 def _param_from_dict(node, parent, d):
-    p = graph.Parameter(node, parent, d["name"], d["type"], d.get("value"))
+    p = graph.Parameter._ks_new(node, parent, d["name"], d["type"], d.get("value"))
     if "expression" in d:
         p._ks_expr = d["expression"]
         p._ks_expr_on = bool(d.get("expressionEnabled", True))
@@ -107,26 +107,49 @@ def graph_to_dict(g, nodes=None):
     }
 
 
-def Save(filename, extraOptionsDict=None):
+def _file_for(fileNameOrAssetId):
+    """The file-system path of a file name or asset id (resolved by the default asset plug-in).
+
+    Stand-in guess: an asset id that no resolver turns into a path raises
+    ``RuntimeError``.
+    """
+    import AssetAPI
+
+    plugin = AssetAPI.GetDefaultAssetPlugin()
+    if plugin.isAssetId(fileNameOrAssetId):
+        path = plugin.resolveAsset(fileNameOrAssetId)
+        if not path or plugin.isAssetId(path):
+            raise RuntimeError("katana stand-in: asset id %s does not resolve to a file" % (fileNameOrAssetId,))
+        return path
+    return fileNameOrAssetId
+
+
+def Save(fileNameOrAssetId, extraOptionsDict=None):
     """Write the project to ``filename`` (stand-in JSON format).
 
     Afterwards ``IsFileDirty()`` is False and ``GetSourceFile()`` /
     ``FarmAPI.GetKatanaFileName()`` return ``filename`` as given.  Runs
     ``onSceneSave`` callbacks with kwarg ``filename``.
 
-    Stand-in guesses [unverified]: the signature (``extraOptionsDict`` is
-    accepted and ignored); the path is stored as given (not made absolute);
-    the callback runs after the file is written.
+    Returns the path written (stand-in guess; the stubs say ``str``).
+
+    Stand-in guesses: ``extraOptionsDict`` is accepted and ignored; the path
+    is stored as given (not made absolute); the callback runs after the file
+    is written; an asset id is written as a file of that name.
     """
+    filename = fileNameOrAssetId
     g = graph.current_graph()
     data = graph_to_dict(g)
-    tmp = filename + ".tmp-standin"
+    path = _file_for(filename)
+    tmp = path + ".tmp-standin"
     with open(tmp, "w") as fh:
         json.dump(data, fh, indent=1, sort_keys=True)
-    os.replace(tmp, filename)
+    os.replace(tmp, path)
     g.source_file = filename
+    g.project_file = os.path.abspath(path)
     g.dirty = False
     callbacks.fire(callbacks.Type.onSceneSave, filename=filename)
+    return filename
 
 
 # ---------------------------------------------------------------------------
@@ -202,7 +225,7 @@ def _finish(created):
             node.polish()
 
 
-def Load(filename, isCrashFile=False):
+def Load(fileName, isCrashFile=False):
     """Replace the open project with the one in ``filename``.
 
     Nodes, parameters, expressions, hints, ports, connections, bypass flags,
@@ -216,12 +239,14 @@ def Load(filename, isCrashFile=False):
     Order: ``onSceneAboutToLoad(filename=)`` callbacks, build, ``polish()``,
     queue ``nodegraph_loadEnd``, ``onSceneLoad(filename=)`` callbacks.
 
-    Stand-in guesses [unverified]: the signature; no ``node_create`` events or
+    Stand-in guesses (the signature is the stubs'): no ``node_create`` events or
     ``onNodeCreate`` callbacks during a load; a node type that is not
     registered (e.g. a SuperTool whose plug-in failed to load) raises
     ``ValueError`` and leaves an empty project.
     """
-    data = _read(filename)
+    filename = fileName
+    path = _file_for(filename)
+    data = _read(path)
     callbacks.fire(callbacks.Type.onSceneAboutToLoad, filename=filename)
     S = state.S
     S.graph = None
@@ -248,6 +273,7 @@ def Load(filename, isCrashFile=False):
             if nd.get("edited"):
                 g.edited[node] = None
         g.source_file = filename
+        g.project_file = os.path.abspath(path)
         _finish(created)
     finally:
         g.loading -= 1
@@ -256,17 +282,18 @@ def Load(filename, isCrashFile=False):
     callbacks.fire(callbacks.Type.onSceneLoad, filename=filename)
 
 
-def Import(filename, floatNodes=False, parentNode=None):
+def Import(fileName, floatNodes=False, parentNode=None):
     """Add the nodes of ``filename`` to the open project; returns the top-level ones.
 
     Names that are taken get a numeric suffix and expressions of the imported
     nodes follow the renames.  SuperTools are restored like ``Load`` does
     (no ``__init__``, ``polish()`` once).  The project becomes dirty.
 
-    Stand-in guesses [unverified]: the signature (``floatNodes`` is ignored);
+    Stand-in guesses (the signature is the stubs'): ``floatNodes`` is ignored;
     root parameters of the imported file are ignored; events and
     ``onNodeCreate`` callbacks are not emitted for imported nodes.
     """
+    filename = fileName
     from . import expressions
 
     data = _read(filename)

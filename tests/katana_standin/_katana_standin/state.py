@@ -32,7 +32,8 @@ class Graph(object):
         self.edited = {}  # node -> None
         self.positions = {}  # node -> (x, y)
         self.expr_params = {}  # parameter -> None, params holding an expression
-        self.source_file = ""
+        self.source_file = ""  # as given to Save/Load: a path or an asset id
+        self.project_file = ""  # the file-system path it was read from / written to
         self.dirty = False
         self.loading = 0  # > 0 while KatanaFile.Load/Import builds nodes
 
@@ -56,6 +57,8 @@ class Session(object):
         self.injected_warnings = []
         self.farm_plugins = collections.OrderedDict()  # name -> class
         self.farm_plugin_instances = {}
+        self.default_farm = ""
+        self.render_context_counter = 0
         self.default_renderer = "prman"
         # Callbacks and events
         self.callbacks = collections.OrderedDict()  # type -> [(fcn, objectHash)]

@@ -3,7 +3,7 @@
 from _katana_standin import state
 
 
-def FindTopTab(name):
-    """The open tab called ``name``: ``None`` unless a test set one with
-    ``katana_standin_control.set_top_tab``."""
-    return state.S.top_tabs.get(name)
+def FindTopTab(tabTypeName, alsoRaise=False):
+    """The open tab of type ``tabTypeName``: ``None`` unless a test set one with
+    ``katana_standin_control.set_top_tab`` (``alsoRaise`` changes nothing)."""
+    return state.S.top_tabs.get(tabTypeName)

@@ -33,6 +33,6 @@ class _ParameterPolicy(object):
         return self._param.getValue(NodegraphAPI.GetCurrentTime())
 
 
-def CreateParameterPolicy(parent, param):
+def CreateParameterPolicy(parentPolicy, param):
     """A parameter policy wrapping ``param`` (see module docstring)."""
-    return _ParameterPolicy(parent, param)
+    return _ParameterPolicy(parentPolicy, param)

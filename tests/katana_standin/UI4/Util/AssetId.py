@@ -9,13 +9,14 @@ user cancelled).
 from _katana_standin import state
 
 
-def BrowseForAsset(default, caption, save, hints):
+def BrowseForAsset(assetOrFile, label, saveMode, hints, extraOptions=None):
     """Return the scripted path (``''`` = cancelled).
 
-    Stand-in guess [unverified]: cancelling returns ``''`` (not ``None``).
+    Stand-in guess: cancelling returns ``''`` (not ``None``).
     """
     S = state.S
-    S.browse_calls.append({"default": default, "caption": caption, "save": save, "hints": hints})
+    S.browse_calls.append({"default": assetOrFile, "caption": label, "save": saveMode, "hints": hints,
+                           "extraOptions": extraOptions})
     if S.browse_results:
         return S.browse_results.popleft()
     return S.browse_default

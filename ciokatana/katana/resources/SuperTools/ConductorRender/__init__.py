@@ -4,8 +4,9 @@ Layer: katana resources (a Katana SuperTool package). Katana imports this
 package at start-up from ``<resources>/SuperTools/ConductorRender``. It puts
 the folder holding the ``ciokatana`` package on ``sys.path``, pins the Qt
 binding of this Katana version before any UI module is imported, registers
-the farm settings and menus (from Katana's onStartup callback), and
-declares the ConductorRender node type. The editor is imported only when a
+the farm settings and menus (at once, and again from Katana's onStartup
+callback, which adds only what is missing), and declares the
+ConductorRender node type. The editor is imported only when a
 Parameters tab shows the node. A failure is logged and leaves Katana
 running without Conductor.
 
