@@ -649,6 +649,8 @@ class _Run(object):
         if self.source.database_filepath:
             args["database_filepath"] = self.source.database_filepath
         submit = conductor_submit.Submit(args)
+        if not submit.upload_paths:  # as ciocore 8.3+ does: no daemon is to wait for
+            submit.payload["local_upload"] = True
         for path in job.files:
             f = self.files.get(path)
             md5 = f.md5 if (f is not None and job.local) else None
