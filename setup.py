@@ -36,7 +36,11 @@ setup(
     package_data={
         "ciokatana.examples": ["*.json", "*.katana"],
         "ciokatana.scripts": ["*.json"],
-        "ciokatana.katana": ["resources/SuperTools/ConductorRender/*.py", "resources/Shelves/Conductor/*.py"],
+        "ciokatana.katana": [
+            "resources/SuperTools/ConductorRender/*.py",
+            "resources/Shelves/Conductor/*.py",
+            "resources/Plugins/*.py",
+        ],
         "ciokatana.core.schemas": ["*.schema.json"],
     },
     py_modules=[],

@@ -6,7 +6,10 @@ indent writes it so). The replay's layout check must not read such a line
 whole: issue 11 measured 633 MB of RSS for a 300 MB one-line file. This
 writes a one-line file of the given size without holding it in memory,
 then checks and replays it at interval 0 in a fresh interpreter, and prints
-how much the process's peak RSS grew, against the file size.
+how much the process's peak RSS grew, against the file size, and the CPU
+seconds of the check and replay. The md5s are random base64 as ciocore
+writes them (some hold "key", "Token" ...), so masking is measured on
+realistic text.
 
 Usage: python bench/bench_mock_layout.py [--short] [--mb N] [--code DIR]
 (``--short``: a 30 MB file; default 300 MB. ``--code`` runs another
@@ -14,8 +17,10 @@ checkout's ciokatana, for before/after figures.)
 """
 
 import argparse
+import base64
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -37,24 +42,32 @@ check_mock_file(sys.argv[2])
 runner = Runner(MockReplay(sys.argv[2], 0.0), on_event)
 runner.run()
 elapsed = time.perf_counter() - started
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(count[0], runner.state, elapsed, after - before, after)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+after = usage.ru_maxrss
+print(count[0], runner.state, elapsed, after - before, after, usage.ru_utime + usage.ru_stime)
 """
+
+
+def _progress(rng, files):
+    """A progress event whose md5s are random, base64 as ciocore writes them
+    (so some hold letters such as "key" or "Token", as real ones do)."""
+    fp = {
+        "/show/tex/file{:05d}.tx".format(i): {
+            "bytes_to_upload": 100, "bytes_uploaded": 50, "already_uploaded": False,
+            "md5": base64.b64encode(rng.getrandbits(128).to_bytes(16, "big")).decode("ascii"), "md5_was_cached": False,
+        }
+        for i in range(files)
+    }
+    return json.dumps({"event": "progress", "data": {
+        "files_to_analyze": files, "files_to_upload": files, "bytes_to_upload": 1.0, "bytes_uploaded": 1.0,
+        "transfer_rate": 1.0, "percent_complete": 50.0, "elapsed_time": 1.0, "time_remaining": 1.0,
+        "processed_md5s": files, "md5_percent": 100.0, "job_index": 0, "job_title": "job1", "file_progress": fp}})
 
 
 def write_one_line(path, megabytes, files=200):
     """A valid one-job mock file of about `megabytes` MB, all on one line."""
-    fp = {
-        "/show/tex/file{:05d}.tx".format(i): {
-            "bytes_to_upload": 100, "bytes_uploaded": 50, "already_uploaded": False,
-            "md5": "bWQ1bWQ1bWQ1bWQ1bWQ1bQ==", "md5_was_cached": False,
-        }
-        for i in range(files)
-    }
-    progress = json.dumps({"event": "progress", "data": {
-        "files_to_analyze": files, "files_to_upload": files, "bytes_to_upload": 1.0, "bytes_uploaded": 1.0,
-        "transfer_rate": 1.0, "percent_complete": 50.0, "elapsed_time": 1.0, "time_remaining": 1.0,
-        "processed_md5s": files, "md5_percent": 100.0, "job_index": 0, "job_title": "job1", "file_progress": fp}})
+    rng = random.Random(11)
+    variants = [_progress(rng, files) for _ in range(32)]
     target = megabytes * 1000 * 1000
     events = 0
     with open(path, "w", encoding="utf-8") as handle:
@@ -62,6 +75,7 @@ def write_one_line(path, megabytes, files=200):
         handle.write('{"event": "job_start", "data": {"job_index": 0, "job_title": "job1"}}')
         written = 0
         while written < target:
+            progress = variants[events % len(variants)]
             handle.write(", " + progress)
             written += len(progress) + 2
             events += 1
@@ -89,9 +103,10 @@ def main(argv=None):
         if proc.returncode != 0:
             print("  replay failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1])
             return 0
-        count, state, elapsed, growth_kb, peak_kb = proc.stdout.split()
+        count, state, elapsed, growth_kb, peak_kb, cpu = proc.stdout.split()
         growth = int(growth_kb) * 1024
-        print("  check + replay: {} of {:,} events, {}, {:.1f} s".format(count, expected, state, float(elapsed)))
+        print("  check + replay: {} of {:,} events, {}, {:.1f} s wall, {:.1f} s CPU".format(
+            count, expected, state, float(elapsed), float(cpu)))
         print("  peak RSS grew by {:.0f} MB ({:.2f}x the file; flat memory means a few MB whatever the size); "
               "peak RSS {:.0f} MB".format(growth / 1e6, growth / float(size), int(peak_kb) * 1024 / 1e6))
     return 0

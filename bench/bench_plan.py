@@ -11,7 +11,12 @@ Prints, measured in this run:
    "re-print"; it uses the quicker of ``json.dump`` and one write of
    ``json.dumps``), as a ratio of wall-clock and of CPU seconds (goal:
    at most 2x). The median of the repeats is shown; the machine may be
-   shared, so CPU seconds are the steadier figure;
+   shared, so CPU seconds are the steadier figure. The same ratio is
+   printed for adversarial scenes whose text is full of words a secret
+   name is made of: nodes named ``key_light000``..., a show folder
+   ``/shows/monkey/``, and ``token``/``secret``/``password`` in every
+   output path (masking must cost the same whatever the names are). The
+   preview runs with a (made-up) API key configured, as an artist's does;
 3. (full mode) planning time as the frame count grows, to show it is
    linear.
 
@@ -68,20 +73,31 @@ with open(sys.argv[1], encoding="utf-8") as handle:
 """
 
 
-def write_scene(path, nodes, frames, chunk=1):
+# name: (node name pattern, show folder, output folder pattern)
+VARIANTS = {
+    "plain": ("node{:03d}", "/shows/big", "/renders/big/node{:03d}"),
+    "key_light names": ("key_light{:03d}", "/shows/big", "/renders/big/key_light{:03d}"),
+    "/shows/monkey/": ("node{:03d}", "/shows/monkey", "/shows/monkey/renders/node{:03d}"),
+    "tokens in paths": ("node{:03d}", "/shows/token_tests",
+                        "/renders/secret_garden/password_reset/api_key_{:03d}/auth_token"),
+}
+
+
+def write_scene(path, nodes, frames, chunk=1, variant="plain"):
     """A scene of `nodes` Render nodes, each rendering 1-`frames` at `chunk`."""
+    node_name, show, out_dir = VARIANTS[variant]
     render_nodes = [
         {
-            "name": "node{:03d}".format(i),
+            "name": node_name.format(i),
             "renderer": "prman",
             "farm_settings": {"conductorOverrides": False},
             "outputs": [{"name": "primary", "enabled": True,
-                         "outputLocation": "/renders/big/node{:03d}/img.####.exr".format(i)}],
+                         "outputLocation": out_dir.format(i) + "/img.####.exr"}],
         }
         for i in range(nodes)
     ]
     scene = {
-        "katana_file": "/shows/big/shot.katana",
+        "katana_file": show + "/shot.katana",
         "frame_range": {"start": 1, "end": frames},
         "render_nodes": render_nodes,
         "assets": [],
@@ -96,11 +112,17 @@ def write_scene(path, nodes, frames, chunk=1):
         json.dump(scene, handle)
 
 
-def timed(argv, stdout):
+# The preview runs with an API key configured, as an artist's does: the key
+# is searched for in the whole payload (a made-up key; nothing is sent).
+FAKE_KEY = json.dumps({"client_id": "bench-client-0123456789",
+                       "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQ\n-----END PRIVATE KEY-----"})
+
+
+def timed(argv, stdout, env=None):
     """(wall seconds, CPU seconds) of a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(argv, stdout=stdout, check=True)
+    subprocess.run(argv, stdout=stdout, check=True, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -112,15 +134,17 @@ def plan_seconds(code, scene):
     return json.loads(proc.stdout)
 
 
-def preview_against_reprint(code, tmp, repeats):
+def preview_against_reprint(code, tmp, repeats, variant="plain"):
     scene = os.path.join(tmp, "preview_200x1000.json")
-    write_scene(scene, 200, 1000)
+    write_scene(scene, 200, 1000, variant=variant)
     out = os.path.join(tmp, "preview.json")
     again = os.path.join(tmp, "reprint.json")
     runs = {"preview": [], "reprint": []}
     for _ in range(repeats):
         with open(out, "wb") as handle:
-            runs["preview"].append(timed([sys.executable, "-c", PREVIEW_CHILD, code, scene], handle))
+            env = dict(os.environ, CONDUCTOR_API_KEY=FAKE_KEY)
+            env.pop("CONDUCTOR_API_KEY_PATH", None)
+            runs["preview"].append(timed([sys.executable, "-c", PREVIEW_CHILD, code, scene], handle, env))
         best = None
         for child in (REPRINT_DUMP, REPRINT_DUMPS):
             with open(again, "wb") as handle:
@@ -157,6 +181,14 @@ def main(argv=None):
         print("  re-print of the same JSON (load + print):           {:.2f} s wall, {:.2f} s CPU; same bytes: {}".format(
             r_wall, r_cpu, "yes" if identical else "NO"))
         print("  preview / re-print: {:.2f}x wall, {:.2f}x CPU (goal: at most 2x)".format(p_wall / r_wall, p_cpu / r_cpu))
+        print("  adversarial names (the same 200 x 1,000 preview; goal: at most 2x each):")
+        for variant in VARIANTS:
+            if variant == "plain":
+                continue
+            median, identical, size = preview_against_reprint(code, tmp, repeats, variant)
+            (p_wall, p_cpu), (r_wall, r_cpu) = median["preview"], median["reprint"]
+            print("    {:<16} preview {:.2f} s CPU, re-print {:.2f} s CPU: {:.2f}x wall, {:.2f}x CPU{}".format(
+                variant, p_cpu, r_cpu, p_wall / r_wall, p_cpu / r_cpu, "" if identical else " (bytes differ!)"))
 
         if not args.short:
             print("  planning time as frames grow (one node; linear means time / frames stays flat):")

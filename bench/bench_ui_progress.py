@@ -223,6 +223,7 @@ def run_scenario(name, counts, trace_memory):
     from ciokatana.core.mock import MockReplay
     from ciokatana.qt import QtCore, QtWidgets
     from ciokatana.ui.compat import exec_, guard_binding_refcounts
+    from ciokatana.ui.controller import Controller
     from ciokatana.ui.dialog import ConductorDialog
 
     guarded = guard_binding_refcounts()
@@ -242,7 +243,9 @@ def run_scenario(name, counts, trace_memory):
             source = FullMapSource(counts["files"], counts["events"])
 
         app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
-        dialog = ConductorDialog(FileScene(os.path.join(work, "shot010.json")))
+        controller = Controller(FileScene(os.path.join(work, "shot010.json")))
+        dialog = ConductorDialog(controller)
+        controller.setParent(dialog)
         dialog.resize(1000, 800)
         dialog.show()
         dialog.show_tab("progress")
@@ -258,7 +261,7 @@ def run_scenario(name, counts, trace_memory):
         probe.setTimerType(QtCore.Qt.PreciseTimer)
         probe.setInterval(PROBE_MS)
         probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        controller.run_finished.connect(lambda _state: app.quit())
+        controller.run_finished.connect(lambda _record: app.quit())
         if trace_memory:
             tracemalloc.start()
         started = time.perf_counter()
@@ -287,7 +290,7 @@ def run_scenario(name, counts, trace_memory):
             "probe_ticks": len(ticks),
             "posted": bridge.posted,
             "delivered": bridge.delivered,
-            "model_updates": progress.file_model.updates,
+            "model_updates": progress.file_model.syncs,
             "tracemalloc_peak_mb": peak / 1e6 if peak is not None else None,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
             "state": controller.last_runner.state if controller.last_runner else None,

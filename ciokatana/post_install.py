@@ -7,13 +7,15 @@ so it runs with any Python 3.7+ right after ``pip install --target``)::
     python ~/Conductor/katana/ciokatana/post_install.py            # install
     python ~/Conductor/katana/ciokatana/post_install.py --uninstall
 
-It copies the SuperTool init file and the shelf items shipped in
-``ciokatana/katana/resources`` into ``<dir>/SuperTools/ConductorRender/``
-and ``<dir>/Shelves/Conductor/``, where ``<dir>`` is ``--dir``, else
+It copies the SuperTool init file, the shelf items and the render farm
+plug-in shipped in ``ciokatana/katana/resources`` into
+``<dir>/SuperTools/ConductorRender/``, ``<dir>/Shelves/Conductor/`` and
+``<dir>/Plugins/ConductorFarmPlugin.py``, where ``<dir>`` is ``--dir``, else
 ``KATANA_USER_RESOURCE_DIRECTORY``, else the ``.katana`` folder Katana
-reads in the user's home (on Windows ``HOME`` before ``USERPROFILE``); it
-prints which folder and why. The copies point Katana at the folder holding
-this ``ciokatana`` package.
+reads in the user's home (on Windows ``HOME`` before ``USERPROFILE``, as
+third-party Katana integrations resolve it; unverified for Katana itself);
+it prints which folder and why. The copies point Katana at the folder
+holding this ``ciokatana`` package.
 
 Safe to run again, and safe in a folder others can write:
 
@@ -26,7 +28,15 @@ Safe to run again, and safe in a folder others can write:
   copying it to ``<file>.ciokatana-backup-<time>``;
 - files are written through a temp file created exclusively next to the
   target (never following a symlink planted there) and renamed into place;
-  a symlink where a file should be is never written through;
+  a symlink where a file should be is never written through, and a file is
+  read (for its marker, its hash and a backup) without following a
+  symlink, once: the backup is a copy of the bytes that were checked;
+- nothing is written outside the target folder: a folder on the way that
+  is a symlink leading outside it (``<dir>/Shelves`` -> elsewhere) stops
+  the install before anything is written, and where the system allows it
+  (POSIX) each folder is opened once, checked to be inside the target,
+  and every read, write and rename goes through that open folder, so a
+  folder swapped for a symlink meanwhile changes nothing;
 - ``--uninstall`` removes exactly its files, their ``__pycache__`` entries
   and the empty folders it created, and never anything outside the target
   folder, whatever a marker says.
@@ -40,13 +50,14 @@ The other route needs no copy at all: add ``ciokatana/katana/resources``
 """
 
 import argparse
+import binascii
+import errno
 import hashlib
 import ntpath
 import os
 import posixpath
-import shutil
+import stat
 import sys
-import tempfile
 import time
 
 MARKER = "ciokatana-managed-file"
@@ -62,6 +73,7 @@ FILES = (
     "Shelves/Conductor/ListRenderOutputs.py",
     "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
+    "Plugins/ConductorFarmPlugin.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2
 
@@ -74,11 +86,13 @@ def user_resources_dir(environ=None, os_name=None):
     """``(folder, why)``: the Katana user resources folder and how it was chosen.
 
     ``KATANA_USER_RESOURCE_DIRECTORY`` when set; else ``.katana`` in the home
-    folder Katana uses. On Windows that is ``HOME`` when set, then
-    ``USERPROFILE`` (Python's own ``~`` uses ``USERPROFILE`` only, so a
-    studio that sets ``HOME`` would otherwise get a folder Katana never
-    reads). Inside Katana, ``KatanaResources.ResourceFiles.GetUserKatanaPath()``
-    is the authority.
+    folder. On Windows that is ``HOME`` when set, then ``USERPROFILE``:
+    third-party Katana integrations resolve it that way, and Python's own
+    ``~`` uses ``USERPROFILE`` only, so a studio that sets ``HOME`` could
+    otherwise get a folder Katana never reads. Which of the two Katana
+    itself reads is *unverified* (Foundry's documentation does not say);
+    inside Katana, ``KatanaResources.ResourceFiles.GetUserKatanaPath()`` is
+    the authority.
     """
     environ = os.environ if environ is None else environ
     os_name = os.name if os_name is None else os_name
@@ -92,7 +106,9 @@ def user_resources_dir(environ=None, os_name=None):
         if home:
             why = "KATANA_USER_RESOURCE_DIRECTORY is not set; .katana in {} ({})".format(name, home)
             if os_name == "nt" and name == "HOME":
-                why += ", which Katana prefers to USERPROFILE on Windows"
+                why += (", checked before USERPROFILE as third-party Katana integrations do (unverified for "
+                        "Katana itself; if Katana does not list this folder, use --dir or "
+                        "KATANA_USER_RESOURCE_DIRECTORY)")
             return _absolute(paths, paths.join(home, ".katana")), why
     home = os.path.expanduser("~")
     return _absolute(paths, paths.join(home, ".katana")), (
@@ -121,31 +137,41 @@ def resources_dir():
 # -- file contents ----------------------------------------------------------------
 
 
+def _head(data):
+    """The first 8 KiB of a file's bytes as text (where the marker lines are)."""
+    return data[:8192].decode("utf-8", "replace")
+
+
+def _read_nofollow(path):
+    """A regular file's bytes, read without following a symlink; None for
+    anything else (missing, a symlink, a folder, a device)."""
+    try:
+        found = _read_entry(path)
+    except OSError:
+        return None
+    return found[0] if isinstance(found, tuple) else None
+
+
 def is_ours(path):
     """Whether a file was written by ciokatana (its marker is near the top).
 
     A symlink is never ours, whatever it points at.
     """
-    if os.path.islink(path):
-        return False
-    try:
-        with open(path, "r", encoding="utf-8", errors="replace") as handle:
-            return MARKER in handle.read(8192)
-    except (OSError, UnicodeError):
-        return False
+    data = _read_nofollow(path)
+    return data is not None and MARKER in _head(data)
+
+
+def _created_in(text):
+    for line in text.splitlines():
+        if line.startswith(CREATED):
+            return [f.strip() for f in line[len(CREATED):].split(",") if f.strip()]
+    return []
 
 
 def created_folders(path):
     """The folders (relative, ``.`` = the resources folder) recorded in one of our files."""
-    try:
-        with open(path, "r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(8192)
-    except OSError:
-        return []
-    for line in head.splitlines():
-        if line.startswith(CREATED):
-            return [f.strip() for f in line[len(CREATED):].split(",") if f.strip()]
-    return []
+    data = _read_nofollow(path)
+    return _created_in(_head(data)) if data is not None else []
 
 
 def content_hash(text):
@@ -162,15 +188,15 @@ def recorded_hash(text):
     return None
 
 
-def is_modified(path):
-    """Whether one of our files was edited since it was installed (its hash differs)."""
-    try:
-        with open(path, "r", encoding="utf-8", errors="replace", newline="") as handle:
-            text = handle.read()
-    except OSError:
-        return False
+def _modified(text):
     recorded = recorded_hash(text)
     return recorded is not None and recorded != content_hash(text)
+
+
+def is_modified(path):
+    """Whether one of our files was edited since it was installed (its hash differs)."""
+    data = _read_nofollow(path)
+    return data is not None and _modified(data.decode("utf-8", "replace"))
 
 
 def render(template, parent, created):
@@ -200,44 +226,272 @@ def _read_template(rel):
         raise InstallError("missing plugin file {} ({}); reinstall ciokatana".format(path, err.strerror or err))
 
 
-def _write_atomic(path, text):
-    """Write through a temp file created exclusively next to ``path``, then rename.
+# -- folders inside the target ------------------------------------------------------
 
-    ``mkstemp`` opens with ``O_CREAT | O_EXCL`` (and ``O_NOFOLLOW`` where the
-    system has it) under a random name, so a file or symlink someone planted
-    is never opened or written through; the rename replaces a symlink at
-    ``path`` itself, never its target.
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+BINARY = getattr(os, "O_BINARY", 0)
+DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: Open folders once and work relative to them (POSIX); else by path, checked first.
+USE_DIR_FD = bool(NOFOLLOW and DIRECTORY) and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
+OTHER = "other"  # something that is not a regular file: a symlink, a folder, a device
+
+
+def _read_entry(path, dir_fd=None):
+    """``(bytes, permission bits)`` of a regular file, OTHER, or None when nothing is there.
+
+    Opened with ``O_NOFOLLOW`` (a symlink is OTHER, never followed) and
+    checked with ``fstat`` on the open file, so what is read is what was
+    checked, however the name changes meanwhile. ``path`` is relative to
+    ``dir_fd`` when given.
     """
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".ciokatana-tmp", dir=folder)
+    if not NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW (Windows): checked just before
+        return OTHER
+    at = {"dir_fd": dir_fd} if dir_fd is not None else {}
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; Katana (and colleagues) must read it
-        os.replace(tmp, path)
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | BINARY | getattr(os, "O_NONBLOCK", 0), **at)
+    except FileNotFoundError:
+        return None
+    except PermissionError:  # something we cannot read is not ours
+        return OTHER
+    except OSError as err:
+        if err.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO):  # a symlink (Linux, BSD), a socket
+            return OTHER
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return OTHER
+        return handle.read(), stat.S_IMODE(info.st_mode)
+
+
+class Outside(InstallError):
+    """A folder on the way leads outside the target (a symlink)."""
+
+
+def _outside(target, path):
+    return Outside(
+        "{} leads to {}, outside {} (a symlink): ciokatana never writes outside the folder it installs "
+        "into; make it a real folder, or pass the folder you mean with --dir".format(
+            path, os.path.realpath(path), target))
+
+
+def _same_file(fd, path):
+    try:
+        mine, theirs = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+class Folder(object):
+    """One folder inside the target; every read, write and rename happens in it.
+
+    On POSIX it is opened once and checked (its real path is inside the
+    target and is the folder that was opened); names are then used
+    relative to the open folder, so swapping it (or a folder above it) for
+    a symlink afterwards changes nothing. Elsewhere names are joined to
+    its path, checked just before use.
+    """
+
+    def __init__(self, path, fd=None):
+        self.path = path
+        self.fd = fd
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _at(self):
+        return {"dir_fd": self.fd} if self.fd is not None else {}
+
+    def _name(self, name):
+        return name if self.fd is not None else os.path.join(self.path, name)
+
+    def read(self, name):
+        """``(bytes, permission bits)``, OTHER, or None (see :func:`_read_entry`)."""
+        return _read_entry(self._name(name), self.fd)
+
+    def create(self, name, data, mode):
+        """Write a new file exclusively (never through a symlink or over a file)."""
+        fd = os.open(self._name(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, mode, **self._at())
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            self.unlink(name, quiet=True)
+            raise
+
+    def replace(self, source, dest):
+        at = {"src_dir_fd": self.fd, "dst_dir_fd": self.fd} if self.fd is not None else {}
+        os.replace(self._name(source), self._name(dest), **at)
+
+    def unlink(self, name, quiet=False):
+        try:
+            os.unlink(self._name(name), **self._at())
+        except OSError:
+            if not quiet:
+                raise
+
+    def write_atomic(self, name, text):
+        """Write through a temp file created exclusively in this folder, then rename.
+
+        The temp name is random and created with ``O_CREAT | O_EXCL |
+        O_NOFOLLOW``, so a file or symlink someone planted is never opened
+        or written through; the rename replaces a symlink at ``name``
+        itself, never its target. Readable by others as the umask allows
+        (Katana, and colleagues, must read it).
+        """
+        data = text.encode("utf-8")
+        for _attempt in range(100):
+            tmp = ".{}.{}.ciokatana-tmp".format(name, binascii.hexlify(os.urandom(6)).decode("ascii"))
+            try:
+                self.create(tmp, data, 0o666)
+            except FileExistsError:
+                continue
+            break
+        else:  # pragma: no cover - 100 collisions of 48 random bits
+            raise InstallError("cannot create a temp file in {}".format(self.path))
+        try:
+            self.replace(tmp, name)
+        except BaseException:
+            self.unlink(tmp, quiet=True)
+            raise
+
+    def backup(self, name, data, mode):
+        """Copy the bytes that were read and checked (never the file again) to
+        ``<name>.ciokatana-backup-<time>``, created exclusively with the
+        file's own permissions; return the backup's name."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for n in range(100):
+            backup = "{}{}{}{}".format(name, BACKUP, stamp, "" if n == 0 else "-{}".format(n))
+            try:
+                self.create(backup, data, mode & 0o666)
+            except FileExistsError:
+                continue
+            return backup
+        raise InstallError("cannot make a backup of {}: too many backups; remove old ones".format(
+            os.path.join(self.path, name)))
+
+    def remove_pycache(self, stem):
+        """``__pycache__/<stem>.*.pyc`` of a removed file (a symlinked ``__pycache__`` is left alone)."""
+        cache = os.path.join(self.path, "__pycache__")
+        if self.fd is not None:
+            try:
+                cfd = os.open("__pycache__", os.O_RDONLY | DIRECTORY | NOFOLLOW, dir_fd=self.fd)
+            except OSError:
+                return
+            try:
+                for entry in os.listdir(cfd):
+                    if entry.startswith(stem + ".") and entry.endswith(".pyc"):
+                        os.unlink(entry, dir_fd=cfd)
+                empty = not os.listdir(cfd)
+            finally:
+                os.close(cfd)
+            if empty:
+                os.rmdir("__pycache__", dir_fd=self.fd)
+            return
+        if os.path.islink(cache) or not os.path.isdir(cache):
+            return
+        for entry in os.listdir(cache):
+            if entry.startswith(stem + ".") and entry.endswith(".pyc"):
+                os.remove(os.path.join(cache, entry))
+        if not os.listdir(cache):
+            os.rmdir(cache)
+
+
+def check_no_link_outside(target, rel_dirs):
+    """Refuse, before anything is written, a folder on the way to any of
+    ``rel_dirs`` that is a symlink leading outside the target."""
+    for rel_dir in rel_dirs:
+        path = target
+        for part in rel_dir.split("/"):
+            path = os.path.join(path, part)
+            if not os.path.lexists(path):
+                break
+            if os.path.islink(path) and not _inside(target, path):
+                raise _outside(target, path)
+
+
+def open_folder(target, rel_dir, create):
+    """``(Folder, folders created)`` for ``target/rel_dir``, or ``(None, [])``
+    when it does not exist and ``create`` is false.
+
+    Raises :class:`Outside` when a folder on the way leads outside the
+    target, InstallError when a file stands where a folder is needed.
+    """
+    created = []
+    if not os.path.isdir(target):
+        if not create:
+            return None, []
+        if os.path.lexists(target):
+            raise InstallError("{} is a file, not a folder; pass a folder with --dir".format(target))
+        try:
+            os.makedirs(target)
+        except OSError as err:
+            raise _cannot_write(target, err)
+        created.append(".")
+    if not USE_DIR_FD:
+        return _open_by_path(target, rel_dir, create, created)
+    fd = os.open(os.path.realpath(target), os.O_RDONLY | DIRECTORY)
+    path = target
+    so_far = []
+    try:
+        for part in rel_dir.split("/"):
+            path = os.path.join(path, part)
+            so_far.append(part)
+            if create:
+                try:
+                    os.mkdir(part, dir_fd=fd)  # never follows a symlink: it exists
+                    created.append("/".join(so_far))
+                except FileExistsError:
+                    pass
+                except OSError as err:
+                    raise _cannot_write(os.path.dirname(path), err)
+            try:
+                child = os.open(part, os.O_RDONLY | DIRECTORY | NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError:
+                os.close(fd)
+                return None, []
+            except OSError:
+                if not os.path.islink(path):
+                    raise InstallError("{} is a file where a folder is needed; move it away".format(path))
+                child = os.open(part, os.O_RDONLY | DIRECTORY, dir_fd=fd)  # a symlink: checked below
+                if not (_inside(target, path) and _same_file(child, os.path.realpath(path))):
+                    os.close(child)
+                    raise _outside(target, path)
+            os.close(fd)
+            fd = child
+        return Folder(path, fd), created
     except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
+        os.close(fd)
         raise
 
 
-def _backup(path):
-    """Copy an edited file aside (exclusively created); return the backup's path."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(100):
-        backup = "{}{}{}{}".format(path, BACKUP, stamp, "" if n == 0 else "-{}".format(n))
-        try:
-            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        except FileExistsError:
+def _open_by_path(target, rel_dir, create, created):
+    path = target
+    so_far = []
+    for part in rel_dir.split("/"):
+        path = os.path.join(path, part)
+        so_far.append(part)
+        if os.path.islink(path) and not _inside(target, path):
+            raise _outside(target, path)
+        if os.path.isdir(path):
             continue
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            shutil.copyfileobj(src, out)
-        return backup
-    raise InstallError("cannot make a backup of {}: too many backups; remove old ones".format(path))
+        if os.path.lexists(path):
+            raise InstallError("{} is a file where a folder is needed; move it away".format(path))
+        if not create:
+            return None, []
+        try:
+            os.mkdir(path)
+        except OSError as err:
+            raise _cannot_write(os.path.dirname(path), err)
+        created.append("/".join(so_far))
+    if not _inside(target, path):
+        raise _outside(target, path)
+    return Folder(path), created
 
 
 def _check_target(target):
@@ -280,34 +534,6 @@ def _cannot_write(folder, err):
 # -- install ------------------------------------------------------------------------
 
 
-def _make_dirs(target, rel_dir):
-    """Create target/rel_dir as needed; return the relative folders created."""
-    created = []
-    if not os.path.isdir(target):
-        if os.path.exists(target):
-            raise InstallError("{} is a file, not a folder; pass a folder with --dir".format(target))
-        try:
-            os.makedirs(target)
-        except OSError as err:
-            raise _cannot_write(target, err)
-        created.append(".")
-    current = target
-    rel_so_far = []
-    for part in rel_dir.split("/"):
-        rel_so_far.append(part)
-        current = os.path.join(current, part)
-        if os.path.isdir(current):
-            continue
-        if os.path.exists(current):
-            raise InstallError("{} is a file where a folder is needed; move it away".format(current))
-        try:
-            os.mkdir(current)
-        except OSError as err:
-            raise _cannot_write(os.path.dirname(current), err)
-        created.append("/".join(rel_so_far))
-    return created
-
-
 def install(target=None, parent=None, force=False):
     """Write the plugin files into a Katana resources folder.
 
@@ -318,71 +544,68 @@ def install(target=None, parent=None, force=False):
 
     Returns ``[(action, relative path, note)]`` with action one of
     ``wrote``, ``updated``, ``unchanged``, ``left alone``, ``replaced``.
-    Raises InstallError (one line) when the folder cannot be written.
+    Raises InstallError (one line) when the folder cannot be written, or
+    when a folder on the way is a symlink leading outside it.
     """
     target = _check_target(target)
     parent = os.path.abspath(parent or package_parent())
     if not os.path.isfile(os.path.join(parent, "ciokatana", "__init__.py")):
         raise InstallError("{} holds no ciokatana package; run the post_install.py inside the installed package".format(parent))
+    check_no_link_outside(target, sorted({rel.rsplit("/", 1)[0] for rel in FILES}))
     actions = []
     for rel in FILES:
-        dest = os.path.join(target, *rel.split("/"))
+        folder_rel, name = rel.rsplit("/", 1)
         template = _read_template(rel)
-        existed = os.path.lexists(dest)
-        if existed and (os.path.isdir(dest) or not is_ours(dest)):
-            actions.append(("left alone", rel, "a file not written by ciokatana is there; move it away and run again"))
-            continue
-        backup = ""
-        if existed and is_modified(dest):
-            if not force:
-                actions.append(("left alone", rel, "edited since it was installed; keep your edits, or run again "
-                                                   "with --force to replace it (a backup is kept)"))
-                continue
-            try:
-                backup = _backup(dest)
-            except OSError as err:
-                raise _cannot_write(os.path.dirname(dest), err)
-        previous = created_folders(dest) if existed else []
-        new = _make_dirs(target, rel.rsplit("/", 1)[0])
-        created = previous + [f for f in new if f not in previous]
-        text = render(template, parent, created)
-        if existed:
-            with open(dest, "r", encoding="utf-8", errors="replace") as handle:
-                if handle.read() == text:
-                    actions.append(("unchanged", rel, ""))
-                    continue
+        folder = None
         try:
-            _write_atomic(dest, text)
+            folder, _ = open_folder(target, folder_rel, create=False)
+            found = folder.read(name) if folder is not None else None
+            if found is OTHER or (found is not None and MARKER not in _head(found[0])):
+                actions.append(("left alone", rel, "a file not written by ciokatana is there; move it away and run again"))
+                continue
+            data, mode = found if isinstance(found, tuple) else (None, 0)
+            before = data.decode("utf-8", "replace") if data is not None else None
+            backup = ""
+            if folder is not None and data is not None and _modified(before or ""):
+                if not force:
+                    actions.append(("left alone", rel, "edited since it was installed; keep your edits, or run again "
+                                                       "with --force to replace it (a backup is kept)"))
+                    continue
+                backup = folder.backup(name, data, mode)
+            if folder is None:
+                folder, new = open_folder(target, folder_rel, create=True)
+            else:
+                new = []
+            previous = _created_in(before) if before is not None else []
+            created = previous + [f for f in new if f not in previous]
+            text = render(template, parent, created)
+            if before == text:
+                actions.append(("unchanged", rel, ""))
+                continue
+            folder.write_atomic(name, text)
         except OSError as err:
-            raise _cannot_write(os.path.dirname(dest), err)
+            raise _cannot_write(os.path.dirname(os.path.join(target, *rel.split("/"))), err)
+        finally:
+            if folder is not None:
+                folder.close()
         if backup:
-            actions.append(("replaced", rel, "your edited copy is in " + os.path.basename(backup)))
+            actions.append(("replaced", rel, "your edited copy is in " + backup))
         else:
-            actions.append(("updated" if existed else "wrote", rel, ""))
+            actions.append(("updated" if before is not None else "wrote", rel, ""))
     return actions
 
 
 # -- uninstall ----------------------------------------------------------------------
 
 
-def _remove_pycache(folder, stem):
-    cache = os.path.join(folder, "__pycache__")
-    if not os.path.isdir(cache):
-        return
-    for name in os.listdir(cache):
-        if name.startswith(stem + ".") and name.endswith(".pyc"):
-            os.remove(os.path.join(cache, name))
-    if not os.listdir(cache):
-        os.rmdir(cache)
-
-
 def uninstall(target=None, force=False):
     """Remove exactly the files :func:`install` wrote, and the empty folders it created.
 
-    Nothing outside ``target`` is touched: a recorded folder that is
-    absolute, climbs out with ``..`` or resolves (through a symlink) outside
-    the target is ignored. An edited file is left alone unless ``force``
-    (then it is backed up first).
+    Nothing outside ``target`` is touched: a file whose folder leads
+    outside the target (a symlink) is left alone, and a recorded folder
+    that is absolute, climbs out with ``..`` or resolves (through a symlink)
+    outside the target is ignored. An edited file is left alone unless
+    ``force`` (then it is backed up first).
 
     Returns ``[(action, relative path, note)]`` with action one of
     ``removed``, ``removed folder``, ``left alone``, ``not installed``.
@@ -391,32 +614,37 @@ def uninstall(target=None, force=False):
     actions = []
     folders = set()
     for rel in FILES:
-        dest = os.path.join(target, *rel.split("/"))
-        if not os.path.lexists(dest):
-            actions.append(("not installed", rel, ""))
-            continue
-        if os.path.isdir(dest) or not is_ours(dest):
-            actions.append(("left alone", rel, "not written by ciokatana"))
-            continue
-        if not _inside(target, dest):
-            actions.append(("left alone", rel, "its folder leads outside {} (a symlink)".format(target)))
-            continue
-        note = ""
-        if is_modified(dest):
-            if not force:
-                actions.append(("left alone", rel, "edited since it was installed; run again with --force "
-                                                   "to remove it (a backup is kept)"))
-                continue
-            try:
-                note = "your edited copy is in " + os.path.basename(_backup(dest))
-            except OSError as err:
-                raise InstallError("cannot back up {} ({})".format(dest, err.strerror or err))
-        folders.update(created_folders(dest))
+        folder_rel, name = rel.rsplit("/", 1)
+        folder = None
         try:
-            os.remove(dest)
-            _remove_pycache(os.path.dirname(dest), os.path.splitext(os.path.basename(dest))[0])
+            try:
+                folder, _ = open_folder(target, folder_rel, create=False)
+            except Outside:
+                actions.append(("left alone", rel, "its folder leads outside {} (a symlink)".format(target)))
+                continue
+            found = folder.read(name) if folder is not None else None
+            if found is None:
+                actions.append(("not installed", rel, ""))
+                continue
+            if found is OTHER or MARKER not in _head(found[0]):
+                actions.append(("left alone", rel, "not written by ciokatana"))
+                continue
+            text = found[0].decode("utf-8", "replace")
+            note = ""
+            if _modified(text):
+                if not force:
+                    actions.append(("left alone", rel, "edited since it was installed; run again with --force "
+                                                       "to remove it (a backup is kept)"))
+                    continue
+                note = "your edited copy is in " + folder.backup(name, found[0], found[1])
+            folders.update(_created_in(_head(found[0])))
+            folder.unlink(name)
+            folder.remove_pycache(os.path.splitext(name)[0])
         except OSError as err:
-            raise InstallError("cannot remove {} ({})".format(dest, err.strerror or err))
+            raise InstallError("cannot remove {} ({})".format(os.path.join(target, *rel.split("/")), err.strerror or err))
+        finally:
+            if folder is not None:
+                folder.close()
         actions.append(("removed", rel, note))
     for rel in sorted(folders, key=lambda f: (-f.count("/"), f == ".", f)):
         path = _safe_folder(target, rel)
@@ -485,7 +713,8 @@ def run(args, out=None, err=None):
         err.write("{}: {} file(s) left alone; Conductor is not fully installed\n".format(prog, len(left)))
     else:
         out.write("Restart Katana: Conductor is then in the Util menu, the Render Farm menu of Render nodes, "
-                  "and the Conductor shelf. Katana loads ciokatana from {}\n".format(package_parent()))
+                  "the Conductor shelf, and Katana's render menus as a render farm (Disk Render). "
+                  "Katana loads ciokatana from {}\n".format(package_parent()))
     return EXIT_LEFT_ALONE if left else EXIT_OK
 
 

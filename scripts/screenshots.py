@@ -10,10 +10,12 @@ For each theme (a Katana-like dark one and a light one) this script:
    expanded, the dialog view and the whole tab), Preview, and Validation
    (with an error provoked for the picture, then undone);
 4. submits two Render nodes for real to the sandbox, captures Progress
-   mid-upload and the Response tab with the sandbox's job ids;
+   mid-upload and the Response tab with the sandbox's job ids, then presses
+   Submit again and captures the "already submitted" question;
 5. replays scripts/mock_submission.json with CIO_FEATURE_MOCK=1, raises an
-   error in job 1 and cancels in job 3, and captures Progress mid-replay and
-   the Response tab with error, success and warning cards.
+   error in job 2 and cancels in job 3, and captures Progress mid-replay
+   (with its mock banner) and the Response tab: the replay's cards above
+   the real run's, which stays listed.
 
 PNGs go to docs/screenshots/<theme>_<n>_<tab>.png.
 
@@ -117,6 +119,7 @@ def capture_theme(app, out, theme):
     from ciokatana.standalone.submit import prepare_demo
     from ciokatana.ui.controller import Controller
     from ciokatana.ui.dialog import ConductorDialog
+    from ciokatana.ui.models import nodes
     from ciokatana.ui.widgets.combos import select_value
 
     app.setPalette(dark_palette() if theme == "dark" else light_palette(app))
@@ -130,7 +133,7 @@ def capture_theme(app, out, theme):
             scene = FileScene(scene_path, nodes=["beauty", "char_hero"])
             controller = Controller(scene, submit_factory=_database_factory(cfg.database_filepath),
                                     url_opener=lambda url: None)
-            dialog = ConductorDialog(scene, controller=controller)
+            dialog = ConductorDialog(controller)
             controller.setParent(dialog)
             dialog.resize(*SIZE)
             dialog.show()
@@ -158,7 +161,7 @@ def capture_theme(app, out, theme):
             frames = configure.section("Frames and tasks")
             model = frames.model
             row = model.node_names().index("char_hero")
-            model.setData(model.index(row, 4), "five")
+            model.setData(model.index(row, nodes.CHUNK), "five")
             dialog.show_tab("validation")
             shooter.wait(lambda: any(c.level == "error" for c in dialog.tab("validation").cards.cards()),
                          what="validation errors")
@@ -168,7 +171,7 @@ def capture_theme(app, out, theme):
                     card.details_button.click()
                     break
             shooter.shoot(dialog, "validation")
-            model.setData(model.index(row, 4), "5")
+            model.setData(model.index(row, nodes.CHUNK), "5")
             shooter.wait(lambda: not any(c.level == "error" for c in dialog.tab("validation").cards.cards()),
                          what="the error to go")
 
@@ -191,21 +194,33 @@ def capture_theme(app, out, theme):
             shooter.wait(lambda: dialog.current_tab().KEY == "response", what="the Response tab")
             shooter.shoot(dialog, "response_real_run")
 
+            # -- Submit again: the duplicate question --------------------------------
+            dialog.submit()
+            shooter.wait(lambda: dialog.prompt is not None, what="the duplicate question")
+            shooter.shoot(dialog.prompt, "already_submitted_prompt")
+            dialog.prompt.button("cancel").click()
+            shooter.wait(lambda: dialog.flow.state == "idle", what="idle")
+
             # -- A mock replay with an error and a cancel ----------------------------
             advanced = configure.section("Advanced")
             select_value(advanced.mock_mode_combo, "use")
             advanced.mock_file_field.edit.setText(MOCK)
-            advanced.mock_interval_spin.setValue(0.3)
+            advanced.mock_interval_spin.setValue(0.6)
             dialog.show_tab("configure")
             dialog.submit()
             shooter.wait(lambda: dialog.prompt is not None or controller.is_running, what="submit")
             if dialog.prompt is not None:
                 dialog.prompt.button("submit").click()
-            shooter.wait(lambda: progress.job_label.text().startswith("Job 1 of 4"), what="job 1")
-            progress.raise_button.click()
-            shooter.wait(lambda: progress.job_label.text().startswith("Job 3 of 4")
-                         and progress.file_model.rowCount() > 0, timeout=60, what="job 3")
+
+            def at_job(index):
+                run = controller.current_run
+                return run is not None and run.current == index
+
+            shooter.wait(lambda: at_job(0) and progress.upload_bar.text().startswith("Files"), what="job 1's upload")
             shooter.shoot(dialog, "progress_mock_replay")
+            shooter.wait(lambda: at_job(1), timeout=60, what="job 2")
+            progress.raise_button.click()
+            shooter.wait(lambda: at_job(2), timeout=60, what="job 3")
             progress.cancel_button.click()
             shooter.wait(lambda: not controller.is_running, what="the replay to stop")
             shooter.wait(lambda: dialog.current_tab().KEY == "response", what="the Response tab")
@@ -214,6 +229,13 @@ def capture_theme(app, out, theme):
                 if card.level == "error":
                     card.details_button.click()
             shooter.shoot(dialog, "response_mock_replay")
+
+            # -- The path table (Validation tab): every path as the render node sees it
+            dialog.show_tab("validation")
+            table = dialog.tab("validation").path_table
+            shooter.wait(lambda: table.isVisible(), what="the path table")
+            table.resize(SIZE[0], max(table.height(), 360))
+            shooter.shoot(table, "validation_path_table")
             dialog.close()
             shooter.settle(0.2)
     finally:

@@ -109,17 +109,27 @@ class ConductorData:
         return Package.from_conductor(path, found) if found else None
 
 
+def _product(name: str) -> str:
+    """``renderman-katana 26.3 linux`` -> ``renderman-katana``."""
+    return name.rsplit("/", 1)[-1].strip().split(" ")[0].lower()
+
+
 def _match(name: str, candidates: Sequence[str], what: str, preferred: Sequence[str] = ()) -> str:
     """The candidate a typed name means: an exact match (any case), else the
     one candidate the name starts (``katana 7.0v4`` -> ``katana 7.0v4
-    linux``), preferring ``preferred`` ones. Raises SoftwareError listing
-    the closest matches when there is none, or several."""
-    typed = " ".join(name.split())
+    linux``; ``renderman`` -> the one ``renderman-katana ...``), preferring
+    ``preferred`` ones. Raises SoftwareError listing the closest matches
+    when there is none, or the matches when there are several."""
+    typed = " ".join(str(name).split())
     low = typed.lower()
+    if not low:
+        raise SoftwareError("{} is empty: name one, e.g. {!r}".format(what, candidates[0] if candidates else "katana 7.0v4 linux"))
     exact = [c for c in candidates if c.lower() == low]
     if exact:
         return exact[0]
     starts = [c for c in candidates if c.lower().startswith(low + " ")]
+    if not starts:  # a product named by its first part: renderman -> renderman-katana ...
+        starts = [c for c in candidates if c.lower().startswith(low) and c.lower()[len(low)] in "- "]
     if len(starts) > 1 and preferred:
         starts = [c for c in starts if c in preferred] or starts
     if len(starts) == 1:
@@ -133,6 +143,14 @@ def _match(name: str, candidates: Sequence[str], what: str, preferred: Sequence[
     hint = "closest: {}".format(", ".join(repr(c) for c in close)) if close else "none is close"
     raise SoftwareError("{} {!r} is not offered by Conductor ({}); 'ciokatana list software' lists them all".format(
         what, typed, hint))
+
+
+def _is_host_name(name: str, hosts: Sequence[str]) -> bool:
+    """Whether a software name names a Katana version (its first word is a
+    host product's, ``katana 7.0v9 linux``), not a renderer plugin."""
+    if "/" in name:
+        return False
+    return _product(name) in {_product(h) for h in hosts}
 
 
 def resolve_software(
@@ -151,36 +169,44 @@ def resolve_software(
             ``"renderman-katana 26.3 linux"``).
         data: what Conductor offers (:func:`fetch`).
         katana: a Katana version name (``--software``); replaces the stored
-            one, keeping only renderers built for it (as the dialog does).
+            one. The stored renderers are kept, each as the same plugin
+            version built for the new Katana; one that Conductor does not
+            offer for it is an error that names it.
         renderers: renderer plugin names (``--renderer``); replace the
             stored renderers.
 
     Raises:
         SoftwareError: an unknown or ambiguous name (the message lists the
-            closest ones), or a renderer with no Katana version.
+            closest ones or the matches), two Katana versions, a plugin
+            named twice (or two versions of one), a renderer with no Katana
+            version, or a stored renderer the new Katana has no build of.
     """
     result = settings.copy()
     hosts = data.katana_versions()
     if not hosts:
         raise SoftwareError("Conductor offers no Katana version to this account")
     preferred = [h for p in data.platforms_of(result.instance_type) for h in data.katana_versions(p)]
+    if katana is not None and not str(katana).strip():
+        raise SoftwareError("--software is empty: name a Katana version, e.g. {!r} ('ciokatana list software')".format(
+            hosts[0]))
     host_path = _match(katana, hosts, "Katana version", preferred) if katana else None
-    named_renderers = []
+    named_hosts, named_renderers = [], []
     for package in result.software:
         if package.package_id:
             continue
         name = package.path
-        try:
-            found = _match(name, hosts, "Katana version", preferred)
-        except SoftwareError:
-            found = None
-        if found is not None and "/" not in name:
-            host_path = host_path or found
-        else:
-            named_renderers.append(name)
+        (named_hosts if _is_host_name(name, hosts) else named_renderers).append(name)
+    if len(named_hosts) > 1:
+        raise SoftwareError("settings.software names {} Katana versions ({}); a job runs one: keep one".format(
+            len(named_hosts), ", ".join(repr(n) for n in named_hosts)))
+    if named_hosts:
+        found = _match(named_hosts[0], hosts, "Katana version (settings.software)", preferred)
+        host_path = host_path or found
     stored_host = result.katana_package if (result.katana_package and result.katana_package.package_id) else None
     if host_path is None and stored_host is not None:
         host_path = stored_host.path
+    if renderers is not None and any(not str(r).strip() for r in renderers):
+        raise SoftwareError("--renderer is empty: name a renderer plugin, e.g. 'renderman-katana 26.3 linux'")
     wanted = list(renderers) if renderers else named_renderers
     if host_path is None:
         if wanted:
@@ -192,19 +218,34 @@ def resolve_software(
         raise SoftwareError("Katana version {!r} has no package on Conductor".format(host_path))
     plugins = data.renderers(host_path)
     plugin_names = [p.rsplit("/", 1)[-1] for p in plugins]
-    chosen = []
-    for name in wanted:
-        match = _match(name.rsplit("/", 1)[-1], plugin_names, "Renderer plugin for {}".format(host_path))
-        chosen.append(data.package("{}/{}".format(host_path, match)))
-    if not wanted:
-        chosen = [p for p in result.renderer_packages if p.package_id and p.path.startswith(host_path + "/")]
+    what = "Renderer plugin for {}".format(host_path)
+    matched = [_match(name.rsplit("/", 1)[-1], plugin_names, what) for name in wanted]
+    if not wanted:  # keep the stored renderers, as built for this Katana
+        stored = [p for p in result.renderer_packages if p.package_id]
+        missing = [p.path.rsplit("/", 1)[-1] for p in stored if p.path.rsplit("/", 1)[-1] not in plugin_names]
+        if missing:
+            raise SoftwareError("{} offers no {} (the scene's renderer); choose one it offers with --renderer "
+                                "(closest: {})".format(host_path, ", ".join(repr(m) for m in missing), ", ".join(
+                                    repr(c) for c in _closest(missing[0], plugin_names)) or "none"))
+        matched = [p.path.rsplit("/", 1)[-1] for p in stored]
+    products = [_product(m) for m in matched]
+    twice = sorted({p for p in products if products.count(p) > 1})
+    if twice:
+        raise SoftwareError("renderer plugin {} is chosen twice ({}): a job loads one version of each; keep one".format(
+            ", ".join(repr(t) for t in twice), ", ".join(repr(m) for m in matched if _product(m) in twice)))
+    chosen = [data.package("{}/{}".format(host_path, m)) for m in matched]
     result.software = [host] + [p for p in chosen if p is not None]
     return result
 
 
+def _closest(name: str, candidates: Sequence[str]) -> List[str]:
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.5)
+    return close or [c for c in candidates if _product(c) == _product(name)][:3]
+
+
 def needs_resolving(settings: Settings, katana: Optional[str] = None, renderers: Optional[Sequence[str]] = None) -> bool:
     """Whether software must be looked up on Conductor before planning."""
-    return bool(katana or renderers or any(not p.package_id for p in settings.software))
+    return bool(katana is not None or renderers or any(not p.package_id for p in settings.software))
 
 
 def _version_key(path: str):

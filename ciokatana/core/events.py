@@ -76,7 +76,7 @@ import traceback as traceback_mod
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
-from ciokatana.core.redact import redact, redact_text
+from ciokatana.core.redact import redact_event, redact_text
 
 START = "start"
 JOB_START = "job_start"
@@ -165,6 +165,32 @@ def _fits(value: Any, kind: str) -> bool:
     if base == _MAP:
         return isinstance(value, dict)
     return False  # pragma: no cover
+# Each entry of a progress event's file_progress: {path: {...}}.
+FILE_FIELD_TYPES = (
+    ("bytes_to_upload", _NUMBER_OR_NONE), ("bytes_uploaded", _NUMBER_OR_NONE),
+    ("already_uploaded", "boolean or null"), ("md5", _TEXT_OR_NONE), ("md5_was_cached", "boolean or null"),
+)
+
+
+def _check_file_progress(files: Dict[str, Any], where: str) -> None:
+    """Every file_progress entry must be an object whose known fields have
+    their types (``{"/a": 5}`` would break every presenter). Raises
+    EventFormatError naming the file and field."""
+    for path, entry in files.items():
+        if type(entry) is not dict:
+            raise EventFormatError("{} (progress) has file_progress[{}] = {}: it must be an object".format(
+                where, _shown(path), _shown(entry)))
+        for name, kind in FILE_FIELD_TYPES:
+            if name in entry:
+                value = entry[name]
+                if value is None:
+                    continue
+                ok = isinstance(value, bool) if kind.startswith("boolean") else _fits(value, kind)
+                if not ok:
+                    raise EventFormatError("{} (progress) has file_progress[{}].{} = {}: it must be a {}".format(
+                        where, _shown(path), name, _shown(value), kind))
+
+
 TYPES = tuple(FIELDS)
 CANCEL_TYPES = ("UserCanceledError", "UserCanceled", "UserCancelledError")
 STATS_INFLATION = 1024.0
@@ -212,6 +238,8 @@ class Event:
             if name in data and not _fits(data[name], FIELD_TYPES[name]):
                 raise EventFormatError("{} ({}) has {} = {}: it must be a {}".format(
                     where, kind, name, _shown(data[name]), FIELD_TYPES[name]))
+        if kind == PROGRESS:
+            _check_file_progress(data["file_progress"], where)
         return cls(kind, data)
 
     # convenience
@@ -456,4 +484,4 @@ def true_bytes(reported: Any) -> float:
 
 def for_file(event: Event) -> Dict[str, Any]:
     """The wire form of an event with credentials scrubbed (mock files)."""
-    return redact(event.to_json())
+    return redact_event(event.to_json())

@@ -29,14 +29,15 @@ import io
 import json
 import os
 import random
-import stat
 from typing import Optional
 
 import json_stream
 
 from ciokatana.core import events as ev
-from ciokatana.core.redact import redact
+from ciokatana.core.redact import redact_event
+from ciokatana.core.regular_file import NotRegularFile, open_regular
 from ciokatana.core.runner import Control, Source
+from ciokatana.core.settings import MAX_MOCK_INTERVAL
 
 SIMULATED_ERRORS = (
     ("ConnectionError", "Connection aborted while uploading (simulated by the mock player)"),
@@ -54,29 +55,26 @@ BOM = b"\xef\xbb\xbf"
 _FIRST_LINE_LIMIT = 64
 
 
+TOO_DEEP = ("event #{} is nested thousands of levels deep, which no mock event is (lists and objects "
+            "a few levels deep); the file is damaged or not a mock")
+
+
 class MockFileError(ValueError):
     """A mock file that cannot be replayed; the message names the file."""
 
 
 def _open(path: str):
     """Open a mock file for reading; only regular files (a FIFO or a device
-    would block the open, or the read, for ever)."""
+    would block the open, or the read, for ever). The open file is checked
+    (``fstat``), so nothing can swap the path between a check and the open."""
     try:
-        mode = os.stat(path).st_mode
+        return open_regular(path)
     except FileNotFoundError:
         raise MockFileError("mock file {} does not exist".format(path))
-    except OSError as err:
-        raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
-    if stat.S_ISDIR(mode):
-        raise MockFileError("mock file {} is a folder".format(path))
-    if not stat.S_ISREG(mode):
-        raise MockFileError("mock file {} is not a regular file (a pipe, socket or device); save the events to a file".format(path))
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise MockFileError("mock file {} does not exist".format(path))
-    except IsADirectoryError:
-        raise MockFileError("mock file {} is a folder".format(path))
+    except NotRegularFile as err:
+        if err.kind == "a folder":
+            raise MockFileError("mock file {} is a folder".format(path))
+        raise MockFileError("mock file {} is not a regular file ({}); save the events to a file".format(path, err.kind))
     except OSError as err:
         raise MockFileError("mock file {} cannot be read ({})".format(path, err.strerror or err))
 
@@ -114,6 +112,8 @@ def check_mock_file(path: str) -> int:
             first = json_stream.to_standard_types(first) if first is not None else None
         except MockFileError as err:
             raise MockFileError("mock file {} {}".format(path, err))
+        except RecursionError:
+            raise MockFileError("mock file {}: {}".format(path, TOO_DEEP.format(1)))
         except (ValueError, StopIteration) as err:
             raise MockFileError("mock file {} is not valid JSON ({})".format(path, err))
     if first is None:
@@ -163,6 +163,8 @@ def _line_events(handle):
         number += 1
         try:
             obj = json.loads(text)
+        except RecursionError:
+            raise ev.EventFormatError(TOO_DEEP.format(number))
         except ValueError as err:
             if not handle.read(1):
                 raise _Cut(str(err))
@@ -179,12 +181,16 @@ def _stream_events(handle):
 
 
 def _stream_items(items):
+    number = 0
     while True:
+        number += 1
         try:
             raw = next(items)
             raw = json_stream.to_standard_types(raw)
         except StopIteration:
             return
+        except RecursionError:
+            raise ev.EventFormatError(TOO_DEEP.format(number))
         except (ValueError, io.UnsupportedOperation, EOFError) as err:
             raise _Cut(str(err))
         yield raw
@@ -219,8 +225,8 @@ class MockReplay(Source):
     supports_raise_error = True
 
     def __init__(self, path: str, interval: float = 1.0, rng: Optional[random.Random] = None):
-        if interval < 0:
-            raise ValueError("mock interval must be 0 or more, not {}".format(interval))
+        if not 0 <= interval <= MAX_MOCK_INTERVAL:  # nan too; 1e300 would overflow the wait
+            raise ValueError("mock interval must be 0 to {:g} seconds, not {}".format(MAX_MOCK_INTERVAL, interval))
         self.path = path
         self.interval = float(interval)
         self.rng = rng or random.Random()
@@ -230,6 +236,7 @@ class MockReplay(Source):
         job_open = False
         skipping = False
         read = 0
+        job_count = None
         with _open(self.path) as handle:
             try:
                 items = raw_events(handle)
@@ -248,7 +255,10 @@ class MockReplay(Source):
                     return
                 read += 1
                 try:
-                    event = ev.Event.from_json(redact(raw), "event #{}".format(read))
+                    try:
+                        event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
+                    except RecursionError:
+                        raise ev.EventFormatError(TOO_DEEP.format(read))
                 except ev.EventFormatError as err:
                     emit(
                         ev.error(
@@ -260,6 +270,14 @@ class MockReplay(Source):
                     return
                 if event.type == ev.DONE:
                     break
+                if event.type == ev.START:
+                    job_count = int(event.data["job_count"])
+                elif event.type == ev.JOB_START and job_count is not None and int(event.data["job_index"]) >= job_count:
+                    emit(ev.error("MockFileError", "mock file {}: event #{} (job_start) has job_index {}, but its start "
+                                  "event announced {} job(s) (indexes 0 to {}); replay stopped".format(
+                                      self.path, read, event.data["job_index"], job_count, job_count - 1),
+                                  title if job_open else ""))
+                    return
                 if control.wait(self.interval if read > 1 else 0):
                     emit(ev.canceled(title if job_open else ""))
                     return

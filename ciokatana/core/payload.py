@@ -17,7 +17,6 @@ from ciocore.package_environment import PackageEnvironment
 from ciokatana.core import frames as fr
 from ciokatana.core import gsv
 from ciokatana.core.command import bind_command, posix_path
-from ciokatana.core.redact import is_secret_name, register_secret
 from ciokatana.core.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,10 +43,10 @@ PAYLOAD_KEYS = (
 def build_environment(settings: Settings) -> Dict[str, str]:
     """Software package environments merged with the extra variables.
 
-    Values of secret-named variables (API_TOKEN, DB_PASSWORD ...) that are
-    not paths are registered with
-    :func:`ciokatana.core.redact.register_secret`, so no log line or
-    recording can show them, whatever form it writes them in.
+    The values of secret-named variables (API_TOKEN, DB_PASSWORD ...) are
+    given to :func:`ciokatana.core.redact.set_secret_values` by the planner
+    (:func:`ciokatana.core.plan.plan_submission`), once it knows which of
+    them are also a plain part of the payload.
 
     Raises ValueError (from ciocore) when merge policies clash, e.g. an
     exclusive variable appended to.
@@ -59,18 +58,7 @@ def build_environment(settings: Settings) -> Dict[str, str]:
     extra = [e.to_dict() for e in settings.environment if e.name]
     if extra:
         env.extend(extra, platform="linux")
-    merged = dict(env)
-    for name, value in merged.items():
-        if is_secret_name(name) and not _looks_like_path(value):
-            register_secret(value)  # masked by value in logs and recordings, however written
-    return merged
-
-
-def _looks_like_path(value: str) -> bool:
-    """A path (``SSH_KEY_PATH=/home/me/.ssh``) is masked by name only, or
-    every path below it would be masked too."""
-    text = str(value)
-    return text.startswith(("/", "~", ".", "\\")) or (len(text) > 2 and text[1] == ":" and text[2] in "/\\")
+    return dict(env)
 
 
 def autoretry_policy(settings: Settings) -> dict:

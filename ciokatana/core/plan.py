@@ -11,6 +11,7 @@ validation turns them into findings. Code that needs a payload checks
 
 from __future__ import annotations
 
+import json
 import os
 import string
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from ciokatana.core import frames as fr
 from ciokatana.core import gsv
 from ciokatana.core.command import TemplateError, template_fields
 from ciokatana.core.payload import build_environment, build_payload
+from ciokatana.core.redact import MIN_SECRET_LENGTH, is_secret_name, set_secret_values
 from ciokatana.core.scene import RenderNode, RenderOutput, SceneSnapshot
 from ciokatana.core.settings import Settings
 
@@ -49,10 +51,18 @@ class Job:
     problems: Dict[str, str] = field(default_factory=dict)
     payload: Optional[dict] = None
     var_set: Tuple[Tuple[str, str], ...] = ()
+    key: str = ""
 
     @property
     def name(self) -> str:
+        """The Render node's name (several jobs share it when the node has
+        variable sets; :attr:`key` tells them apart)."""
         return self.node.name
+
+    @property
+    def where(self) -> str:
+        """How findings name this job: ``Render node 'beauty' [shot=010]``."""
+        return "Render node '{}'".format(self.node.name) + gsv.title_suffix(self.var_set)
 
     @property
     def label(self) -> str:
@@ -81,12 +91,21 @@ class Plan:
     def payloads(self) -> List[dict]:
         return [j.payload for j in self.jobs if j.payload is not None]
 
-    def job(self, name: str) -> Optional[Job]:
-        """The (first) job of a Render node."""
+    def job(self, key: str) -> Optional[Job]:
+        """The job with this :attr:`Job.key` (``beauty``, or ``beauty
+        [shot=010]`` for one of a node's variable sets); given a node name
+        that is no job's key, the node's first job."""
         for job in self.jobs:
-            if job.name == name:
+            if job.key == key:
+                return job
+        for job in self.jobs:
+            if job.name == key:
                 return job
         return None
+
+    def jobs_of(self, name: str) -> List[Job]:
+        """Every job of a Render node (one per variable set)."""
+        return [job for job in self.jobs if job.name == name]
 
 
 def effective_farm_values(node: RenderNode, settings: Settings, snapshot: SceneSnapshot):
@@ -123,15 +142,35 @@ def output_path_of(outputs: List[RenderOutput]) -> str:
     return assets_mod.common_dir(folders) or ""
 
 
-def render_title(template: str, values: Dict[str, str]) -> str:
-    """Fill the job title template. Raises ValueError naming a bad field."""
-    for _lit, name, _spec, _conv in string.Formatter().parse(template):
-        if name is not None and name not in TITLE_FIELDS:
+def check_title_template(template: str) -> None:
+    """Raise ValueError, naming the setting and the field, for a title
+    template that is malformed, uses an unknown field, or gives a field a
+    format spec or conversion (``{node:>99999999999}`` would ask for a
+    100 GB title)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as err:
+        raise ValueError("title template (title_template) {!r} is malformed: {}".format(template, err))
+    for _lit, name, spec, conv in parsed:
+        if name is None:
+            continue
+        if name not in TITLE_FIELDS:
             raise ValueError(
-                "title template uses unknown field {{{}}}: the fields are {}".format(
+                "title template (title_template) uses unknown field {{{}}}: the fields are {}".format(
                     name, ", ".join("{" + f + "}" for f in TITLE_FIELDS)
                 )
             )
+        if spec or conv:
+            raise ValueError(
+                "title template (title_template) field {{{}}} has a format or conversion ({!r}); "
+                "write it plain, e.g. {{{}}}".format(
+                    name, "{" + name + ("!" + conv if conv else "") + (":" + spec if spec else "") + "}", name)
+            )
+
+
+def render_title(template: str, values: Dict[str, str]) -> str:
+    """Fill the job title template. Raises ValueError naming a bad field."""
+    check_title_template(template)
     return template.format(**values).strip()
 
 
@@ -162,9 +201,16 @@ def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
 
     upload_candidates = sorted(set(scene_assets.files) | set(extra_assets.files))
     units = [(node, var_set) for node in snapshot.nodes for var_set in (node.farm_settings.var_sets or ((),))]
+    sets_seen = set()
     for index, (node, var_set) in enumerate(units):
         job = _plan_job(index, node, snapshot, settings, var_set)
         plan.jobs.append(job)
+        same = (node.name, frozenset(var_set))
+        if var_set and same in sets_seen:
+            job.problems["var_sets"] = (
+                "the variable set {} is listed twice for this node: each set is its own job, so it would be "
+                "rendered and billed twice; remove the repeat".format(gsv.format_var_set(var_set)))
+        sets_seen.add(same)
         if job.problems or plan.problems:
             continue
         count = job.task_count or 0
@@ -175,7 +221,45 @@ def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
             continue
         uploads = [p for p in upload_candidates if not assets_mod.under(p, job.output_path)]
         job.payload = build_payload(job, snapshot, settings, environment, uploads)
+    _give_keys(plan.jobs)
+    set_secret_values(_secret_values(plan, environment))
     return plan
+
+
+def _give_keys(jobs: List[Job]) -> None:
+    """A unique key per job: its label (node and variable values), with
+    ``#2``... for a repeat (a duplicate set, which validation refuses)."""
+    seen: Dict[str, int] = {}
+    for job in jobs:
+        key = job.label
+        seen[key] = seen.get(key, 0) + 1
+        job.key = key if seen[key] == 1 else "{} #{}".format(key, seen[key])
+
+
+def _secret_values(plan: Plan, environment: Dict[str, str]) -> List[str]:
+    """The values to mask by value in logs and recordings: those of
+    secret-named environment variables, except a value that is also a
+    plain part of a payload or of another variable (``API_TOKEN=beauty``
+    with a node ``beauty``: masking it would hide the node's name)."""
+    secret = {name: value for name, value in environment.items() if is_secret_name(name)}
+    values = {v for v in secret.values() if isinstance(v, str) and len(v) >= MIN_SECRET_LENGTH}
+    if not values:
+        return []
+    texts = ["\n".join("{}\n{}".format(k, v) for k, v in environment.items() if k not in secret)]
+    texts.append("\n".join(secret))
+    for job in plan.jobs:
+        texts.extend((job.title, job.name, job.output_path))
+        texts.extend(v for pair in job.var_set for v in pair)
+        payload = job.payload or {}
+        for key, item in payload.items():
+            if key == "environment":
+                continue
+            if key == "tasks_data":
+                texts.append("\n".join("{}\n{}".format(t.get("command", ""), t.get("frames", "")) for t in item))
+            else:
+                texts.append(json.dumps(item, ensure_ascii=False))
+    text = "\n".join(str(t) for t in texts)
+    return sorted(v for v in values if v not in text and json.dumps(v, ensure_ascii=False)[1:-1] not in text)
 
 
 def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: Settings, var_set=()) -> Job:
@@ -191,8 +275,8 @@ def _plan_job(index: int, node: RenderNode, snapshot: SceneSnapshot, settings: S
     )
     bad = gsv.bad_names([job.var_set])
     if bad:
-        job.problems["var_sets"] = "Graph State Variable name(s) {} are not valid: {}".format(
-            ", ".join(repr(n) for n in bad), gsv.NAME_HELP)
+        job.problems["var_sets"] = "Graph State Variable name(s) {} are not valid: {}: {}".format(
+            ", ".join(repr(n) for n in bad), gsv.NAME_HELP, "rename the variable in the node's Conductor variable sets")
     try:
         job.frames = fr.parse_frames(frame_spec)
     except fr.FrameSpecError as err:

@@ -10,11 +10,13 @@ escape (``\\x1b``) instead, keeping line breaks and tabs.
 
 from __future__ import annotations
 
+import logging
 import re
 
-# C0 controls but \t and \n, DEL, C1 controls, and the bidi embedding,
-# override and isolate characters.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but \t and \n, DEL, C1 controls, the bidi embedding,
+# override and isolate characters, and lone surrogates (not text: a stream
+# refuses to encode them, so one in a node name would crash the print).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match) -> str:
@@ -30,12 +32,21 @@ def printable(text) -> str:
 
 
 # JSON escapes C0 controls itself; these it leaves raw when not ASCII-only.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def json_printable(text: str) -> str:
-    """JSON text with DEL, C1 controls and bidi characters written as
-    ``\\uXXXX`` escapes: the same JSON value, safe on a terminal."""
+    """JSON text with DEL, C1 controls, bidi characters and lone surrogates
+    written as ``\\uXXXX`` escapes: the same JSON value, safe on a terminal."""
     if text.isascii() or not _JSON_UNSAFE.search(text):  # isascii: C speed on 28 MB
         return text
     return _JSON_UNSAFE.sub(lambda m: "\\u{:04x}".format(ord(m.group(0))), text)
+
+
+class PrintableFormatter(logging.Formatter):
+    """A logging formatter whose lines pass through :func:`printable`: a
+    node name with an escape sequence in a ``--debug`` log line is shown,
+    not obeyed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))

@@ -1,91 +1,138 @@
 """Keep credentials out of anything a person or a file sees.
 
-Layer: core. Used by the preview (the payload), the mock recorder (every
-recorded event), mock replay (every event read, once), error events and
-cards, and the log masking that :func:`install_log_redaction` installs.
-That function is called by every entry point where ciocore can run in this
-process: the command line (every subcommand, ``ciokatana gui`` included),
-the dialog, Katana's menus and ``ciokatana.katana.batch``. It masks every
-log record of the loggers ciocore, requests and urllib3 write to
-(``conductor``, ``ciocore``, ``urllib3``, ``requests``, and ciokatana's
-own), whatever handler prints it: ciocore logs request headers, the job's
-environment and error bodies at debug level.
+Layer: core. Used by the preview (:func:`redact_payload`), the mock
+recorder and mock replay (:func:`redact_event`: every recorded event, and
+every replayed event once, as it is read), error events and cards
+(:func:`redact_text`), and the log masking that
+:func:`install_log_redaction` installs. That function is called by every
+entry point where ciocore can run in this process: the command line (every
+subcommand, ``ciokatana gui`` included), the dialog, Katana's menus and
+``ciokatana.katana.batch``. It masks every log record of the loggers
+ciocore, requests and urllib3 write to (``conductor``, ``ciocore``,
+``urllib3``, ``requests``, and ciokatana's own), whatever handler prints
+it: ciocore logs request headers, the job's environment and error bodies at
+debug level.
 
 What counts as a secret:
 
-- values of environment variables and mapping keys whose names contain
-  KEY, TOKEN, SECRET, PASSWORD, PASSWD, CREDENTIAL or AUTHORIZATION (also
-  inside text, where such a key is written ``'NAME': 'value'``);
-- ``Bearer <token>`` strings; JWTs; ``client_secret=`` / ``private_key``
-  fields in URLs or JSON text; the signature of a presigned upload URL
-  (ciocore's upload errors and logs quote the URL);
-- by value, wherever it appears and however it is written around: the
-  configured Conductor API key (``CONDUCTOR_API_KEY`` or the file
+- a *secret name* (:func:`is_secret_name`), by whole name tokens: a name
+  with a token TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE, CREDENTIAL(S),
+  AUTH or AUTHORIZATION (or a word ending in TOKEN, SECRET, PASSWORD,
+  PASSWD), or the pairs API_KEY, PRIVATE_KEY, ACCESS_KEY, SECRET_KEY,
+  SIGNING_KEY, ENCRYPTION_KEY (``apiKey`` and ``APIKEY`` too). KEY alone
+  is not one: ``KEY_LIGHT``, ``SSH_KEY_PATH`` and ``monkey`` are plain
+  names. The value of an environment variable, mapping entry or quoted
+  ``'NAME': 'value'`` pair in text with a secret name is masked;
+- ``Bearer <token>`` strings; JWTs; ``client_secret=`` / ``private_key=``
+  fields in URLs; the signature of a presigned upload URL (ciocore's
+  upload errors and logs quote the URL);
+- by value, wherever it appears and in every form it is written in (raw,
+  JSON-escaped, JSON-escaped twice, Python-repr-quoted): the configured
+  Conductor API key (``CONDUCTOR_API_KEY`` or the file
   ``CONDUCTOR_API_KEY_PATH`` names: the raw key, its client id and private
-  key) and any value :func:`register_secret` was given (the planner
-  registers the values of secret-named environment variables). Values
-  shorter than ``MIN_SECRET_LENGTH`` are masked by name only, so a secret
-  "1" never masks every 1.
+  key), and the values :func:`set_secret_values` was last given (the
+  planner gives the values of secret-named environment variables of the
+  current plan, except values that are also a plain part of the payload:
+  a node name is never masked). The set is replaced, never added to, so a
+  value typed and changed in the dialog is not masked for the rest of the
+  session. Values shorter than ``MIN_SECRET_LENGTH`` are masked by name
+  only, so a secret "1" never masks every 1.
+
+Cost: a payload is masked by its structure (:func:`redact_payload`): only
+``environment`` and ``metadata`` can hold a secret by name, and the rest is
+searched in one pass of C code for the key material, so masking costs the
+same whatever the node names or paths contain. Events likewise
+(:func:`redact_event`): the per-file table of a progress event is only
+searched for known values.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import os
 import re
 import threading
-from typing import Any, FrozenSet, Iterable, Tuple
+import unicodedata
+from typing import Any, FrozenSet, Iterable, List, Tuple
 
 MASK = "********"
 MIN_SECRET_LENGTH = 6
 FAMILY = ("conductor", "ciocore", "urllib3", "requests", "ciokatana")
 
-_SECRET_WORDS = r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTHORIZATION"
-_SECRET_NAME = re.compile(r"(" + _SECRET_WORDS + r")", re.IGNORECASE)
-_PATTERNS = [
-    (re.compile(r"(Bearer\s+)[A-Za-z0-9\-_.=+/]+", re.IGNORECASE), r"\1" + MASK),
-    (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*"), MASK),
-    (re.compile(r"((?:client_secret|private_key|access_token|api_key)=)[^&\s'\"]+", re.IGNORECASE), r"\1" + MASK),
-    # presigned upload URLs (S3, GCS, the sandbox) carry their signature in the query
-    (re.compile(r"((?:[A-Za-z-]*Signature|X-(?:Amz|Goog)-Credential|X-Amz-Security-Token)=)[^&\s'\")]+", re.IGNORECASE),
-     r"\1" + MASK),
-    (
-        re.compile(r"([\"']?(?:client_secret|private_key|access_token|api_key|Authorization)[\"']?\s*[:=]\s*[\"'])[^\"']*", re.IGNORECASE),
-        r"\1" + MASK,
-    ),
-    # 'API_TOKEN': 'x' in a logged dict, "DB_PASSWORD": "x" in logged JSON
-    (
-        re.compile(r"([\"'][^\"'\s]*(?:" + _SECRET_WORDS + r")[^\"'\s]*[\"']\s*:\s*[\"'])[^\"']*", re.IGNORECASE),
-        r"\1" + MASK,
-    ),
-]
+# -- secret names -----------------------------------------------------------
 
-# Every string that one of the rules above changes contains one of these
-# words (case-insensitively) or a registered value: a quick test that a
-# large value needs no masking.
-_TRIGGER = re.compile(r"KEY|TOKEN|SECRET|PASSW(?:OR)?D|CREDENTIAL|AUTHORIZATION|BEARER|EYJ", re.IGNORECASE)
-_TRIGGER_WORDS = ("key", "token", "secret", "passwd", "password", "credential", "authorization", "bearer", "eyj")
-_QUICK_CHECK_SIZE = 32
+_SECRET_TOKENS = frozenset({
+    "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE",
+    "CREDENTIAL", "CREDENTIALS", "AUTH", "AUTHORIZATION", "APIKEY", "PRIVATEKEY", "ACCESSKEY", "SECRETKEY",
+})
+_SECRET_ENDINGS = ("TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD", "APIKEY")
+_KEY_QUALIFIERS = frozenset({"API", "PRIVATE", "ACCESS", "SECRET", "SIGNING", "ENCRYPTION"})
+_CHUNKS = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
-_LOCK = threading.Lock()
-_REGISTERED: FrozenSet[str] = frozenset()
-_CONFIGURED: Tuple[Tuple[str, str], FrozenSet[str]] = (("", ""), frozenset())
+
+def _secret_words(words: List[str]) -> bool:
+    for index, word in enumerate(words):
+        if word in _SECRET_TOKENS or (len(word) > 6 and word.endswith(_SECRET_ENDINGS)):
+            return True
+        if word in ("KEY", "KEYS") and index > 0 and words[index - 1] in _KEY_QUALIFIERS:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: Any) -> bool:
+    """Whether a variable or key name names a secret, by whole tokens (see
+    the module's doc): ``DB_PASSWORD``, ``API_TOKEN``, ``apiKey``,
+    ``Authorization`` are; ``KEY_LIGHT``, ``SSH_KEY_PATH``, ``monkey``,
+    ``PWD`` are not."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    chunks = _CHUNKS.findall(text)
+    if _secret_words([c.upper() for c in chunks]):
+        return True
+    camel = [w.upper() for c in chunks for w in (_CAMEL.findall(c) if c.isascii() else [c])]
+    return _secret_words(camel)
 
 
 # -- secrets known by value -------------------------------------------------
 
-def register_secret(value: Any) -> None:
-    """Mask this value wherever it appears from now on (process-wide).
-    Values shorter than MIN_SECRET_LENGTH are ignored."""
-    global _REGISTERED
-    text = str(value or "")
-    if len(text) < MIN_SECRET_LENGTH or text in _REGISTERED:
-        return
+_LOCK = threading.Lock()
+_VALUES: FrozenSet[str] = frozenset()          # set_secret_values: raw values
+_CONFIGURED: Tuple[Tuple[str, str], FrozenSet[str]] = (("", ""), frozenset())
+_FORMS_CACHE: List[Any] = [None, ()]            # [(values, key forms), forms sorted longest first]
+
+
+def _forms(value: str) -> List[str]:
+    """Every way a value is written in text: raw, JSON-escaped (ASCII or
+    not, once or twice: JSON inside a JSON string), repr-quoted."""
+    forms = {value}
+    for ascii_only in (True, False):
+        once = json.dumps(value, ensure_ascii=ascii_only)[1:-1]
+        forms.add(once)
+        forms.add(json.dumps(once, ensure_ascii=ascii_only)[1:-1])
+    forms.add(repr(value)[1:-1])
+    return [f for f in forms if len(f) >= MIN_SECRET_LENGTH]
+
+
+def set_secret_values(values: Iterable[Any]) -> None:
+    """Mask exactly these values by value from now on (process-wide),
+    replacing the values given before: the planner calls it with the
+    secret values of the plan now configured. Values shorter than
+    MIN_SECRET_LENGTH are left out."""
+    global _VALUES
+    found = frozenset(str(v) for v in values if v is not None and len(str(v)) >= MIN_SECRET_LENGTH)
     with _LOCK:
-        _REGISTERED = _REGISTERED | {text}
+        _VALUES = found
+
+
+def secret_values() -> FrozenSet[str]:
+    """The values :func:`set_secret_values` was last given (those kept)."""
+    return _VALUES
 
 
 def _key_values(raw: str) -> Iterable[str]:
@@ -113,7 +160,7 @@ def _key_values(raw: str) -> Iterable[str]:
     return [v for v in found if len(v) >= MIN_SECRET_LENGTH]
 
 
-def _configured_secrets() -> FrozenSet[str]:
+def key_material() -> FrozenSet[str]:
     """The configured API key's values; re-read only when the variables
     that name it change (the sandbox sets them mid-run)."""
     global _CONFIGURED
@@ -125,7 +172,7 @@ def _configured_secrets() -> FrozenSet[str]:
     if key_path:
         try:
             with open(key_path, "r", encoding="utf-8") as handle:
-                values.update(_key_values(handle.read()))
+                values.update(_key_values(handle.read(1 << 20)))
         except (OSError, UnicodeDecodeError):
             pass
     _CONFIGURED = ((env_key, key_path), frozenset(values))
@@ -133,95 +180,180 @@ def _configured_secrets() -> FrozenSet[str]:
 
 
 def known_secrets() -> FrozenSet[str]:
-    """Every value masked by value: registered ones and the configured key's."""
-    return _REGISTERED | _configured_secrets()
+    """Every value masked by value: the configured key's and the set ones."""
+    return _VALUES | key_material()
 
 
-# -- masking ----------------------------------------------------------------
-
-def is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(str(name)))
-
-
-def _may_hold_secret(text: str, values: FrozenSet[str]) -> bool:
-    """Whether text contains a trigger word or a known value. ASCII text is
-    lowered and searched word by word (C speed); other text goes through
-    the regex, whose case-insensitive match knows Unicode's extra case
-    pairs."""
-    if any(value in text for value in values):
-        return True
-    if text.isascii():
-        low = text.lower()
-        return any(word in low for word in _TRIGGER_WORDS)
-    return _TRIGGER.search(text) is not None
+def _known_forms(key_only: bool = False) -> Tuple[str, ...]:
+    """The written forms of the known values, longest first (cached)."""
+    key = key_material()
+    values = (frozenset() if key_only else _VALUES, key)
+    cached = _FORMS_CACHE[0]
+    if cached is not None and cached[0] == values:
+        return cached[1]
+    forms = set()
+    for value in values[0] | values[1]:
+        forms.update(_forms(value))
+    result = tuple(sorted(forms, key=len, reverse=True))
+    _FORMS_CACHE[0] = (values, result)
+    return result
 
 
-def _needs_no_masking(value: Any, values: FrozenSet[str]) -> bool:
-    """True when no string in value (keys included) could be masked.
+# -- masking text -----------------------------------------------------------
 
-    The value is written as JSON once (C speed) and searched for the trigger
-    words and known values; JSON escapes only quotes, backslashes and
-    control characters, none of which is part of a trigger word, so a clean
-    text means clean strings. A known value holding such a character may
-    be missed by the search, so the walk is used whenever one exists.
-    Values JSON cannot write are walked too.
-    """
-    if any(_ESCAPED.search(v) for v in values):
-        return False
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return False
-    return not _may_hold_secret(text, values)
+_PATTERNS = [
+    (re.compile(r"(Bearer\s+)[A-Za-z0-9\-_.=+/]+", re.IGNORECASE), r"\1" + MASK),
+    (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*"), MASK),
+    (re.compile(r"((?:client_secret|private_key|access_token|api_key)=)[^&\s'\"]+", re.IGNORECASE), r"\1" + MASK),
+    # presigned upload URLs (S3, GCS, the sandbox) carry their signature in the query
+    (re.compile(r"((?:[A-Za-z-]*Signature|X-(?:Amz|Goog)-Credential|X-Amz-Security-Token)=)[^&\s'\")]+", re.IGNORECASE),
+     r"\1" + MASK),
+]
+# A quoted name, ':' or '=', then a quoted value: 'API_TOKEN': 'x' in a
+# logged dict, "DB_PASSWORD": "x" in logged JSON, {\"K\": \"v\"} in JSON
+# inside a JSON string. The value may hold escaped quotes, or the other
+# quote (repr writes "a'b"); a value cut off at the end of a line is
+# masked to the end. The name must contain a word a secret name is made
+# of (C-speed prefilter); is_secret_name decides.
+_PAIR = re.compile(
+    r"(?P<nq>\\?[\"'])(?P<name>[^\"'\\\s]{0,200}?(?:TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|AUTH|KEY)[^\"'\\\s]{0,200})"
+    r"(?P=nq)\s*[:=]\s*"
+    r"(?:(?P<eq>\\[\"'])(?P<evalue>.*?)(?:(?P=eq)|$)|(?P<vq>[\"'])(?P<value>(?:\\.|(?!(?P=vq))[^\\\n])*)(?:(?P=vq)|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-_ESCAPED = re.compile(r"[\"\\\x00-\x1f]")
+def _pair_repl(match) -> str:
+    if not is_secret_name(match.group("name")):
+        return match.group(0)
+    if match.group("eq") is not None:
+        if not match.group("evalue"):
+            return match.group(0)
+        start, end = match.span("evalue")
+    else:
+        if not match.group("value"):
+            return match.group(0)
+        start, end = match.span("value")
+    whole = match.start()
+    text = match.group(0)
+    return text[: start - whole] + MASK + text[end - whole:]
 
 
-def _mask_text(text: str, values: FrozenSet[str]) -> str:
-    for value in sorted(values, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, MASK)
+def _mask_text(text: str, forms: Tuple[str, ...]) -> str:
+    for form in forms:
+        if form in text:
+            text = text.replace(form, MASK)
     for pattern, repl in _PATTERNS:
         text = pattern.sub(repl, text)
-    return text
+    return _PAIR.sub(_pair_repl, text)
 
 
 def redact_text(text: str) -> str:
-    """Mask tokens and keys inside free text (messages, tracebacks, logs)."""
+    """Mask tokens, secret-named quoted pairs and known values inside free
+    text (messages, tracebacks, logs)."""
     if not isinstance(text, str) or not text:
         return text
-    return _mask_text(text, known_secrets())
+    return _mask_text(text, _known_forms())
 
+
+# -- masking values ---------------------------------------------------------
 
 def redact(value: Any) -> Any:
-    """A copy of a JSON-like value with secrets masked.
-
-    Mapping entries whose key names a secret are masked whole; every string
-    is scanned for tokens and known values. A large list or mapping in which
-    nothing needs masking is returned as it is, not copied (treat the result
-    as read-only): a preview of 200 jobs x 1,000 tasks is not walked string
-    by string.
-    """
-    return _redact(value, known_secrets())
+    """A copy of a JSON-like value with secrets masked: mapping entries
+    whose key is a secret name are masked whole, and every string is masked
+    as :func:`redact_text` masks it. It walks every string: for payloads
+    and events use :func:`redact_payload` and :func:`redact_event`, whose
+    cost does not depend on what the strings say."""
+    return _redact(value, _known_forms())
 
 
-def _redact(value: Any, values: FrozenSet[str]) -> Any:
-    if isinstance(value, (dict, list)) and len(value) >= _QUICK_CHECK_SIZE and _needs_no_masking(value, values):
-        return value
+def _redact(value: Any, forms: Tuple[str, ...]) -> Any:
     if isinstance(value, dict):
         out = type(value)() if type(value) is not dict else {}
         for key, item in value.items():
             if is_secret_name(key) and isinstance(item, (str, int, float)) and item != "":
                 out[key] = MASK
             else:
-                out[key] = _redact(item, values)
+                out[key] = _redact(item, forms)
         return out
     if isinstance(value, (list, tuple)):
-        return type(value)(_redact(v, values) for v in value)
+        return type(value)(_redact(v, forms) for v in value)
     if isinstance(value, str):
-        return _mask_text(value, values) if value else value
+        return _mask_text(value, forms) if value else value
     return value
+
+
+def _mask_values_only(value: Any, forms: Tuple[str, ...]) -> Any:
+    """value with the known values masked wherever they are: one search of
+    its JSON text (C speed); walked only when one is there."""
+    if not forms:
+        return value
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _replace_values(value, forms)
+    if not any(form in text for form in forms):
+        return value
+    return _replace_values(value, forms)
+
+
+def _replace_values(value: Any, forms: Tuple[str, ...]) -> Any:
+    if isinstance(value, dict):
+        out = type(value)() if type(value) is not dict else {}
+        for key, item in value.items():
+            out[_replace_values(key, forms) if isinstance(key, str) else key] = _replace_values(item, forms)
+        return out
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replace_values(v, forms) for v in value)
+    if isinstance(value, str):
+        for form in forms:
+            if form in value:
+                value = value.replace(form, MASK)
+    return value
+
+
+def redact_payload(payload: Any) -> Any:
+    """A copy of a Conductor job payload, fit to show: the values of
+    secret-named ``environment`` variables and ``metadata`` entries are
+    masked, their other values are masked as text (:func:`redact_text`),
+    and the configured API key is masked wherever it appears. Nothing else is walked string by
+    string, so node names, paths and commands are shown as they are (a
+    node ``key_light`` or a folder ``/shows/monkey`` costs nothing extra).
+    Do not change the result: parts of it are the payload's own."""
+    if not isinstance(payload, dict):
+        return redact(payload)
+    out = type(payload)() if type(payload) is not dict else {}
+    out.update(payload)
+    for key in ("environment", "metadata"):
+        if key in payload:
+            out[key] = redact(payload[key])
+    return _mask_values_only(out, _known_forms(key_only=True))
+
+
+def redact_event(raw: Any) -> Any:
+    """A copy of a wire event (``{"event", "data"}``) with secrets masked.
+
+    Every field is masked as :func:`redact` masks it, except a progress
+    event's ``file_progress`` table (paths and md5s, tens of thousands of
+    entries), which is only searched for known values: md5s and paths full
+    of letters cost no more than any others."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
+        return redact(raw)
+    forms = _known_forms()
+    out = type(raw)() if type(raw) is not dict else {}
+    for key, item in raw.items():
+        if key != "data":
+            out[key] = _redact(item, forms)
+    data = {}
+    for key, item in raw["data"].items():
+        if key == "file_progress" and isinstance(item, dict):
+            data[key] = _mask_values_only(item, forms)
+        elif is_secret_name(key) and isinstance(item, (str, int, float)) and item != "":
+            data[key] = MASK
+        else:
+            data[key] = _redact(item, forms)
+    out["data"] = data
+    return out
 
 
 # -- logging ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import abc
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -37,6 +38,18 @@ OUTPUT_KEYS = {
     "output_location": "outputLocation",
     "temp_render_location": "tempRenderLocation",
 }
+
+
+_ASSET_ID = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_asset_id(text: str) -> bool:
+    """Whether text is a URI-like asset id (``mock:///show/shot/v3``), not a path.
+
+    A scheme of two or more characters followed by ``://``; a Windows drive
+    (``C:/``, ``C:\\``) is a path.
+    """
+    return bool(_ASSET_ID.match(text or ""))
 
 
 def scene_name_of(katana_file: str) -> str:
@@ -162,6 +175,15 @@ class SceneNote:
     def to_dict(self) -> Dict[str, Any]:
         return {"level": self.level, "rule": self.rule, "where": self.where, "message": self.message}
 
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "SceneNote":
+        return cls(
+            level=str(data.get("level", "")),
+            rule=str(data.get("rule", "") or ""),
+            where=str(data.get("where", "") or ""),
+            message=str(data.get("message", "")),
+        )
+
 
 @dataclass(frozen=True)
 class SceneSnapshot:
@@ -261,6 +283,20 @@ class Scene(abc.ABC):
 
     def scene_name(self) -> str:
         return scene_name_of(self.katana_file())
+
+    def load_history(self) -> List[Dict[str, Any]]:
+        """Jobs submitted from this scene before, as stored with it (``[]`` when none are kept).
+
+        Each entry is ``{"fingerprint", "title", "jobid", "submitted_at"}``
+        (a payload digest, the job title and id, ISO time). The dialog uses
+        it to say that payloads were already submitted as jobs N-M.
+        Implementations that keep no history need not override it.
+        """
+        return []
+
+    def store_history(self, entries: List[Dict[str, Any]]) -> None:
+        """Keep these history entries with the scene (the newest last); a no-op by default."""
+        return None
 
     def snapshot(self) -> SceneSnapshot:
         """Read everything once into plain data for worker threads."""

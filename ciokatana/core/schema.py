@@ -237,4 +237,45 @@ def check_scene(data: Any) -> List[SchemaError]:
     level = depth(data)
     if level > MAX_DEPTH:
         return [SchemaError("", "is nested more than {} levels deep; a scene file needs only a few".format(MAX_DEPTH))]
-    return scene_checker().errors(data)
+    return not_text(data) + scene_checker().errors(data)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def not_text(value: Any) -> List[SchemaError]:
+    """An error for every string (key or value, anywhere, known key or not)
+    holding a lone surrogate (``"R\\ud800"``): valid JSON, but not text, so
+    it cannot be printed, logged or sent to Conductor. One pass of C code
+    when there is none."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return []
+    except UnicodeEncodeError:
+        pass
+    except (TypeError, ValueError):  # pragma: no cover - not JSON data
+        return []
+    found = []
+    stack = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            for name, child in reversed(list(item.items())):
+                key = _key(path, name)
+                if isinstance(name, str) and _SURROGATE.search(name):
+                    found.append(SchemaError(key, _SURROGATE_MESSAGE.format(_escaped(name), "key")))
+                stack.append((child, key))
+        elif isinstance(item, list):
+            stack.extend((child, "{}[{}]".format(path, i)) for i, child in reversed(list(enumerate(item))))
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            found.append(SchemaError(path, _SURROGATE_MESSAGE.format(_escaped(item), "string")))
+    return found
+
+
+_SURROGATE_MESSAGE = ("holds {} with a lone surrogate (a \\uD800-\\uDFFF escape that is half of a character): "
+                      "it is not text; fix the {} in the file (the program that wrote it split a character)")
+
+
+def _escaped(text: str) -> str:
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return json.dumps(shown)  # ASCII: the surrogate shows as \udXXX

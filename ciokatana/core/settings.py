@@ -22,6 +22,10 @@ MIN_MOCK_INTERVAL = 0.05
 #: "stock": ciocore's Submit per job (its own uploader; about 10 s per job).
 UPLOADERS = ("shared", "stock")
 DEFAULT_TIMEOUT = 120.0
+# The bounds the scene-file schema also sets (settings.mock_interval,
+# settings.autoretry): one rule for files, flags and the dialog.
+MAX_MOCK_INTERVAL = 3600.0
+MAX_AUTORETRY = 1000
 
 
 @dataclass

@@ -17,6 +17,8 @@ Modules:
 - ``scraper`` / ``scan``: file references in the graph, and their listing;
 - ``shelf``: the Scan Assets, List Render Outputs and Reload Conductor items;
 - ``batch``: :func:`~ciokatana.katana.batch.submit` for ``katana --script``;
+- ``farm_plugin``: ``ConductorFarmPlugin``, Conductor as a Katana render farm
+  (``FarmAPI.BaseFarmPlugin``; imports ``FarmAPI`` at module level);
 - ``qtbinding``: the Qt binding Katana ships, by ``KatanaInfo.version``;
-- ``resources/``: SuperTool and shelf files for ``KATANA_RESOURCES``.
+- ``resources/``: SuperTool, shelf and farm plug-in files for ``KATANA_RESOURCES``.
 """

@@ -226,13 +226,18 @@ def scene_data(nodes=None, node=None, settings=None):
     """The open project as scene-file data (a dict), as the adapter sees it.
 
     Every Render node that is not bypassed is written, with its farm
-    settings, outputs and render service; ``selected`` marks the nodes in
-    scope (``nodes``, else the selected Render nodes, else all), so
-    ``ciokatana preview`` on the file submits the same nodes. Also written:
-    the scene path (``GetProjectFile()``), the frame range, unsaved changes,
-    Katana's temp dir, the scraped asset paths and the submitter settings
-    (the ConductorRender node's, or ``settings``). Only keys
-    :mod:`ciokatana.core.filescene` reads are used.
+    settings, outputs and render service. ``scope`` lists the nodes in
+    scope (``nodes``, else the selected Render nodes, else all) exactly,
+    bypassed ones left out as Katana leaves them out, so ``ciokatana
+    preview`` on the file submits the same nodes as the dialog, and none
+    when none would be (an empty ``scope``); ``selected`` marks the same
+    nodes for older readers. ``notes`` carries what validation reports
+    from the scene in Katana: bypassed Render nodes in scope, asset ids
+    that did not resolve, a scene opened from an asset id that did not
+    resolve. Also written: the scene path (``GetProjectFile()``), the
+    frame range, unsaved changes, Katana's temp dir, the scraped asset
+    paths and the submitter settings (the ConductorRender node's, or
+    ``settings``). Only keys :mod:`ciokatana.core.filescene` reads are used.
     """
     from ciokatana.core.scene import SceneError
     from ciokatana.katana.scene import all_render_nodes
@@ -249,6 +254,8 @@ def scene_data(nodes=None, node=None, settings=None):
         scope = {n.getName() for n in in_scope.scope()}
         scene = KatanaScene(nodes=all_render_nodes())
         snapshot = scene.snapshot()
+        # The notes of the scope (its bypassed nodes), from the one graph walk.
+        notes = in_scope.notes(scrape_result=scene.last_scrape)
     except SceneError as error:
         raise BatchSubmitError("Conductor: {}".format(error))
     render_nodes = []
@@ -262,8 +269,10 @@ def scene_data(nodes=None, node=None, settings=None):
         "unsaved_changes": bool(snapshot.dirty),
         "temp_dir": snapshot.temp_dir,
         "render_nodes": render_nodes,
+        "scope": [n["name"] for n in render_nodes if n["selected"]],
         "assets": list(snapshot.assets),
         "settings": settings_dict,
+        "notes": [note.to_dict() for note in notes],
     }
 
 

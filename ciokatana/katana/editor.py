@@ -42,8 +42,8 @@ class ConductorRenderEditor(QtWidgets.QWidget):
         self.note_label.setWordWrap(True)
         self.note_label.setVisible(False)
         self.summary_label = QtWidgets.QLabel("")
-        self.summary_label.setTextFormat(QtCore.Qt.RichText)  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
-        self.summary_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)  # type: ignore[attr-defined]  # as above
+        self.summary_label.setTextFormat(QtCore.Qt.RichText)  # type: ignore[attr-defined]  # stubs incomplete: PySide2.QtCore (types-katana's PyQt5-stubs/QtCore.pyi star-imports it; no PySide2 stubs ship)
+        self.summary_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)  # type: ignore[attr-defined]  # stubs incomplete: PySide2.QtCore (types-katana's PyQt5-stubs/QtCore.pyi star-imports it; no PySide2 stubs ship)
         self.open_button = QtWidgets.QPushButton("Open Conductor\u2026")
         self.open_button.setToolTip("Open the Conductor dialog for the selected Render nodes, else all of them")
         self.refresh_button = QtWidgets.QPushButton("Refresh")

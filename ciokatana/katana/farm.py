@@ -65,8 +65,7 @@ def register_farm_settings():
     present = registration._present(getattr(FarmAPI, "GetAddedFarmSettings", None), registration._setting_name)
     added = []
     for name, kind, default, hints in SETTINGS:
-        already = (name in present) if present is not None else ("setting:" + name in flags)
-        if already:
+        if registration.already_there(present, name, "setting:" + name, flags):
             continue
         if kind == "number":
             FarmAPI.AddFarmSettingNumber(name, defaultValue=int(default), hints=dict(hints))

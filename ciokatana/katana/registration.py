@@ -68,27 +68,32 @@ def _menu_handler(function_name, **kwargs):
 
 
 def _label(option):
-    """The text of one entry of ``GetFarmMenuOptions()`` (its shape is undocumented)."""
+    """The text of one entry of ``GetFarmMenuOptions()`` (its shape is
+    undocumented), or None when it cannot be read."""
     if isinstance(option, str):
-        return option
+        return option or None
     if isinstance(option, (tuple, list)):
         for item in option:
-            if isinstance(item, str):
+            if isinstance(item, str) and item:
                 return item
-        return ""
+        return None
     for attr in ("menuCommandText", "text", "label", "name"):
         value = getattr(option, attr, None)
-        value = value() if callable(value) else value
-        if isinstance(value, str):
+        try:
+            value = value() if callable(value) else value
+        except Exception:
+            continue
+        if isinstance(value, str) and value:
             return value
-    return ""
+    return None
 
 
 def _setting_name(setting):
-    """The name of one entry of ``GetAddedFarmSettings()`` (a ``FarmSetting``)."""
+    """The name of one entry of ``GetAddedFarmSettings()`` (a ``FarmSetting``),
+    or None when it cannot be read."""
     if isinstance(setting, str):
-        return setting
-    if isinstance(setting, (tuple, list)) and setting and isinstance(setting[0], str):
+        return setting or None
+    if isinstance(setting, (tuple, list)) and setting and isinstance(setting[0], str) and setting[0]:
         return setting[0]
     for attr in ("getName", "getShortName", "name"):
         value = getattr(setting, attr, None)
@@ -96,20 +101,50 @@ def _setting_name(setting):
             value = value() if callable(value) else value
         except Exception:
             continue
-        if isinstance(value, str):
+        if isinstance(value, str) and value:
             return value.rsplit(".", 1)[-1]
-    return ""
+    return None
+
+
+class Listing(object):
+    """What a FarmAPI listing function reported.
+
+    Attributes:
+        names: the entries that could be read.
+        complete: every entry could be read, so a name missing from
+            ``names`` is really missing. When some entry could not be read
+            (a shape this code does not know), a name missing from
+            ``names`` may still be there.
+    """
+
+    def __init__(self, names, complete):
+        self.names = names
+        self.complete = complete
 
 
 def _present(query, parse):
-    """What a FarmAPI listing function reports, or None when it is missing or fails."""
+    """A :class:`Listing` of what a FarmAPI listing function reports, or None
+    when the function is missing or fails."""
     if query is None:
         return None
     try:
-        return {parse(item) for item in (query() or ())}
+        parsed = [parse(item) for item in (query() or ())]
     except Exception:
         logger.debug("Conductor: %s failed", getattr(query, "__name__", query), exc_info=True)
         return None
+    return Listing({name for name in parsed if name}, complete=all(parsed))
+
+
+def already_there(listing, name, key, flags):
+    """Whether ``name`` is registered: FarmAPI's listing when it can be
+    read whole; otherwise (no listing, or entries of an unknown shape) the
+    listing's readable names and this session's record ``flags`` (``key``),
+    so an unreadable listing never leads to a second registration."""
+    if listing is not None and name in listing.names:
+        return True
+    if listing is not None and listing.complete:
+        return False
+    return key in flags
 
 
 def _fallback_flags():
@@ -148,12 +183,10 @@ def register_menus(opener=None):
          _menu_handler("on_popup_conductor", opener=opener)),
     )
     for present, menu, label, add, handler in items:
-        key = "menu:{}:{}".format(menu, label)
-        already = (label in present) if present is not None else (key in flags)
-        if already:
+        if already_there(present, label, "menu:{}:{}".format(menu, label), flags):
             continue
         add(label, handler)
-        flags.add(key)
+        flags.add("menu:{}:{}".format(menu, label))
         added.append(label)
     return added
 

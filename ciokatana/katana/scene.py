@@ -28,7 +28,7 @@ import os
 
 from ciokatana.core.scene import RenderNode, RenderOutput, Scene, SceneError, SceneNote
 from ciokatana.katana import constants as C
-from ciokatana.katana import farm, scraper, settings_node
+from ciokatana.katana import farm, gsv_check, scraper, settings_node
 
 
 def _ng():
@@ -121,7 +121,7 @@ class KatanaScene(Scene):
             return _absolute(path), ""
         path = path or FarmAPI.GetKatanaFileName() or _ng().GetSourceFile() or ""
         if scraper.is_asset_id(path):
-            resolved, why = scraper.resolve_asset_id(path, _ng().GetCurrentTime())
+            resolved, why = scraper.resolve_asset_id(path)
             if not resolved:
                 return path, why
             path = resolved
@@ -181,14 +181,23 @@ class KatanaScene(Scene):
         return self.scrape().paths
 
     def scrape(self):
-        """Walk the graph for file references (kept for :meth:`notes`)."""
+        """Walk the graph for file references (kept for :meth:`notes` as :attr:`last_scrape`)."""
         katana_file = self.katana_file()
         base_dir = os.path.dirname(katana_file) if katana_file and not scraper.is_asset_id(katana_file) else ""
         self._scrape = scraper.scrape(base_dir=base_dir)
         return self._scrape
 
-    def notes(self):
-        """Bypassed Render nodes (skipped), and asset ids that did not resolve."""
+    @property
+    def last_scrape(self):
+        """The last :meth:`scrape` result, or None."""
+        return self._scrape
+
+    def notes(self, scrape_result=None):
+        """Bypassed Render nodes in scope (skipped), and asset ids that did not resolve.
+
+        ``scrape_result``: a :class:`~ciokatana.katana.scraper.ScrapeResult`
+        already taken (the walk covers the whole graph whatever the scope).
+        """
         notes = []
         for node in self.bypassed():
             notes.append(SceneNote(
@@ -200,12 +209,13 @@ class KatanaScene(Scene):
                 "error", "unresolved_scene", "Scene file",
                 "the project was opened from asset id {} and {}: the farm needs the .katana file; "
                 "save the project to a file (File > Save As) and submit again".format(path, why)))
-        result = self._scrape if self._scrape is not None else self.scrape()
+        result = scrape_result or (self._scrape if self._scrape is not None else self.scrape())
         for node, parameter, value, reason in result.unresolved:
             notes.append(SceneNote(
                 "warning", "unresolved_asset", "Parameter '{}.{}'".format(node, parameter),
                 "asset id {}: {}, so its file is not uploaded and the render may fail on the farm; "
                 "check the asset id or the asset plug-in".format(value, reason)))
+        notes.extend(gsv_check.unknown_variable_notes(self.render_nodes()))
         return notes
 
     # -- settings ------------------------------------------------------------

@@ -18,7 +18,10 @@ What is read, once per parameter (linear in the number of parameters):
   asked for defensively (see :class:`_TypeHints`);
 - the known path parameters of Katana's node types (reference sheet 7.3):
   ``Alembic_In.abcAsset``, ``UsdIn.fileName``, ``ImageRead.file``,
-  ``ScenegraphXml_In.asset``, ``AttributeFile_In.filepath``,
+  ``ScenegraphXml_In.asset``, ``AttributeFile_In.filepath`` (the parameter
+  name is a guess: the stubs hold only the node's ``_Parameter_XML`` string,
+  not its contents; under another name the file is still found when the
+  node type hints it as a file widget, as above),
   ``LookFileMaterialsIn.lookfile``, ``LiveGroup.source``, and the args-style
   ``args.lookfile.asset`` of ``LookFileAssign`` / ``LookFileGlobalsAssign``
   when its ``enable`` is on;
@@ -40,9 +43,13 @@ are resolved by the core, relative to the scene); Katana's temp dir
 numbers, multi-line text, scene-graph locations (``/root/world/...``).
 
 Asset ids with a scheme (``mock:///...``) are resolved by the default asset
-plug-in: ``resolvePath(id, frame)`` with the current frame as an ``int``
-(the binding rejects a float) when the id holds a frame token, else
-``resolveAsset(id)``, both with ``throwOnError=True`` so a failure says why. An id that does not resolve to a path is kept in
+plug-in with ``resolveAsset(id, throwOnError=True)`` (so a failure says
+why), which returns what the asset references with a sequence kept as its
+pattern (``cache.####.abc``); the core then expands the pattern against the
+disk, so every frame of a sequence is uploaded. ``resolvePath(id, frame)``
+is *not* used: Foundry documents it as resolving an asset id and frame
+pair to the one numbered file of that frame (it is for code that needs one
+specific frame, with an ``int`` frame: the binding rejects a float). An id that does not resolve to a path is kept in
 :attr:`ScrapeResult.unresolved` (node, parameter, id, why), which the scene
 hands to validation: never a silent skip. Relative paths are made absolute
 against the scene's folder. Every node in the graph counts, connected or not: uploading
@@ -71,7 +78,7 @@ KNOWN_PARAMETERS = {
     "UsdIn": ("fileName",),
     "ImageRead": ("file",),
     "ScenegraphXml_In": ("asset",),
-    "AttributeFile_In": ("filepath",),
+    "AttributeFile_In": ("filepath",),  # a guess: the stubs hold only _Parameter_XML
     "LookFileMaterialsIn": ("lookfile",),
     "LiveGroup": ("source",),
 }
@@ -400,13 +407,6 @@ class _Scraper(object):
             return
         self.result.references.append(AssetReference(name, path, text, value))
 
-    def frame(self):
-        """The frame asset ids resolve at: an int, as ``AssetPlugin.resolvePath`` requires."""
-        try:
-            return int(round(float(self.time)))
-        except (TypeError, ValueError, OverflowError):
-            return 0
-
     def resolve(self, value):
         """``(path, "")`` for an asset id, or ``("", why it did not resolve)``."""
         if value.lower().startswith("file://"):
@@ -417,10 +417,8 @@ class _Scraper(object):
         try:
             if not plugin.isAssetId(value):
                 return "", "not an asset id the default asset plug-in knows"
-            if _FRAME_TOKEN.search(value):
-                resolved = plugin.resolvePath(value, self.frame(), throwOnError=True)
-            else:
-                resolved = plugin.resolveAsset(value, throwOnError=True)
+            # The pattern, not one frame's file (resolvePath would pick one).
+            resolved = plugin.resolveAsset(value, throwOnError=True)
         except Exception as err:  # reported as a finding, never swallowed
             text = str(err).strip().splitlines()
             return "", "the asset plug-in could not resolve it ({}: {})".format(
@@ -445,9 +443,6 @@ def _is_bypassed(node):
         return False
 
 
-_FRAME_TOKEN = re.compile(r"(#+|%0?\d*d|\$\d?F\d?|<f\d*>|<frame\d*>)", re.IGNORECASE)
-
-
 def _strip_frame_tokens(text):
     return re.sub(r"(#+|%0?\d*d|<UDIM>|<UVTILE>|\$\d?F\d?)", "1", text)
 
@@ -466,10 +461,10 @@ def is_asset_id(text):
     return bool(_SCHEME.match(text or ""))
 
 
-def resolve_asset_id(value, time=0.0, asset_plugin=None):
-    """``(path, "")`` for an asset id, or ``("", why it did not resolve)``."""
+def resolve_asset_id(value, asset_plugin=None):
+    """``(path, "")`` for an asset id (``resolveAsset``), or ``("", why it did not resolve)``."""
     plugin = asset_plugin if asset_plugin is not None else _default_asset_plugin()
-    return _Scraper(time, "", "", plugin).resolve(value)
+    return _Scraper(0.0, "", "", plugin).resolve(value)
 
 
 def scrape(nodes=None, time=None, base_dir="", temp_dir=None, asset_plugin=None):

@@ -97,7 +97,7 @@ def _poll_from_ui_thread(scan, out, poll_ms):
     """Start the scan on a worker thread; a QTimer on the UI thread reports."""
     from ciokatana.qt import QtCore, QtWidgets
 
-    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: types-katana's PyQt5-stubs re-export PySide2 stubs it does not ship
+    timer = QtCore.QTimer(QtWidgets.QApplication.instance())  # type: ignore[attr-defined]  # stubs incomplete: PySide2.QtCore (types-katana's PyQt5-stubs/QtCore.pyi star-imports it; no PySide2 stubs ship)
     last = [time.monotonic()]
 
     def on_timeout():
@@ -229,7 +229,21 @@ def export_conductor_scene(printer=None, path=None):
         out(str(err))
         return None
     out("Conductor: exported the scene to {}\n  try: ciokatana preview --scene {}".format(written, written))
+    for note in _carried_notes(written):
+        out("  {}: {}: {}".format(note.get("level", ""), note.get("where", ""), note.get("message", "")))
     return written
+
+
+def _carried_notes(path):
+    """The errors and warnings an exported file carries (what validation will report)."""
+    import json
+
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            notes = json.load(handle).get("notes") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in notes if isinstance(n, dict) and n.get("level") in ("error", "warning")]
 
 
 ITEMS = {

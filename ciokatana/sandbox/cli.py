@@ -35,7 +35,20 @@ def build_parser():
                         help="upload files larger than this multipart (default: 64 MiB)")
     parser.add_argument("--part-size", type=int, default=None, metavar="BYTES",
                         help="multipart part size (default: 16 MiB)")
+    parser.add_argument("--run-jobs", default=None, metavar="WAIT,RUN", type=_run_jobs,
+                        help="let jobs run by themselves: each task waits WAIT seconds, runs RUN "
+                             "seconds with a growing log, then succeeds (default: jobs stay pending)")
     return parser
+
+
+def _run_jobs(text):
+    try:
+        wait, run = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected WAIT,RUN in seconds, e.g. 2,10; got %r" % text)
+    if wait < 0 or run < 0:
+        raise argparse.ArgumentTypeError("WAIT and RUN must not be negative")
+    return wait, run
 
 
 def _shell_quote(text):
@@ -55,6 +68,18 @@ def main(argv=None):
     except OSError as err:
         sys.stderr.write("Could not start the sandbox on %s:%s: %s\n" % (args.host, args.port, err))
         return 1
+
+    if args.run_jobs is not None:
+        sandbox.run_jobs(wait=args.run_jobs[0], run=args.run_jobs[1])
+
+    # Handle SIGINT explicitly (before printing "Press Ctrl-C", so an early
+    # Ctrl-C stops it cleanly too): a process started in the background by a
+    # shell inherits SIGINT ignored, and Python then raises no KeyboardInterrupt.
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
 
     home = os.path.join(args.storage, "home") if args.storage else os.path.join(
         tempfile.gettempdir(), "ciokatana-sandbox-home-%d" % sandbox.port)
@@ -80,18 +105,13 @@ def main(argv=None):
         "'{\"endpoint\": \"jobs\", \"status\": 503, \"times\": 1}'\n"
         "  endpoints: %s\n"
         "  clear: curl -X DELETE %s/_sandbox/faults   state: curl %s/_sandbox/state\n"
+        "Jobs that run by themselves: curl -X POST %s/_sandbox/lifecycle -d "
+        "'{\"wait\": 2, \"run\": 10}'\n"
         "\nPress Ctrl-C to stop.\n"
-        % (sandbox.url, ", ".join(sorted(ENDPOINTS)), sandbox.url, sandbox.url)
+        % (sandbox.url, ", ".join(sorted(ENDPOINTS)), sandbox.url, sandbox.url, sandbox.url)
     )
     out.flush()
 
-    # Handle SIGINT explicitly: a process started in the background by a
-    # shell inherits SIGINT ignored, and Python then raises no KeyboardInterrupt.
-    stop = threading.Event()
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass

@@ -321,3 +321,29 @@ class Endpoints(object):
 
     def _admin_release(self, req):
         return Reply(200, {"released": self.release()})
+
+    def _admin_lifecycle_get(self, req):
+        life = self.lifecycle
+        return Reply(200, {"lifecycle": life.to_dict() if life else None})
+
+    def _admin_lifecycle_set(self, req):
+        from .lifecycle import Lifecycle
+
+        try:
+            life = Lifecycle.from_dict(req.json())
+        except (TypeError, ValueError) as err:
+            raise HttpError(400, str(err))
+        self.run_jobs(wait=life.wait, run=life.run, lines_per_second=life.lines_per_second,
+                      fail_titles=life.fail_titles)
+        return Reply(200, {"lifecycle": life.to_dict()})
+
+    def _admin_lifecycle_clear(self, req):
+        self.stop_running_jobs()
+        return Reply(200, {"lifecycle": None})
+
+    def _admin_fail_job(self, req, jobid):
+        try:
+            self.fail_job(jobid)
+        except KeyError:
+            raise HttpError(404, "Job %s not found." % jobid)
+        return Reply(200, {"jobid": str(jobid).zfill(5), "fail": True})

@@ -9,11 +9,14 @@ held in storage), then kept with a zero-padded five-digit job id. A job
 with ``local_upload`` false leaves its files to Conductor's upload daemon:
 they are listed without md5 and need not be held yet, as on Conductor.
 
-Jobs do not run. Each task starts ``pending`` (or ``holding`` when the job
-has scout frames and the task renders none of them); tests move jobs and
-tasks along with :meth:`JobBook.set_status`, and ``jobs_multi`` /
+By default jobs do not run. Each task starts ``pending`` (or ``holding``
+when the job has scout frames and the task renders none of them); tests move
+jobs and tasks along with :meth:`JobBook.set_status`, and ``jobs_multi`` /
 ``tasks_multi`` kill them. Logs are made up from the task's command and
-status.
+status. With a :class:`~ciokatana.sandbox.lifecycle.Lifecycle` set
+(:meth:`JobBook.set_lifecycle`), tasks run by themselves instead: waiting,
+running with a log that grows, then done or failed (see that module); a
+status set by hand or a kill still wins over the clock.
 
 Every public method is called with the owning sandbox's lock held, or is
 read-only on immutable data; this module itself keeps no lock.
@@ -77,6 +80,7 @@ class JobBook(object):
         self._package_ids = package_ids
         self._jobs = []
         self._next = 1
+        self.lifecycle = None
 
     # --- submission ------------------------------------------------------------
 
@@ -156,12 +160,14 @@ class JobBook(object):
             "status": "pending",
             "tasks": tasks,
         })
+        self._start_clock(self._jobs[-1])
         return jid
 
     # --- queries -----------------------------------------------------------------
 
     def records(self):
         """Deep copies of the job records (``jid, payload, created, status, tasks``)."""
+        self.advance()
         return copy.deepcopy(self._jobs)
 
     def find(self, jid):
@@ -215,6 +221,7 @@ class JobBook(object):
                         high = value
                     else:
                         exact = value
+        self.advance()
         result = []
         for job in self._jobs:
             n = int(job["jid"])
@@ -229,12 +236,15 @@ class JobBook(object):
 
     def log(self, jid, tid, offset=0):
         """The ``get_log_file`` answer for one task (see ``api_client.get_log``)."""
+        self.advance()
         job = self.find(jid)
         if job is None:
             raise JobError("Job %s not found." % jid, status=404)
         task = self._task(job, tid)
         lines = []
-        if task["status"] not in ("pending", "holding"):
+        if self.lifecycle is not None and "t0" in job:
+            lines = self.lifecycle.log_lines(job, task, self.lifecycle.now())
+        elif task["status"] not in ("pending", "holding"):
             payload = job["payload"]
             lines = [
                 "Conductor sandbox: job %s task %s on %s"
@@ -275,10 +285,12 @@ class JobBook(object):
         job = self.find(jid)
         if job is None:
             raise KeyError(jid)
+        self.advance()
         tids = None if tasks is None else {str(t).zfill(3) for t in tasks}
         for task in job["tasks"]:
             if tids is None or task["tid"] in tids:
                 task["status"] = status
+                self._force(task)
         if tids is None:
             job["status"] = status
         else:
@@ -289,11 +301,13 @@ class JobBook(object):
         unknown = [j for j in jids if self.find(j) is None]
         if unknown:
             raise JobError("Job(s) not found: %s." % ", ".join(unknown), status=404)
+        self.advance()
         for jid in jids:
             job = self.find(jid)
             for task in job["tasks"]:
                 if task["status"] not in FINISHED:
                     task["status"] = "killed"
+                    self._force(task)
             if job["status"] not in FINISHED:
                 job["status"] = "killed"
         return {"body": "success", "message": "Jobs %s have been kill." % jids}
@@ -302,15 +316,66 @@ class JobBook(object):
         job = self.find(jid)
         if job is None:
             raise JobError("Job %s not found." % jid, status=404)
+        self.advance()
         tasks = [self._task(job, t) for t in tids]
         for task in tasks:
             if task["status"] not in FINISHED:
                 task["status"] = "killed"
+                self._force(task)
         job["status"] = self._derive_status(job)
         message = ' %d Tasks set to "kill"' % len(tasks)
         for task in tasks:
             message += "\n\t%s" % task["tid"]
         return {"body": "success", "message": message}
+
+    # --- running by the clock (see .lifecycle) -----------------------------------------
+
+    def set_lifecycle(self, lifecycle):
+        """Let jobs run by themselves (a Lifecycle), or stop them moving (None)."""
+        self.advance()
+        self.lifecycle = lifecycle
+        self.advance()
+
+    def mark_failing(self, jid):
+        """Make a job end ``failed`` when its tasks finish running."""
+        job = self.find(jid)
+        if job is None:
+            raise KeyError(jid)
+        job["fail"] = True
+
+    def advance(self):
+        """Move every job's tasks to where the lifecycle's clock puts them."""
+        life = self.lifecycle
+        if life is None:
+            return
+        now = life.now()
+        for job in self._jobs:
+            if "t0" not in job:  # submitted before the lifecycle was set: starts now
+                self._start_clock(job)
+            changed = False
+            for task in job["tasks"]:
+                if task.get("forced"):
+                    continue
+                status = life.status(job, task, now)
+                if status != task["status"]:
+                    task["status"] = status
+                    changed = True
+            if changed:
+                job["status"] = self._derive_status(job)
+
+    def _start_clock(self, job):
+        """Start a job's clock (at submission, or when a lifecycle is set later)."""
+        if self.lifecycle is None:
+            return
+        job["t0"] = self.lifecycle.now()
+        for task in job["tasks"]:
+            task["held"] = task["status"] == "holding" and not task.get("forced")
+
+    def _force(self, task):
+        """A status set by hand or a kill: the clock no longer moves this task."""
+        task["forced"] = True
+        if self.lifecycle is not None and task.get("forced_at") is None:
+            task["forced_at"] = self.lifecycle.now()
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -34,7 +34,9 @@ only tokens this sandbox issued (and not expired) are accepted.
 
 Admin routes for a sandbox started from the shell (no auth, nothing secret
 in them): ``GET /_sandbox/state``, ``GET|POST|DELETE /_sandbox/faults``,
-``POST /_sandbox/release``.
+``POST /_sandbox/release``, ``GET|POST|DELETE /_sandbox/lifecycle`` (jobs
+that run by themselves, see :mod:`.lifecycle`) and
+``POST /_sandbox/jobs/<id>/fail``.
 
 Nothing the sandbox records keeps a credential: the request log replaces
 ``Authorization`` values, ``client_id``/``client_secret`` and URL
@@ -61,6 +63,7 @@ from . import catalog as _catalog
 from .endpoints import Endpoints, HttpError, Reply, Request
 from .faults import FaultTable
 from .jobs import JobBook, JobError
+from .lifecycle import Lifecycle
 from .storage import FileStore
 
 logger = logging.getLogger(__name__)
@@ -104,6 +107,10 @@ _ROUTES = [
     _Route("POST", r"/_sandbox/faults/?", None, "_admin_faults_add", None),
     _Route("DELETE", r"/_sandbox/faults/?", None, "_admin_faults_clear", None),
     _Route("POST", r"/_sandbox/release/?", None, "_admin_release", None),
+    _Route("GET", r"/_sandbox/lifecycle/?", None, "_admin_lifecycle_get", None),
+    _Route("POST", r"/_sandbox/lifecycle/?", None, "_admin_lifecycle_set", None),
+    _Route("DELETE", r"/_sandbox/lifecycle/?", None, "_admin_lifecycle_clear", None),
+    _Route("POST", r"/_sandbox/jobs/(\d+)/fail/?", None, "_admin_fail_job", None),
 ]
 
 
@@ -327,6 +334,36 @@ class Sandbox(Endpoints):
         with self._lock:
             self._jobs.set_status(jobid, status, tasks)
 
+    # --- jobs that run by themselves (see .lifecycle) ------------------------------------
+
+    def run_jobs(self, wait=1.0, run=3.0, lines_per_second=4.0, fail_titles=(), clock=None):
+        """Let every job run by itself from now on; returns the :class:`Lifecycle`.
+
+        Each task waits ``wait`` s, runs ``run`` s (its log growing), then
+        succeeds, or fails when its job's title contains one of
+        ``fail_titles`` or the job was passed to :meth:`fail_job`.
+        """
+        lifecycle = Lifecycle(wait=wait, run=run, lines_per_second=lines_per_second,
+                              fail_titles=fail_titles, clock=clock)
+        with self._lock:
+            self._jobs.set_lifecycle(lifecycle)
+        return lifecycle
+
+    def stop_running_jobs(self):
+        """Jobs keep the status they have now and no longer move by themselves."""
+        with self._lock:
+            self._jobs.set_lifecycle(None)
+
+    @property
+    def lifecycle(self):
+        """The :class:`Lifecycle` jobs follow, or None when they do not run."""
+        return self._jobs.lifecycle
+
+    def fail_job(self, jobid):
+        """Make a job end ``failed`` when its tasks finish running (KeyError if unknown)."""
+        with self._lock:
+            self._jobs.mark_failing(jobid)
+
     def state(self):
         """A JSON-ready summary with no secrets (what ``GET /_sandbox/state`` answers)."""
         with self._lock:
@@ -340,6 +377,7 @@ class Sandbox(Endpoints):
             "upload_count": uploads,
             "faults": self.faults.list(),
             "held_requests": self.faults.held_count,
+            "lifecycle": self._jobs.lifecycle.to_dict() if self._jobs.lifecycle else None,
             "multipart_threshold": self.multipart_threshold,
             "part_size": self.part_size,
             "storage_dir": self.storage_dir,

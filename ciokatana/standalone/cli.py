@@ -26,8 +26,8 @@ from ciokatana.core import conductor, pathmap
 from ciokatana.core.filescene import SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
-from ciokatana.core.printable import json_printable, printable
-from ciokatana.core.redact import install_log_redaction, redact
+from ciokatana.core.printable import PrintableFormatter, json_printable, printable
+from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
 from ciokatana.standalone import gui, install, submit
@@ -69,7 +69,7 @@ def cmd_preview(args) -> int:
         _err("preview", "no payload printed; run 'ciokatana validate' for every finding")
         return EXIT_USAGE
     # One write: json.dump's thousands of small writes cost more than the encoding.
-    text = json.dumps([redact(p) for p in plan.payloads], indent=2, ensure_ascii=False)
+    text = json.dumps([redact_payload(p) for p in plan.payloads], indent=2, ensure_ascii=False)
     sys.stdout.write(json_printable(text) + "\n")
     return EXIT_OK
 
@@ -219,7 +219,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     install_log_redaction()  # before anything can log: every subcommand, gui included
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, handlers=[handler])
     if not args.debug:
         # ciocore logs routine steps ("draining queues") at ERROR; real
         # failures reach the user through the runner's error events.

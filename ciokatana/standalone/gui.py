@@ -74,9 +74,8 @@ def run_gui(scene_path: str, nodes: Optional[List[str]] = None, sandbox: bool = 
         kwargs = {}
         if sandbox:
             kwargs["submit_factory"] = _start_sandbox(stack, out)
-        controller = Controller(scene, **kwargs)
-        dialog = open_dialog(scene, controller=controller)
-        controller.setParent(dialog)
+        dialog = open_dialog(scene, controller=Controller(scene, **kwargs))
+        controller = dialog.controller
         if sandbox:
             controller.connect_conductor()
         # A local loop, not app.exec(): an application that already runs

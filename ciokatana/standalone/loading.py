@@ -22,7 +22,8 @@ def load_scene(args):
     settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
     var_sets = var_sets_argument(args)
     katana, renderers = getattr(args, "software", None), getattr(args, "renderer", None) or []
-    if conductor.needs_resolving(settings, katana, renderers):
+    replay = bool(getattr(args, "mock", None))  # a replay submits nothing: no package list needed
+    if not replay and conductor.needs_resolving(settings, katana, renderers):
         settings = resolve_software(settings, katana, renderers, sandbox=getattr(args, "sandbox", False))
     snapshot = scene.snapshot()
     if var_sets is not None:

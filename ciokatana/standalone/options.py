@@ -14,7 +14,7 @@ from typing import List
 from ciokatana.core import frames as fr
 from ciokatana.core import gsv
 from ciokatana.core.command import TemplateError, template_fields
-from ciokatana.core.settings import EnvVar, Settings, parse_key_value
+from ciokatana.core.settings import MAX_AUTORETRY, EnvVar, Settings, parse_key_value
 
 
 class UsageError(Exception):
@@ -74,8 +74,9 @@ def apply_setting_arguments(settings: Settings, args: argparse.Namespace) -> Set
     if args.preemptible is not None:
         s.preemptible = args.preemptible
     if args.autoretry is not None:
-        if args.autoretry < 0:
-            raise UsageError("--autoretry {} is negative: use 0 or more".format(args.autoretry))
+        if not 0 <= args.autoretry <= MAX_AUTORETRY:
+            raise UsageError("--autoretry {} is out of range: use 0 (no retries) to {}".format(
+                args.autoretry, MAX_AUTORETRY))
         s.autoretry = args.autoretry
     if args.frames is not None:
         try:
@@ -125,9 +126,16 @@ def var_sets_argument(args: argparse.Namespace):
     if not texts:
         return None
     try:
-        return tuple(gsv.parse_var_set(text) for text in texts)
+        sets = tuple(gsv.parse_var_set(text) for text in texts)
     except gsv.VarSetError as err:
         raise UsageError("--var-set: {}".format(err))
+    seen = set()
+    for var_set in sets:
+        if frozenset(var_set) in seen:
+            raise UsageError("--var-set: the set {!r} is listed twice: each set is its own job, so it would be "
+                             "rendered and billed twice".format(gsv.format_var_set(var_set)))
+        seen.add(frozenset(var_set))
+    return sets
 
 
 def job_problem_lines(plan) -> List[str]:

@@ -16,7 +16,7 @@ def find_dialog(scene):
         return None
     for widget in app.topLevelWidgets():
         if isinstance(widget, ConductorDialog) and not widget.is_closed and widget.isVisible():
-            if widget.scene is scene:
+            if widget.controller.scene is scene:
                 return widget
     return None
 
@@ -31,13 +31,15 @@ def open_dialog(scene, parent=None, controller=None):
     Args:
         scene: a :class:`~ciokatana.core.scene.Scene` (KatanaScene, FileScene).
         parent: the host's main window (Katana's), or None.
-        controller: a controller to use instead of the default one.
+        controller: a controller for this scene to use instead of
+            ``Controller(scene)``; the dialog becomes its parent.
 
     Returns:
         the :class:`~ciokatana.ui.dialog.ConductorDialog`.
     """
     from ciokatana.core.redact import install_log_redaction
     from ciokatana.qt import QtCore
+    from ciokatana.ui.controller import Controller
     from ciokatana.ui.dialog import ConductorDialog
 
     install_log_redaction()  # ciocore runs in this process from now on
@@ -47,7 +49,11 @@ def open_dialog(scene, parent=None, controller=None):
         existing.raise_()
         existing.activateWindow()
         return existing
-    dialog = ConductorDialog(scene, controller=controller, parent=parent)
+    if controller is None:
+        controller = Controller(scene)
+    dialog = ConductorDialog(controller, parent=parent)
+    if controller.parent() is None:
+        controller.setParent(dialog)
     dialog.setAttribute(QtCore.Qt.WA_DeleteOnClose, True)
     dialog.show()
     dialog.raise_()

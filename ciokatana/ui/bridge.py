@@ -6,26 +6,34 @@ planning, Conductor fetches, asset scans - hands its results to a
 re-emits them on the UI thread through queued signals; nothing on a worker
 thread touches a widget or the scene.
 
-Runner events are *coalesced*: ciocore reports progress several times a
-second, each report repeating the whole ``file_progress`` map, and a mock
-replayed at interval 0 reports thousands of times a second. Queuing every
-report would flood the event loop, so the bridge keeps at most one pending
-progress event per run of consecutive progress reports for a job, merging
-the ``file_progress`` maps (later figures win, no file is lost, partial maps
-are fine) and keeping the latest totals. The UI thread drains the queue at
-a steady rate (``refresh_hz``, 15 by default) from a QTimer. ``start``,
-``job_start``, ``response``, ``error`` and ``done`` are never merged or
-dropped and keep their order relative to progress: a progress report that
-arrives after another kind of event starts a new pending entry.
+The bridge is the one place that merges and paces run progress; what it
+delivers, consumers apply at once (no second queue, no "busy" flags
+travelling back up).
+
+Coalescing: ciocore reports progress several times a second, each report
+repeating the whole ``file_progress`` map, and a mock replayed at interval 0
+reports thousands of times a second. Queuing every report would flood the
+event loop, so the bridge keeps at most one pending progress event per run
+of consecutive progress reports for a job, merging the ``file_progress``
+maps (later figures win, no file is lost, partial maps are fine) and
+keeping the latest totals. ``start``, ``job_start``, ``response``,
+``error`` and ``done`` are never merged or dropped and keep their order
+relative to progress: a progress report that arrives after another kind of
+event starts a new pending entry.
+
+Slicing: the UI thread drains the queue at a steady rate (``refresh_hz``,
+15 by default) from a QTimer, and a pending map is delivered at most
+``slice_files`` files at a time (each slice with the latest totals), the
+rest on the next turn of the event loop, so a 20,000-file map never holds
+the loop for long.
 
 Back-pressure: a producer that reports progress flat out (a mock replayed
 at interval 0) would otherwise hog the GIL, and every call the UI thread
 makes into Python (each cell it paints) would wait for it. So while the UI
-is behind - queued events have waited longer than ``backlog_s``, or a
-consumer said it is still applying earlier ones (:meth:`Bridge.set_consumer_busy`)
-- a progress report blocks its producer (at most ``max_wait_s``) until the
-UI has caught up. ciocore reports every 5 s and never waits; only event
-floods are paced to what the UI can show.
+is behind - events have been queued for longer than ``backlog_s``, which
+includes slices still waiting - a progress report blocks its producer (at
+most ``max_wait_s``) until the queue has drained. ciocore reports every
+5 s and never waits; only event floods are paced to what the UI can show.
 
 Worker results (:meth:`Bridge.run_in_thread`) are delivered through a
 queued signal as soon as they are ready. After :meth:`Bridge.detach` (the
@@ -37,6 +45,7 @@ import logging
 import threading
 import time
 import traceback
+from itertools import islice
 
 from ciokatana.core import events as ev
 from ciokatana.qt import QtCore, Signal
@@ -44,6 +53,7 @@ from ciokatana.qt import QtCore, Signal
 logger = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_HZ = 15
+SLICE_FILES = 2500
 
 
 class _PendingProgress(object):
@@ -62,10 +72,15 @@ class _PendingProgress(object):
         self.files.update(data.get("file_progress") or {})
         self.merged += 1
 
-    def to_event(self):
+    def take(self, limit):
+        """An event with at most ``limit`` of the merged files (all when limit is 0); True if more remain."""
         data = dict(self.data)
-        data["file_progress"] = self.files
-        return ev.Event(ev.PROGRESS, data)
+        if not limit or len(self.files) <= limit:
+            data["file_progress"], self.files = self.files, {}
+            return ev.Event(ev.PROGRESS, data), False
+        part = {key: self.files.pop(key) for key in list(islice(self.files, limit))}
+        data["file_progress"] = part
+        return ev.Event(ev.PROGRESS, data), True
 
 
 class Bridge(QtCore.QObject):
@@ -77,14 +92,19 @@ class Bridge(QtCore.QObject):
 
     Args:
         parent: the owning QObject (the controller).
-        refresh_hz: how often pending events are applied at most.
+        refresh_hz: how often pending events are delivered at most (0: at once).
+        backlog_s: how long events may wait before producers are held back
+            (one refresh interval by default).
+        max_wait_s: the longest a producer is held back per report.
+        slice_files: the most files one delivered progress event carries.
     """
 
     run_event = Signal(object)
     _wake = Signal()
     _result = Signal(object)
 
-    def __init__(self, parent=None, refresh_hz=DEFAULT_REFRESH_HZ, backlog_s=None, max_wait_s=0.25):
+    def __init__(self, parent=None, refresh_hz=DEFAULT_REFRESH_HZ, backlog_s=None, max_wait_s=0.25,
+                 slice_files=SLICE_FILES):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._queue = []
@@ -94,7 +114,7 @@ class Bridge(QtCore.QObject):
         self._backlog = backlog_s if backlog_s is not None else max(0.02, self._interval)
         self._max_wait = max_wait_s
         self._queued_since = None
-        self._busy = set()
+        self._slice = int(slice_files or 0)
         self._drained = threading.Event()
         self._last_flush = 0.0
         self._threads = []
@@ -123,7 +143,7 @@ class Bridge(QtCore.QObject):
             was_empty = not self._queue
             if was_empty:
                 self._queued_since = now
-            behind = event.type == ev.PROGRESS and (bool(self._busy) or now - self._queued_since > self._backlog)
+            behind = event.type == ev.PROGRESS and now - self._queued_since > self._backlog
             if behind:
                 self._drained.clear()
             if event.type == ev.PROGRESS:
@@ -193,43 +213,54 @@ class Bridge(QtCore.QObject):
         """Worker threads still running."""
         return [t for t in self._threads if t.is_alive()]
 
-    def set_consumer_busy(self, key, busy):
-        """A consumer (UI thread) is, or is no longer, still applying delivered events.
-
-        While any consumer is busy, progress producers are held back.
-        """
-        with self._lock:
-            if busy:
-                self._busy.add(key)
-            else:
-                self._busy.discard(key)
-                if not self._busy and not self._queue:
-                    self._drained.set()
-
     def detach(self):
         """Deliver nothing more: drop queued events and ignore late ones."""
         with self._lock:
             self._attached = False
             self._queue = []
             self._tail = None
-            self._busy.clear()
         self._drained.set()
         self._timer.stop()
 
     def flush(self):
-        """Deliver every queued event now (normally called by the refresh timer)."""
-        with self._lock:
-            items, self._queue, self._tail = self._queue, [], None
+        """Deliver the events queued so far (normally called by the refresh timer).
+
+        Delivers what was queued when the flush began, never what producers
+        add meanwhile (a producer that never stops would otherwise keep the
+        UI thread here for ever); stops early after one slice of a big file
+        map. What is left follows on a later turn of the event loop, in order.
+        """
         self._last_flush = time.monotonic()
-        for item in items:
-            if not self._attached:
-                return
-            event = item.to_event() if isinstance(item, _PendingProgress) else item
+        with self._lock:
+            budget = len(self._queue)
+        more = False
+        while self._attached and budget > 0:
+            with self._lock:
+                if not self._queue:
+                    break
+                item = self._queue[0]
+                more = False
+                if isinstance(item, _PendingProgress):
+                    event, more = item.take(self._slice)
+                else:
+                    event = item
+                if not more:
+                    self._queue.pop(0)
+                    budget -= 1
+                    if self._tail is item:
+                        self._tail = None
             self.delivered += 1
             self.run_event.emit(event)
+            if more:
+                break
         with self._lock:
-            if not self._busy and not self._queue:
+            if not self._queue:
+                self._queued_since = None
                 self._drained.set()
+                return
+        if self._attached:
+            # The rest of a sliced map goes on the next turn; events queued meanwhile at the refresh rate.
+            self._timer.start(0 if more else int(self._interval * 1000))
 
     def _on_wake(self):
         if not self._attached or self._timer.isActive():

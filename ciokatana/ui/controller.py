@@ -1,44 +1,65 @@
-"""The controller: the one interface the dialog and its tabs call.
+"""The controller: the real implementation of the dialog's interface.
 
-Layer: ui. The controller owns the Scene port, the current
+Layer: ui. :class:`Controller` implements
+:class:`~ciokatana.ui.interface.AbstractController` over a Scene port,
+ciocore and the submission runner. It owns the current
 :class:`~ciokatana.core.settings.Settings`, the Conductor account data,
-the latest plan and the submission runner; tabs read from it and call its
-methods, and listen to its signals. Nothing here builds widgets, so tests
-can drive a controller with no dialog, and a dialog can be given a fake
-controller (see ``tests/ui``).
+the newest plan, the presets and the runs; tabs read from it, call its
+methods and listen to its signals. Nothing here builds widgets, so tests
+drive a controller with no dialog.
 
 Threads: scene reads and writes (``scene.snapshot()``,
 ``scene.set_farm_settings``, ``scene.store_settings``) happen on the UI
 thread, as Katana requires. Planning (which resolves assets on disk),
 validation, ``conductor.fetch`` and submissions run on worker threads; their
-results come back through the :class:`~ciokatana.ui.bridge.Bridge` as
-queued signals.
+results come back through the :class:`~ciokatana.ui.bridge.Bridge`, the one
+thread boundary and the one place that merges progress.
+
+Planning: every change schedules a plan (120 ms after the last one). A
+newer plan supersedes an older one: it starts at once (at most two plans
+run together), and the older result is dropped if it arrives late. Until
+the newest plan is shown, ``plan_stale`` is True and the tabs mark their
+figures "updating", never "ready".
 
 Settings are stored back through the scene 300 ms after the last change
 (and at once on :meth:`Controller.shutdown`), so typing in a field does not
 write the scene on every key press, yet nothing is lost when the dialog
 closes.
+
+Connect gives up after ``connect_timeout_s`` (60 s, or
+``CIOKATANA_CONNECT_TIMEOUT``) with a reason, and can be cancelled; an
+answer that arrives after that is ignored.
 """
 
+import datetime
 import logging
 import os
+import time
 from dataclasses import fields, replace
 
 from ciokatana.core import conductor as conductor_mod
 from ciokatana.core import events as ev
+from ciokatana.core import presets as presets_mod
 from ciokatana.core import submission
-from ciokatana.core.mock import MockFileError, check_mock_file
+from ciokatana.core.mock import MockFileError, MockReplay, check_mock_file
 from ciokatana.core.redact import redact_text
 from ciokatana.core.runner import Runner
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import MOCK_MODES, Settings
-from ciokatana.qt import QtCore, QtGui, Signal
+from ciokatana.core.settings import Settings
+from ciokatana.core.wording import plain_error
+from ciokatana.qt import QtCore, QtGui
 from ciokatana.ui.bridge import DEFAULT_REFRESH_HZ, Bridge
+from ciokatana.ui.interface import AbstractController
+from ciokatana.ui.runs import RECORD, REPLAY, SUBMIT, SUBMITTED, MAY_EXIST, RunRecord, fingerprint
 
 logger = logging.getLogger(__name__)
 
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 MOCK_FLAG = "CIO_FEATURE_MOCK"
+TIMEOUT_FLAG = "CIOKATANA_CONNECT_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT_S = 60.0
+MAX_PLAN_THREADS = 2
+HISTORY_LIMIT = 200
 
 
 class SubmitError(Exception):
@@ -51,54 +72,58 @@ def mock_feature_enabled(environ=None):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def connect_timeout_from_env(environ=None):
+    try:
+        value = float((environ if environ is not None else os.environ).get(TIMEOUT_FLAG, ""))
+    except ValueError:
+        return DEFAULT_CONNECT_TIMEOUT_S
+    return value if value > 0 else DEFAULT_CONNECT_TIMEOUT_S
+
+
 def open_in_browser(url):
     """Open a URL with the desktop's browser (the default ``url_opener``)."""
     QtGui.QDesktopServices.openUrl(QtCore.QUrl(url))
 
 
-class Controller(QtCore.QObject):
+# Planning a snapshot and choosing what runs are core.submission's
+# (prepare, open_source), shared with the command line and Katana's batch.
+def _prepare(generation, snapshot, settings, conductor_data, check_mock=None):
+    return submission.prepare(snapshot, settings, conductor_data, check_mock=check_mock, generation=generation)
+
+
+def _file_sizes(result):
+    """``{path: bytes}`` of the files a plan uploads (worker thread: it stats every file)."""
+    plan = result.plan
+    if plan is None:
+        return {}
+    sizes = {}
+    for path in set(plan.assets.files) | set(plan.extra_assets.files):
+        try:
+            sizes[path] = os.path.getsize(path)
+        except OSError:
+            pass
+    return sizes
+
+
+class Controller(AbstractController):
     """Scene, settings, Conductor data, planning and runs, for the dialog.
 
     Args:
         scene: a :class:`~ciokatana.core.scene.Scene`.
         parent: owning QObject.
         fetch: ``fetch(force=bool) -> ConductorData``; ciocore's by default.
-        submit_factory: ciocore's ``Submit`` factory for the stock
-            uploader; the sandbox mode passes one carrying its md5 cache
-            path (see :func:`ciokatana.core.submission.open_source`).
+        submit_factory: ciocore's ``Submit`` factory for the stock uploader
+            (see :func:`ciokatana.core.submission.open_source`; tests and the
+            sandbox mode use it to adjust the ciocore ``Submit``).
         url_opener: ``opener(url)``; opens the browser by default.
         mock_feature: show and honour the mock settings; by default from
             ``CIO_FEATURE_MOCK``.
         save_delay_ms / plan_delay_ms: debounce of storing and replanning.
         refresh_hz: how often progress is applied to the widgets.
-
-    Signals:
-        settings_changed(Settings): a copy of the settings after a change.
-        scene_changed(SceneSnapshot): the scene was re-read or a node edited.
-        planning(bool): a plan is (or is no longer) being computed.
-        plan_ready(Prepared): the newest plan, findings and asset figures.
-        plan_failed(str): planning crashed (a bug; the message says where).
-        submission_prepared(Prepared): answer to :meth:`prepare_submission`.
-        conductor_busy(): a Conductor fetch started.
-        conductor_ready(ConductorData): the fetch succeeded.
-        conductor_failed(str): the fetch failed; the text says why.
-        run_started(Runner), run_event(Event), run_finished(str state).
-        problem(str): something the artist must know (e.g. a scene write failed).
+        connect_timeout_s: how long Connect waits for Conductor.
+        preset_store: a :class:`~ciokatana.core.presets.PresetStore`; the
+            user's and the show's folders by default.
     """
-
-    settings_changed = Signal(object)
-    scene_changed = Signal(object)
-    planning = Signal(bool)
-    plan_ready = Signal(object)
-    plan_failed = Signal(str)
-    submission_prepared = Signal(object)
-    conductor_busy = Signal()
-    conductor_ready = Signal(object)
-    conductor_failed = Signal(str)
-    run_started = Signal(object)
-    run_event = Signal(object)
-    run_finished = Signal(str)
-    problem = Signal(str)
 
     def __init__(
         self,
@@ -111,32 +136,45 @@ class Controller(QtCore.QObject):
         save_delay_ms=300,
         plan_delay_ms=120,
         refresh_hz=DEFAULT_REFRESH_HZ,
+        connect_timeout_s=None,
+        preset_store=None,
     ):
         super().__init__(parent)
         self._scene = scene
         self._fetch = fetch or conductor_mod.fetch
         self._submit_factory = submit_factory
         self.url_opener = url_opener or open_in_browser
-        self.mock_feature = mock_feature_enabled() if mock_feature is None else bool(mock_feature)
-        self.load_error = None
+        self._mock_feature = mock_feature_enabled() if mock_feature is None else bool(mock_feature)
+        self._presets = preset_store if preset_store is not None else presets_mod.PresetStore.default()
+        self._load_error = None
         self._settings = self._load_settings()
         self._snapshot = scene.snapshot()
+        self._excluded = set()
         self._result = None
         self._generation = 0
-        self._plan_thread_busy = False
+        self._requested = 0  # the newest plan asked for
+        self._shown = 0  # the plan on screen
+        self._plan_threads = 0
         self._plan_again = False
         self._preparing = False
+        self._stale = False
         self._conductor = None
         self._conductor_error = None
         self._conductor_busy = False
+        self._connect_attempt = 0
         self._runner = None
         self._last_runner = None
+        self._history = self._load_history()  # dicts: fingerprint, title, jobid, when, session
+        self._file_sizes = {}  # of the files of the last prepared submission
         self._closed = False
         self._unsaved = False
 
         self._bridge = Bridge(self, refresh_hz=refresh_hz)
         self._save_timer = self._single_shot(save_delay_ms, self.save_settings)
         self._plan_timer = self._single_shot(plan_delay_ms, self.request_plan)
+        timeout = connect_timeout_s if connect_timeout_s is not None else connect_timeout_from_env()
+        self.connect_timeout_s = float(timeout)
+        self._connect_timer = self._single_shot(int(self.connect_timeout_s * 1000), self._on_connect_timeout)
         self._bridge.run_event.connect(self._on_bridge_event)
 
     def _single_shot(self, msec, slot):
@@ -150,84 +188,24 @@ class Controller(QtCore.QObject):
         try:
             return Settings.from_dict(self._scene.load_settings())
         except (SceneError, TypeError, ValueError) as err:
-            self.load_error = "Stored Conductor settings could not be read ({}); defaults are shown".format(err)
-            logger.warning(self.load_error)
+            self._load_error = "Stored Conductor settings could not be read ({}); defaults are shown".format(err)
+            logger.warning(self._load_error)
             return Settings()
 
-    # -- read access -----------------------------------------------------
-    @property
-    def scene(self):
-        return self._scene
-
+    # -- settings --------------------------------------------------------------
     @property
     def settings(self):
         """A copy of the current settings (change them with :meth:`update_settings`)."""
         return self._settings.copy()
 
     @property
-    def snapshot(self):
-        return self._snapshot
+    def load_error(self):
+        return self._load_error
 
     @property
-    def plan_result(self):
-        """The newest :class:`~ciokatana.core.submission.Prepared`, or None before the first."""
-        return self._result
+    def mock_feature(self):
+        return self._mock_feature
 
-    @property
-    def conductor_data(self):
-        return self._conductor
-
-    @property
-    def conductor_error(self):
-        return self._conductor_error
-
-    @property
-    def conductor_is_busy(self):
-        return self._conductor_busy
-
-    @property
-    def is_planning(self):
-        return self._plan_thread_busy or self._preparing
-
-    @property
-    def bridge(self):
-        return self._bridge
-
-    @property
-    def runner(self):
-        """The active runner, or None."""
-        return self._runner
-
-    @property
-    def last_runner(self):
-        return self._last_runner
-
-    @property
-    def is_running(self):
-        return self._runner is not None
-
-    @property
-    def closed(self):
-        return self._closed
-
-    def effective_mock_mode(self):
-        """``off``, ``use`` or ``generate``; always ``off`` without CIO_FEATURE_MOCK."""
-        if not self.mock_feature:
-            return "off"
-        mode = self._settings.mock_mode
-        return mode if mode in MOCK_MODES else "off"
-
-    def worker_threads(self):
-        """Background threads of this controller still running (planning, fetches, the runner)."""
-        return self._bridge.worker_threads()
-
-    @property
-    def busy(self):
-        """Whether any background work (a worker or a run) is unfinished."""
-        runner = self._runner
-        return bool(self._bridge.worker_threads()) or (runner is not None and not runner.finished)
-
-    # -- settings --------------------------------------------------------
     def update_settings(self, **changes):
         """Change settings by name; store them (debounced) and replan.
 
@@ -265,14 +243,48 @@ class Controller(QtCore.QObject):
     def save_pending(self):
         return self._save_timer.isActive()
 
-    # -- scene -----------------------------------------------------------
+    # presets
+    def presets(self):
+        return self._presets.list()
+
+    def preset_scopes(self):
+        return self._presets.scopes()
+
+    def save_preset(self, name, scope):
+        return self._presets.save(name, scope, self._settings)
+
+    def apply_preset(self, preset):
+        """Load a preset: its settings replace the current ones (mock settings are kept)."""
+        loaded = self._presets.load(preset)
+        changes = {k: v for k, v in loaded.items() if k in SETTING_NAMES}
+        self.update_settings(**changes)
+        return changes
+
+    def delete_preset(self, preset):
+        self._presets.delete(preset)
+
+    # -- scene -----------------------------------------------------------------
+    @property
+    def scene(self):
+        return self._scene
+
+    @property
+    def snapshot(self):
+        return self._snapshot
+
+    def scene_state(self):
+        return self._scene.katana_file(), self._scene.is_dirty()
+
     def refresh_scene(self):
-        """Read the scene again (UI thread) and replan."""
+        """Read the scene again (UI thread) and replan if it changed."""
         try:
-            self._snapshot = self._scene.snapshot()
+            snapshot = self._scene.snapshot()
         except SceneError as err:
             self.problem.emit("Could not read the scene: {}".format(err))
             return
+        if snapshot == self._snapshot:
+            return
+        self._snapshot = snapshot
         self.scene_changed.emit(self._snapshot)
         self.schedule_plan()
 
@@ -306,58 +318,115 @@ class Controller(QtCore.QObject):
         self.scene_changed.emit(self._snapshot)
         return path
 
-    # -- planning --------------------------------------------------------
+    @property
+    def excluded_nodes(self):
+        return frozenset(self._excluded)
+
+    def set_node_included(self, node_name, included):
+        """Tick (submit) or untick (leave out) a Render node, for this dialog session."""
+        if self._snapshot.node(node_name) is None:
+            return False
+        before = set(self._excluded)
+        if included:
+            self._excluded.discard(node_name)
+        else:
+            self._excluded.add(node_name)
+        if self._excluded != before:
+            self.scene_changed.emit(self._snapshot)
+            self.schedule_plan()
+        return True
+
+    def _scoped(self, snapshot, nodes=None):
+        """The snapshot with only the nodes to submit (ticked ones, or ``nodes``)."""
+        if nodes is not None:
+            wanted = set(nodes)
+            kept = tuple(n for n in snapshot.nodes if n.name in wanted)
+        else:
+            kept = tuple(n for n in snapshot.nodes if n.name not in self._excluded)
+        return snapshot if len(kept) == len(snapshot.nodes) else replace(snapshot, nodes=kept)
+
+    # -- planning --------------------------------------------------------------
+    @property
+    def plan_result(self):
+        """The newest :class:`~ciokatana.core.submission.Prepared` shown, or None before the first."""
+        return self._result
+
+    @property
+    def plan_is_stale(self):
+        return self._stale
+
+    def _update_stale(self):
+        stale = (self._plan_timer.isActive() or self._requested > self._shown or self._preparing) and not self._closed
+        if stale != self._stale:
+            self._stale = stale
+            self.plan_stale.emit(stale)
+
     def schedule_plan(self):
-        """Replan soon (several quick changes make one plan)."""
+        """Replan soon (several quick changes make one plan); the shown plan is stale meanwhile."""
         if not self._closed:
             self._plan_timer.start()
+            self._update_stale()
 
     def request_plan(self):
-        """Replan now, on a worker thread; ``plan_ready`` follows."""
+        """Replan now, on a worker thread; ``plan_ready`` follows (unless a newer plan overtakes it)."""
         self._plan_timer.stop()
         if self._closed:
             return
-        if self._plan_thread_busy:
-            self._plan_again = True
+        if self._plan_threads >= MAX_PLAN_THREADS:
+            self._plan_again = True  # started as soon as a thread is free
+            self._update_stale()
             return
         self._plan_again = False
-        self._plan_thread_busy = True
-        self.planning.emit(True)
         self._generation += 1
-        generation, snapshot, settings, data = self._generation, self._snapshot, self.settings, self._conductor
+        generation = self._requested = self._generation
+        snapshot, settings, data = self._scoped(self._snapshot), self.settings, self._conductor
+        self._plan_threads += 1
+        self._update_stale()
         self._bridge.run_in_thread(
-            lambda: submission.prepare(snapshot, settings, data, generation=generation),
+            lambda: _prepare(generation, snapshot, settings, data),
             self._on_plan_done,
-            self._on_plan_error,
+            lambda err: self._on_plan_error(err, generation),
             name="ciokatana-ui-plan",
         )
 
     def _on_plan_done(self, result):
-        self._plan_thread_busy = False
+        self._plan_threads -= 1
         self._accept(result)
         self._after_plan()
 
-    def _on_plan_error(self, err):
-        self._plan_thread_busy = False
-        logger.error("Planning failed:\n%s", getattr(err, "ciokatana_traceback", err))
-        self.plan_failed.emit("Planning failed ({}: {}); this is a bug, please report it".format(type(err).__name__, err))
+    def _on_plan_error(self, err, generation):
+        self._plan_threads -= 1
+        self._report_plan_error(err, generation)
         self._after_plan()
+
+    def _report_plan_error(self, err, generation):
+        logger.error("Planning failed:\n%s", getattr(err, "ciokatana_traceback", err))
+        if generation >= self._requested:
+            self._shown = generation
+            self.plan_failed.emit("Planning failed ({}: {}); this is a bug, please report it".format(
+                type(err).__name__, err))
 
     def _after_plan(self):
         if self._plan_again:
             self.request_plan()
-        elif not self.is_planning:
-            self.planning.emit(False)
+        self._update_stale()
 
     def _accept(self, result):
-        if self._result is None or result.generation >= self._result.generation:
-            self._result = result
-            self.plan_ready.emit(result)
+        """Show a plan unless a newer one was asked for (a superseded plan is dropped)."""
+        if result.generation < self._requested and self._result is not None:
+            return False
+        if self._result is not None and result.generation < self._result.generation:
+            return False
+        self._result = result
+        self._shown = max(self._shown, result.generation)
+        self.plan_ready.emit(result)
+        return True
 
-    def prepare_submission(self):
+    def prepare_submission(self, nodes=None):
         """Re-read the scene, then plan, validate and vet the mock file off the UI thread.
 
-        ``submission_prepared`` (and ``plan_ready``) follow with the result.
+        ``submission_prepared`` follows with the result; a plan of every
+        ticked node also becomes the plan shown (``plan_ready``).
         """
         if self._preparing:
             return
@@ -365,13 +434,18 @@ class Controller(QtCore.QObject):
             self._snapshot = self._scene.snapshot()
         except SceneError as err:
             self.problem.emit("Could not read the scene: {}".format(err))
+            self.submission_prepared.emit(None)
             return
         self.scene_changed.emit(self._snapshot)
         self._plan_timer.stop()
         self._preparing = True
-        self.planning.emit(True)
         self._generation += 1
-        generation, snapshot, settings, data = self._generation, self._snapshot, self.settings, self._conductor
+        generation = self._generation
+        shown = nodes is None
+        if shown:
+            self._requested = generation
+        snapshot, settings, data = self._scoped(self._snapshot, nodes), self.settings, self._conductor
+        self._update_stale()
         check = None
         if self.effective_mock_mode() == "use":
             path = settings.mock_file
@@ -381,93 +455,183 @@ class Controller(QtCore.QObject):
                     raise MockFileError("Use Mock is on but no mock file is chosen: pick one in Advanced")
                 check_mock_file(path)
 
+        def work():
+            result = _prepare(generation, snapshot, settings, data, check_mock=check)
+            return result, _file_sizes(result)
+
         self._bridge.run_in_thread(
-            lambda: submission.prepare(snapshot, settings, data, check_mock=check, generation=generation),
-            self._on_prepared,
-            self._on_prepare_error,
+            work,
+            lambda outcome: self._on_prepared(outcome, shown),
+            lambda err: self._on_prepare_error(err, generation),
             name="ciokatana-ui-prepare",
         )
 
-    def _on_prepared(self, result):
+    def _on_prepared(self, outcome, shown):
+        result, self._file_sizes = outcome
         self._preparing = False
-        self._accept(result)
+        if shown:
+            self._accept(result)
         self._after_plan()
         self.submission_prepared.emit(result)
 
-    def _on_prepare_error(self, err):
+    def _on_prepare_error(self, err, generation):
         self._preparing = False
-        self._on_plan_error(err)
+        self._report_plan_error(err, generation)
+        self._after_plan()
         self.submission_prepared.emit(None)
 
-    # -- Conductor -------------------------------------------------------
+    # -- Conductor ---------------------------------------------------------------
+    @property
+    def conductor_data(self):
+        return self._conductor
+
+    @property
+    def conductor_error(self):
+        return self._conductor_error
+
     def connect_conductor(self, force=True):
-        """Fetch projects, machines and software on a worker thread."""
+        """Fetch projects, machines and software on a worker thread (gives up after the timeout)."""
         if self._conductor_busy or self._closed:
             return
+        self._connect_attempt += 1
+        attempt = self._connect_attempt
         self._conductor_busy = True
         self.conductor_busy.emit()
         fetch = self._fetch
         self._bridge.run_in_thread(
             lambda: fetch(force=force),
-            self._on_conductor_ready,
-            self._on_conductor_error,
+            lambda data: self._on_conductor_ready(data, attempt),
+            lambda err: self._on_conductor_error(err, attempt),
             name="ciokatana-ui-connect",
         )
+        self._connect_timer.start()
 
-    def _on_conductor_ready(self, data):
+    def cancel_connect(self):
+        """Stop waiting for Conductor; the dialog shows why and offers Retry."""
+        if self._conductor_busy:
+            self._connect_failed("connecting was cancelled; the lists keep the stored choices")
+
+    def _on_connect_timeout(self):
+        if self._conductor_busy:
+            self._connect_failed(
+                "Conductor did not answer within {:g} s: the service may be unreachable or busy; "
+                "Retry, or check the network and CONDUCTOR_URL".format(self.connect_timeout_s))
+
+    def _connect_failed(self, message):
+        self._connect_attempt += 1  # whatever the abandoned fetch answers later is ignored
         self._conductor_busy = False
+        self._connect_timer.stop()
+        self._conductor_error = message
+        self.conductor_failed.emit(message)
+
+    def _on_conductor_ready(self, data, attempt):
+        if attempt != self._connect_attempt:
+            return
+        self._conductor_busy = False
+        self._connect_timer.stop()
         self._conductor = data
         self._conductor_error = None
         self.conductor_ready.emit(data)
         self.schedule_plan()
 
-    def _on_conductor_error(self, err):
-        self._conductor_busy = False
+    def _on_conductor_error(self, err, attempt):
+        if attempt != self._connect_attempt:
+            return
         if isinstance(err, conductor_mod.ConductorError):
             message = str(err)
         else:
             message = "{}: {}".format(type(err).__name__, err)
-        self._conductor_error = redact_text(message)
-        self.conductor_failed.emit(self._conductor_error)
+        self._connect_failed(plain_error(redact_text(message)))
 
-    # -- runs ------------------------------------------------------------
-    def start_run(self, plan):
-        """Start submitting a plan (or replaying/recording a mock); returns the Runner.
+    # -- runs --------------------------------------------------------------------
+    @property
+    def bridge(self):
+        return self._bridge
+
+    @property
+    def runner(self):
+        """The active runner, or None."""
+        return self._runner
+
+    @property
+    def last_runner(self):
+        return self._last_runner
+
+    def worker_threads(self):
+        """Background threads of this controller still running (planning, fetches, the runner)."""
+        return self._bridge.worker_threads()
+
+    @property
+    def busy(self):
+        """Whether any background work (a worker or a run) is unfinished."""
+        runner = self._runner
+        return bool(self._bridge.worker_threads()) or (runner is not None and not runner.finished)
+
+    def _jobs_to_submit(self, result, nodes=None):
+        jobs = [job for job in result.jobs if job.payload is not None]
+        if nodes is not None:
+            wanted = set(nodes)
+            jobs = [job for job in jobs if job.name in wanted]
+        return jobs
+
+    def start_run(self, result, nodes=None):
+        """Start submitting a prepared plan (or replaying/recording a mock); returns the RunRecord.
 
         Raises:
             SubmitError: a run is active, nothing to submit, or a bad mock setup.
         """
+        settings = self._settings
+        mode = self.effective_mock_mode()
+        number = len(self._runs) + 1
         try:
             spec = submission.SourceSpec.from_settings(
-                self._settings, self.effective_mock_mode(), submit_factory=self._submit_factory,
+                settings, mode, submit_factory=self._submit_factory,
                 url=self._conductor.url if self._conductor is not None else None)
-            if not spec.replay_file and not plan.payloads:
-                raise SubmitError("No job can be built: see the Validation tab")
-            source, recorder = submission.open_source(plan, spec)
-        except (submission.SourceError, MockFileError, ValueError) as err:
+            if mode == "use":
+                source, recorder = submission.open_source([], spec)
+                record = RunRecord(number, REPLAY, mock_file=settings.mock_file, can_raise_error=True)
+            else:
+                jobs = self._jobs_to_submit(result, nodes)
+                if not jobs:
+                    raise SubmitError("No job can be built: see the Validation tab")
+                source, recorder = submission.open_source([job.payload for job in jobs], spec)
+                record = RunRecord(
+                    number,
+                    RECORD if mode == "generate" else SUBMIT,
+                    planned=[(job.name, job.title, job.payload) for job in jobs],
+                    mock_file=settings.mock_file if mode == "generate" else "",
+                    link_for=self.job_link,
+                    known_files=result.file_count,
+                    known_bytes=result.total_size,
+                )
+                record.file_sizes = dict(self._file_sizes)
+        except (submission.SourceError, MockFileError, ValueError, OSError) as err:
             raise SubmitError(str(err))
-        return self.start_source(source, recorder)
+        self.start_source(source, recorder, record)
+        return record
 
-    def start_source(self, source, recorder=None):
+    def start_source(self, source, recorder=None, record=None):
         """Run any event source (see :class:`ciokatana.core.runner.Source`) as a submission.
 
         The Progress and Response tabs follow it like a real run. Used by
         :meth:`start_run`, and by benchmarks and hosts with their own source.
         Returns the started Runner.
         """
-        if self._runner is not None:
+        if self.is_running or self._runner is not None:
             raise SubmitError("A submission is already running")
         if self._closed:
             raise SubmitError("The dialog is closing")
+        if record is None:
+            mock = isinstance(source, MockReplay)
+            record = RunRecord(len(self._runs) + 1, REPLAY if mock else SUBMIT,
+                               mock_file=getattr(source, "path", "") if mock else "",
+                               link_for=None if mock else self.job_link,
+                               can_raise_error=bool(source.supports_raise_error))
         runner = Runner(source, on_event=self._bridge.post_event, recorder=recorder)
         self._runner = runner
+        self.begin_run(record)
         runner.start()
-        self.run_started.emit(runner)
         return runner
-
-    def set_ui_busy(self, key, busy):
-        """A widget is (no longer) busy applying run events; producers wait meanwhile."""
-        self._bridge.set_consumer_busy(key, busy)
 
     def cancel_run(self):
         if self._runner is not None:
@@ -479,7 +643,7 @@ class Controller(QtCore.QObject):
             self._runner.raise_error()
 
     def _on_bridge_event(self, event):
-        self.run_event.emit(event)
+        self.deliver_event(event)
         if event.type == ev.DONE:
             self._check_run_finished()
 
@@ -489,9 +653,57 @@ class Controller(QtCore.QObject):
             return
         self._last_runner = runner
         self._runner = None
-        self.run_finished.emit(str(runner.state.value))
+        record = self._run
+        if record is not None and record.mode != REPLAY:
+            self._remember(record)
+        self.end_run(runner.state)
 
-    # -- links -----------------------------------------------------------
+    # -- history -------------------------------------------------------------------
+    def _load_history(self):
+        """Jobs submitted from this scene before the dialog opened, as the scene keeps them."""
+        try:
+            stored = self._scene.load_history()
+        except (SceneError, OSError, AttributeError, TypeError, ValueError) as err:
+            logger.warning("Could not read the scene's submission history: %s", err)
+            return []
+        history = []
+        for entry in stored or []:
+            try:
+                when = datetime.datetime.strptime(str(entry.get("submitted_at")), "%Y-%m-%dT%H:%M:%S")
+                stamp = time.mktime(when.timetuple())
+            except ValueError:
+                stamp = 0.0
+            history.append({"fingerprint": str(entry.get("fingerprint") or ""), "title": str(entry.get("title") or ""),
+                            "jobid": str(entry.get("jobid") or ""), "when": stamp, "session": False})
+        return history
+
+    def _remember(self, record):
+        now = time.time()
+        for job in record.jobs:
+            if job.state in (SUBMITTED, MAY_EXIST) and job.fingerprint:
+                self._history.append({"fingerprint": job.fingerprint, "title": job.title, "session": True,
+                                      "jobid": job.jobid if job.state == SUBMITTED else "", "when": now})
+        kept = self._history[-HISTORY_LIMIT:]
+        stored = [{"fingerprint": e["fingerprint"], "title": e["title"], "jobid": e["jobid"],
+                   "submitted_at": datetime.datetime.fromtimestamp(e["when"]).replace(microsecond=0).isoformat()}
+                  for e in kept]
+        try:
+            self._scene.store_history(stored)
+        except (SceneError, OSError) as err:
+            self.problem.emit("Could not keep the submission history with the scene: {}".format(err))
+
+    def previous_submissions(self, result, nodes=None):
+        """Earlier jobs with exactly these payloads, since the dialog opened or per the scene's history.
+
+        Returns ``[(title, jobid, when, this_session), ...]``.
+        """
+        if not self._history or result is None or self.effective_mock_mode() == "use":
+            return []
+        scoped = self._jobs_to_submit(result, nodes)
+        prints = {fingerprint(job.payload) for job in scoped}
+        return [(e["title"], e["jobid"], e["when"], e["session"]) for e in self._history if e["fingerprint"] in prints]
+
+    # -- links -------------------------------------------------------------------
     def job_link(self, jobid):
         url = self._conductor.url if self._conductor is not None else None
         return conductor_mod.dashboard_link(jobid, url)
@@ -499,7 +711,11 @@ class Controller(QtCore.QObject):
     def open_url(self, url):
         self.url_opener(url)
 
-    # -- closing ---------------------------------------------------------
+    # -- closing -------------------------------------------------------------------
+    @property
+    def closed(self):
+        return self._closed
+
     def shutdown(self):
         """Store changed settings, cancel any run, deliver nothing more.
 
@@ -512,6 +728,7 @@ class Controller(QtCore.QObject):
             self.save_settings()
         self._closed = True
         self._plan_timer.stop()
+        self._connect_timer.stop()
         if self._runner is not None:
             self._runner.cancel()
         self._bridge.detach()

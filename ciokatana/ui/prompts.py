@@ -6,6 +6,11 @@ flowing and no nested event loop runs inside Katana. The answer arrives as
 a key through ``answered``. Tests answer a prompt like an artist would, by
 clicking its buttons (``prompt.button("save")``); the dialog keeps the open
 prompt in ``dialog.prompt``.
+
+No prompt defaults to the answer that spends money or destroys work: the
+default button (the one Enter presses) is the safe answer - the button with
+RejectRole unless the caller names another safe one - so an Enter typed a
+moment too late never submits, resubmits or cancels a run.
 """
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
@@ -28,9 +33,12 @@ class Prompt(QtWidgets.QMessageBox):
         parent: the dialog.
         level: ``error``, ``warning``, ``question`` or ``notice`` (the icon).
         title / text / informative: the window title, main and second text.
-        buttons: ``[(key, label, role), ...]``; the first is the default,
-            the last with RejectRole (if any) answers Escape and closing
-            the box (the last button when none has RejectRole).
+        buttons: ``[(key, label, role), ...]``. The last button with
+            RejectRole (if any) answers Escape and closing the box (the last
+            button when none has RejectRole).
+        default: the key of the button Enter presses; by default the
+            Escape answer, so Enter never picks an action that spends money
+            or destroys work.
 
     Signals:
         answered(str): the key of the clicked button.
@@ -38,7 +46,7 @@ class Prompt(QtWidgets.QMessageBox):
 
     answered = Signal(str)
 
-    def __init__(self, parent, level, title, text, buttons, informative="", details=""):
+    def __init__(self, parent, level, title, text, buttons, informative="", details="", default=None):
         super().__init__(parent)
         self.key = None
         self._buttons = {}
@@ -51,20 +59,14 @@ class Prompt(QtWidgets.QMessageBox):
         if details:
             self.setDetailedText(details)
         self.setWindowModality(QtCore.Qt.WindowModal)
-        escape = None
-        for index, (key, label, role) in enumerate(buttons):
-            button = self.addButton(label, role)
-            self._buttons[key] = button
-            if index == 0:
-                self.setDefaultButton(button)
-            if role == REJECT:
-                escape = button
-        if escape is not None:
-            self.setEscapeButton(escape)
         self._fallback_key = buttons[-1][0]
-        for key, _label, role in buttons:
+        for key, label, role in buttons:
+            self._buttons[key] = self.addButton(label, role)
             if role == REJECT:
                 self._fallback_key = key
+        self.setEscapeButton(self._buttons[self._fallback_key])
+        self.default_key = default if default in self._buttons else self._fallback_key
+        self.setDefaultButton(self._buttons[self.default_key])
         self.buttonClicked.connect(self._on_buttonbox_clicked)
         self.finished.connect(self._on_finished)
 
@@ -74,6 +76,11 @@ class Prompt(QtWidgets.QMessageBox):
 
     def keys(self):
         return list(self._buttons)
+
+    def showEvent(self, event):  # Qt override
+        super().showEvent(event)
+        # Keyboard focus on the safe answer too, so Enter and Space agree.
+        self._buttons[self.default_key].setFocus(QtCore.Qt.OtherFocusReason)
 
     def _on_finished(self, _result):
         # Closed without a button (the window's close box): answer as Escape would.

@@ -6,16 +6,28 @@ and signals, never by waiting::
     idle --start()--> [scene unsaved or dirty?] --ask: Save / Submit anyway / Cancel
          --> preparing (re-read scene; plan, validate, vet the mock file on a worker)
          --> errors?   -> Validation tab shown, back to idle
+         --> already submitted? -> ask: Submit Again / Cancel
          --> warnings? -> ask: Submit anyway / Cancel
          --> running (Progress tab) --run_finished--> Response tab, idle
 
 The farm renders the saved Katana file, so a scene with unsaved changes is
-offered a save through ``scene.save()`` first; declining keeps the saved
-file and the "unsaved changes" warning is not asked about twice.
+offered a save first; declining keeps the saved file and the "unsaved
+changes" warning is not asked about twice. Every question defaults to the
+answer that spends nothing (see :mod:`ciokatana.ui.prompts`).
+
+Payloads that were already submitted (same payload, same scene, since the
+dialog opened) are named with their job ids before anything is sent again,
+so a second click on Submit does not silently make duplicate jobs.
+
+``start(nodes)`` submits only some Render nodes (the Response tab's
+"Resubmit Failed Jobs").
 """
+
+import datetime
 
 from ciokatana.core.scene import SceneError
 from ciokatana.qt import QtCore, Signal
+from ciokatana.ui import runs as runs_mod
 from ciokatana.ui.controller import SubmitError
 from ciokatana.ui.prompts import ACCEPT, DESTRUCTIVE, REJECT, Prompt
 
@@ -28,6 +40,37 @@ def _listing(findings):
     if len(findings) > MAX_LISTED:
         lines.append("\u2026 and {} more (see the Validation tab)".format(len(findings) - MAX_LISTED))
     return "\n".join(lines)
+
+
+def duplicate_text(previous, planned):
+    """(text, informative) of the "already submitted" question.
+
+    Args:
+        previous: ``[(title, jobid, when, this_session), ...]`` from the controller.
+        planned: how many jobs are about to be submitted.
+    """
+    titles = sorted({entry[0] for entry in previous})
+    ids = runs_mod.id_range([entry[1] for entry in previous if entry[1]])
+    last = max(entry[2] for entry in previous)
+    moment = datetime.datetime.fromtimestamp(last)
+    if all(entry[3] for entry in previous):
+        at = "at {}, since this dialog opened".format(moment.strftime("%H:%M"))
+    elif moment.date() == datetime.date.today():
+        at = "today at {}, per this scene's submission history".format(moment.strftime("%H:%M"))
+    else:
+        at = "on {}, per this scene's submission history".format(moment.strftime("%d %b %Y at %H:%M"))
+    count = len(titles)
+    if count == planned:
+        head = "{} payload{} already submitted".format(
+            "These {}".format(count) if count > 1 else "This", "s were" if count > 1 else " was")
+    else:
+        head = "{} of these {} payloads {} already submitted".format(count, planned, "was" if count == 1 else "were")
+    text = "{} as job{} {} ({}).".format(
+        head, "s" if len(previous) > 1 else "", ids or "(no job id: may have been created)", at)
+    listed = titles[:MAX_LISTED] + (["\u2026 and {} more".format(count - MAX_LISTED)] if count > MAX_LISTED else [])
+    informative = "Submitting again makes {} more job{} with exactly the same payload:\n{}".format(
+        count, "" if count == 1 else "s", "\n".join("\u2022 " + t for t in listed))
+    return text, informative
 
 
 class SubmitFlow(QtCore.QObject):
@@ -47,6 +90,7 @@ class SubmitFlow(QtCore.QObject):
         self._controller = controller
         self.state = IDLE
         self._skip_unsaved_warning = False
+        self._nodes = None
         controller.submission_prepared.connect(self._on_controller_submission_prepared)
         controller.run_finished.connect(self._on_controller_run_finished)
 
@@ -57,16 +101,18 @@ class SubmitFlow(QtCore.QObject):
     def _set_state(self, state):
         self.state = state
         self.state_changed.emit(state)
+        if state == ASKING:
+            self.status.emit("Waiting for your answer\u2026", "notice")
 
     # -- steps ---------------------------------------------------------------
-    def start(self):
-        """Begin a submission (the Submit button)."""
+    def start(self, nodes=None):
+        """Begin a submission (the Submit button); ``nodes`` limits it to those Render nodes."""
         if self.busy or self._controller.is_running:
             return
         self._skip_unsaved_warning = False
-        scene = self._controller.scene
+        self._nodes = list(nodes) if nodes is not None else None
         try:
-            path, dirty = scene.katana_file(), scene.is_dirty()
+            path, dirty = self._controller.scene_state()
         except SceneError as err:
             self.status.emit("Could not read the scene: {}".format(err), "error")
             return
@@ -119,7 +165,7 @@ class SubmitFlow(QtCore.QObject):
     def _prepare(self):
         self._set_state(PREPARING)
         self.status.emit("Checking the submission\u2026", "notice")
-        self._controller.prepare_submission()
+        self._controller.prepare_submission(self._nodes)
 
     def _on_controller_submission_prepared(self, result):
         if self.state != PREPARING:
@@ -146,6 +192,32 @@ class SubmitFlow(QtCore.QObject):
             )
             self.status.emit("Not submitted: {}".format(result.mock_error), "error")
             return
+        previous = self._controller.previous_submissions(result, self._nodes)
+        if previous:
+            self._ask_duplicates(result, previous)
+            return
+        self._ask_warnings(result)
+
+    def _ask_duplicates(self, result, previous):
+        planned = len([j for j in result.jobs if j.payload is not None
+                       and (self._nodes is None or j.name in self._nodes)])
+        text, informative = duplicate_text(previous, planned)
+        self._set_state(ASKING)
+        self._dialog.show_prompt(
+            Prompt(self._dialog, "warning", "Already submitted", text,
+                   [("again", "Submit Again", DESTRUCTIVE), ("cancel", "Cancel", REJECT)], informative),
+            lambda key: self._on_duplicates_answered(key, result),
+        )
+
+    def _on_duplicates_answered(self, key, result):
+        if key == "again":
+            self._ask_warnings(result)
+        else:
+            self._set_state(IDLE)
+            self.status.emit("Not submitted: those payloads were already submitted (see the Response tab)", "notice")
+            self._dialog.show_tab("response")
+
+    def _ask_warnings(self, result):
         warnings = [w for w in result.warnings if not (self._skip_unsaved_warning and w.rule == "unsaved_changes")]
         if warnings:
             self._set_state(ASKING)
@@ -174,7 +246,7 @@ class SubmitFlow(QtCore.QObject):
 
     def _run(self, result):
         try:
-            self._controller.start_run(result.plan)
+            record = self._controller.start_run(result, self._nodes)
         except SubmitError as err:
             self._set_state(IDLE)
             self.status.emit("Not submitted: {}".format(err), "error")
@@ -185,12 +257,31 @@ class SubmitFlow(QtCore.QObject):
             )
             return
         self._set_state(RUNNING)
-        self.status.emit("Submitting\u2026", "notice")
+        if record.mock:
+            self.status.emit("Mock replay running: nothing is sent to Conductor", "mock")
+        else:
+            self.status.emit("Submitting {} job{}\u2026".format(record.job_count, "" if record.job_count == 1 else "s"),
+                             "notice")
         self._dialog.show_tab("progress")
 
-    def _on_controller_run_finished(self, state):
+    def _on_controller_run_finished(self, record):
         if self.state != RUNNING:
             return
         self._set_state(IDLE)
-        self.status.emit("Submission {}".format(state), "error" if state == "failed" else "notice")
+        self.status.emit(*finished_status(record))
         self._dialog.show_tab("response")
+
+
+def finished_status(record):
+    """(text, level) for the status line once a run is over."""
+    outcome = record.outcome()
+    summary = record.summary_text()
+    if record.mock:
+        return "Mock replay finished: {}; nothing was submitted to Conductor".format(summary), "mock"
+    if outcome == runs_mod.SUCCEEDED:
+        return "Submitted: {}".format(summary), "success"
+    if outcome == runs_mod.PARTIAL:
+        return "Partly submitted: {}".format(summary), "warning"
+    if outcome in (runs_mod.CANCELLED_RUN, runs_mod.NOTHING):
+        return "Cancelled: {}".format(summary), "warning"
+    return "Submission failed: {}".format(summary), "error"

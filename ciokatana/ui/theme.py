@@ -7,13 +7,16 @@ QPainter rather than loaded from files or fonts, so they look the same on
 every binding, style and platform, offscreen included.
 """
 
-from ciokatana.qt import QtCore, QtGui
+import html
+
+from ciokatana.qt import QtCore, QtGui, QtWidgets
 
 ERROR = "error"
 WARNING = "warning"
 NOTICE = "notice"
 SUCCESS = "success"
 CACHED = "cached"
+MOCK = "mock"
 
 ACCENTS = {
     ERROR: "#e0524a",
@@ -21,6 +24,7 @@ ACCENTS = {
     NOTICE: "#4a8fdb",
     SUCCESS: "#3ea35a",
     CACHED: "#8a56cc",
+    MOCK: "#c0399b",
 }
 
 SPACING = 8
@@ -105,6 +109,12 @@ def severity_pixmap(level, size=18, ratio=1.0):
     elif level == WARNING:
         painter.drawLine(QtCore.QPointF(9, 6.5), QtCore.QPointF(9, 10.5))
         painter.drawPoint(QtCore.QPointF(9, 13.6))
+    elif level == MOCK:  # a "play" triangle: a recording played back
+        painter.setPen(QtCore.Qt.NoPen)
+        painter.setBrush(QtGui.QColor("white"))
+        painter.drawPolygon(
+            QtGui.QPolygonF([QtCore.QPointF(7, 5), QtCore.QPointF(13.5, 9), QtCore.QPointF(7, 13)])
+        )
     else:  # notice: an "i"
         painter.drawPoint(QtCore.QPointF(9, 5.5))
         painter.drawLine(QtCore.QPointF(9, 8.5), QtCore.QPointF(9, 13))
@@ -159,3 +169,27 @@ def short_path(path, base):
     prefix = base.replace("\\", "/").rstrip("/") + "/"
     norm = path.replace("\\", "/")
     return norm[len(prefix):] if norm.startswith(prefix) else path
+
+
+TIP_WRAP = 80
+
+
+def wrap_tip(text):
+    """A tooltip that wraps at about 80 characters instead of running across the screen.
+
+    Qt wraps rich-text tooltips (a word-wrapped label about 80 average
+    characters wide) but shows plain text on one line, so long plain text is
+    turned into escaped rich text; short or already rich text is kept.
+    """
+    if not text or len(text) <= TIP_WRAP or text.lstrip().startswith("<"):
+        return text
+    return "<qt>{}</qt>".format(html.escape(text).replace("\n", "<br>"))
+
+
+def wrap_tooltips(root):
+    """Wrap the long tooltips of ``root`` and every widget below it (see :func:`wrap_tip`)."""
+    for widget in [root] + root.findChildren(QtWidgets.QWidget):
+        tip = widget.toolTip()
+        wrapped = wrap_tip(tip)
+        if wrapped != tip:
+            widget.setToolTip(wrapped)

@@ -83,7 +83,8 @@ gsv_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
 values = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
 
 
-@given(var_sets=st.lists(st.dictionaries(gsv_names, values, min_size=1, max_size=3), min_size=1, max_size=4))
+@given(var_sets=st.lists(st.dictionaries(gsv_names, values, min_size=1, max_size=3), min_size=1, max_size=4,
+                         unique_by=lambda s: frozenset(s.items())))
 def test_any_values_reach_katana_exactly(var_sets):
     sets = [gsv.from_mapping(s) for s in var_sets]
     plan = plan_submission(fanned(sets), settings(frame_spec="1"))
@@ -123,3 +124,38 @@ def test_scene_file_var_sets_are_read_and_checked(capsys, write_scene):
     bad = write_scene({"render_nodes": [{"name": "a", "farm_settings": {"conductorVarSets": [{"shot": 10}]}}]}, name="bad.json")
     assert main(["preview", "--scene", bad]) == 2
     assert "render_nodes[0].farm_settings.conductorVarSets[0].shot must be a string" in capsys.readouterr()[1]
+
+
+def test_each_job_of_a_fanned_out_node_has_its_own_key():
+    """The Preview tab's selector and Plan.job find each variable set's job,
+    not the node's first job three times."""
+    plan = plan_submission(fanned(SETS), settings(frame_spec="1-4"))
+    keys = [job.key for job in plan.jobs]
+    assert len(set(keys)) == 3 and keys[0] == "beauty [shot=010 variant=a]"
+    for job in plan.jobs:
+        assert plan.job(job.key) is job
+    assert plan.job("beauty") is plan.jobs[0]  # a node name still finds the node's first job
+    assert [j.key for j in plan.jobs_of("beauty")] == keys
+    assert plan.job("beauty [shot=010 variant=b]").payload["job_title"].endswith("variant=b]")
+
+
+def test_a_node_without_sets_is_keyed_by_its_name():
+    plan = plan_submission(fanned(()), settings())
+    assert [j.key for j in plan.jobs] == ["beauty"]
+
+
+@pytest.mark.parametrize("repeat", [SETS[0], (("variant", "a"), ("shot", "010"))])
+def test_a_variable_set_listed_twice_is_an_error_not_a_second_bill(repeat):
+    plan = plan_submission(fanned([SETS[0], SETS[1], repeat]), settings())
+    errors = [f for f in validate(plan) if f.level == ERROR]
+    assert len(plan.payloads) == 2
+    assert len({j.key for j in plan.jobs}) == 3
+    assert any(f.rule == "bad_var_sets" and "listed twice" in f.message and "billed twice" in f.message
+               for f in errors), errors
+
+
+def test_cli_var_set_given_twice_is_refused(capsys, write_scene):
+    path = write_scene()
+    code = main(["preview", "--scene", path, "--var-set", "shot=010", "--var-set", "shot=010"])
+    assert code == 2
+    assert "listed twice" in capsys.readouterr().err

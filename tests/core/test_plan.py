@@ -149,3 +149,26 @@ def test_title_template_fields_and_errors():
     assert plan.payloads[0]["job_title"] == "Demo/shot/beauty on n1-standard-8"
     plan = plan_submission(snapshot(), settings(title_template="{shot}"))
     assert "unknown field {shot}" in plan.jobs[0].problems["title"]
+
+
+@pytest.mark.parametrize("template", ["{node:>99999999999}", "{node!r}", "{scene:^40}"])
+def test_a_title_template_field_with_a_format_spec_is_refused_naming_the_key(template):
+    plan = plan_submission(snapshot(), settings(title_template=template))
+    problem = plan.jobs[0].problems["title"]
+    assert "title_template" in problem and "format or conversion" in problem
+    assert plan.payloads == []
+
+
+def test_secret_values_are_given_to_the_masking_only_when_they_are_not_part_of_the_payload():
+    from ciokatana.core import redact
+
+    env = [EnvVar("API_TOKEN", "beauty"), EnvVar("DB_PASSWORD", "s3cr3t-value"), EnvVar("KEY_LIGHT", "fill-light")]
+    try:
+        plan_submission(snapshot(), settings(environment=env))
+        assert redact.secret_values() == frozenset(["s3cr3t-value"])  # "beauty" is the node's name
+        plan_submission(snapshot(), settings(environment=env[1:2] + [EnvVar("NOTE", "uses s3cr3t-value")]))
+        assert redact.secret_values() == frozenset()  # shown plainly elsewhere: masking it hides nothing
+        plan_submission(snapshot(), settings(environment=[EnvVar("API_TOKEN", "later-token")]))
+        assert redact.secret_values() == frozenset(["later-token"])  # replaced, not added to
+    finally:
+        redact.set_secret_values([])

@@ -45,39 +45,122 @@ def test_presigned_upload_url_signatures_are_masked():
     assert "X-Amz-Expires=60" in masked and "/sandbox-storage/hashstore/ab?" in masked
 
 
-# -- the quick path for large values gives exactly what the walk gives -----
+# -- secret names by whole tokens (a light named KEY_LIGHT is not a secret) --
 
+import json  # noqa: E402
+
+import pytest  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from ciokatana.core import redact as redact_mod  # noqa: E402
-
-WORDS = st.sampled_from(["katana", "--batch", "API_KEY", "Bearer abc", JWT, "pass", "ſecret", "AUTHORİZATION",
-                         "\u212aEY", "token=1", "client_secret=x", "x", "é", "1001-1002", "private_key", "monkey"])
-texts = st.lists(WORDS, max_size=4).map(" ".join)
-flat = st.dictionaries(texts, texts | st.integers() | st.none(), max_size=4)
+from ciokatana.core.redact import is_secret_name, redact_event, redact_payload, set_secret_values  # noqa: E402
 
 
-def _walk(value):
-    """redact() with the quick path turned off: every string is scanned."""
-    size = redact_mod._QUICK_CHECK_SIZE
-    redact_mod._QUICK_CHECK_SIZE = 10 ** 9
-    try:
-        return redact(value)
-    finally:
-        redact_mod._QUICK_CHECK_SIZE = size
+@pytest.mark.parametrize("name", ["API_TOKEN", "DB_PASSWORD", "db_passwd", "CONDUCTOR_API_KEY", "apiKey", "APIKey",
+                                  "private_key", "AWS_SECRET_ACCESS_KEY", "Authorization", "GITHUB_AUTH",
+                                  "MY_CREDENTIALS", "GITHUBTOKEN", "client_secret", "access_token",
+                                  "AUTHORİZATION", "API_\u212aEY", "ſECRET"])
+def test_secret_names(name):
+    assert is_secret_name(name)
 
 
-@given(items=st.lists(flat, min_size=32, max_size=60))
-def test_large_lists_are_masked_exactly_as_by_the_walk(items):
-    assert redact(items) == _walk(items)
+@pytest.mark.parametrize("name", ["KEY_LIGHT", "key_light000", "monkey", "SSH_KEY_PATH", "KEYFRAMES", "PWD",
+                                  "TOKENIZER_MODE", "AUTHOR", "keys", "PATH", "command", "frames", "turkey_leg"])
+def test_plain_names(name):
+    assert not is_secret_name(name)
 
 
-def test_unicode_case_pairs_still_count_as_secret_names_in_large_lists():
-    big = [{"n": i} for i in range(40)] + [{"AUTHORİZATION": "x", "API_\u212aEY": "y", "ſECRET": "z"}]
-    assert redact(big)[-1] == {"AUTHORİZATION": MASK, "API_\u212aEY": MASK, "ſECRET": MASK}
+def test_unicode_case_pairs_still_count_as_secret_names():
+    assert redact({"AUTHORİZATION": "x", "API_\u212aEY": "y", "ſECRET": "z"}) == {
+        "AUTHORİZATION": MASK, "API_\u212aEY": MASK, "ſECRET": MASK}
 
 
-def test_a_large_clean_list_is_not_copied_string_by_string():
-    tasks = [{"command": "katana --batch -t {}".format(i), "frames": str(i)} for i in range(1000)]
-    assert redact(tasks) is tasks
+# -- payloads are masked by their structure ---------------------------------
+
+def _payload(name="key_light000", folder="/shows/monkey"):
+    return {
+        "job_title": "Katana shot {}".format(name),
+        "output_path": folder + "/renders/" + name,
+        "environment": {"KEY_LIGHT": "beauty", "API_TOKEN": "tok-123456", "SSH_KEY_PATH": "/home/me/.ssh"},
+        "metadata": {"shot": "010", "auth_token": "m-secret-99"},
+        "tasks_data": [{"command": "katana --render-node={} -t {}".format(name, i), "frames": str(i)} for i in range(50)],
+        "upload_paths": [folder + "/tokens/secret_garden.tx"],
+    }
+
+
+def test_a_payload_masks_only_secret_named_environment_and_metadata():
+    payload = _payload()
+    out = redact_payload(payload)
+    assert out["environment"] == {"KEY_LIGHT": "beauty", "API_TOKEN": MASK, "SSH_KEY_PATH": "/home/me/.ssh"}
+    assert out["metadata"] == {"shot": "010", "auth_token": MASK}
+    for key in ("job_title", "output_path", "tasks_data", "upload_paths"):
+        assert out[key] == payload[key]
+    assert out["tasks_data"] is payload["tasks_data"]  # not walked, not copied
+    assert payload["environment"]["API_TOKEN"] == "tok-123456"  # the payload itself is untouched
+
+
+def test_the_configured_key_is_masked_anywhere_in_a_payload(monkeypatch):
+    monkeypatch.setenv("CONDUCTOR_API_KEY", json.dumps({"client_id": "client-abc-123", "private_key": "pk-xyz-98765"}))
+    payload = _payload(name="client-abc-123")
+    text = json.dumps(redact_payload(payload))
+    assert "client-abc-123" not in text and MASK in text
+
+
+node_text = st.lists(st.sampled_from(list("aKeYtOkN_/-. 0é\\\"'") + [
+    "key", "token", "secret", "monkey", "KEY_LIGHT", "password", "Bearer ", "eyJ", ": "]), max_size=12).map("".join)
+
+
+@given(names=st.lists(node_text, min_size=1, max_size=5))
+def test_whatever_the_names_say_only_environment_and_metadata_change(names):
+    for name in names:
+        payload = _payload(name=name, folder="/shows/" + name)
+        out = redact_payload(payload)
+        assert {k: v for k, v in out.items() if k not in ("environment", "metadata")} == \
+            {k: v for k, v in payload.items() if k not in ("environment", "metadata")}
+
+
+def test_a_progress_event_table_is_searched_for_known_values_only(monkeypatch):
+    monkeypatch.setenv("CONDUCTOR_API_KEY", json.dumps({"client_id": "client-abc-123", "private_key": "pk-xyz-98765"}))
+    table = {"/shows/monkey/tokens/key_{}.tx".format(i): {"md5": "kEyToKen{}==".format(i), "bytes_uploaded": 1}
+             for i in range(100)}
+    table["/x/client-abc-123.tx"] = {"md5": "x"}
+    raw = {"event": "progress", "data": {"job_title": "t", "file_progress": table, "api_key": "raw-key-1"}}
+    out = redact_event(raw)
+    assert out["data"]["api_key"] == MASK
+    files = out["data"]["file_progress"]
+    assert "/shows/monkey/tokens/key_7.tx" in files and files["/shows/monkey/tokens/key_7.tx"]["md5"] == "kEyToKen7=="
+    assert "/x/{}.tx".format(MASK) in files
+
+
+# -- values known by value: every written form, replaced not accumulated ----
+
+@pytest.fixture
+def no_values():
+    yield
+    set_secret_values([])
+
+
+def test_set_values_are_masked_in_every_form_they_are_written_in(no_values):
+    value = 'ab"LEAK\'ONE99\\x'
+    set_secret_values([value])
+    for text in (value, json.dumps({"V": value}), json.dumps(json.dumps({"V": value})), repr({"V": value}),
+                 json.dumps({"V": value}, ensure_ascii=False)):
+        assert "LEAK" not in redact_text(text), text
+
+
+def test_set_values_replace_the_values_given_before(no_values):
+    set_secret_values(["first-value-1"])
+    set_secret_values(["second-value-2"])
+    assert redact_text("first-value-1 second-value-2") == "first-value-1 " + MASK
+    assert redact_mod.secret_values() == frozenset(["second-value-2"])
+
+
+def test_secret_named_pairs_in_text_are_masked_whatever_quotes_the_value_holds():
+    text = 'data: {"environment": {"DB_PASSWORD": "ab\\"LEAKONE99", "KEY_LIGHT": "beauty"}}'
+    out = redact_text(text)
+    assert "LEAKONE99" not in out and '"KEY_LIGHT": "beauty"' in out
+    out = redact_text("env: {'API_TOKEN': \"/opt/x'LEAKTWO88\", 'PATH': '/bin'}")
+    assert "LEAKTWO88" not in out and "'PATH': '/bin'" in out
+    out = redact_text('{\\"API_TOKEN\\": \\"LEAKTHREE77\\"}')  # JSON inside a JSON string
+    assert "LEAKTHREE77" not in out

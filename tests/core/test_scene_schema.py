@@ -41,6 +41,9 @@ GOOD = {
         "katana --batch --katana-file={scene} --render-node={node} -t {chunk}",
         "notify": ["a@b.c"], "location": "", "use_daemon": False,
     },
+    "scope": ["beauty"],
+    "notes": [{"level": "warning", "rule": "unresolved_asset", "where": "Parameter 'geo.abcAsset'",
+               "message": "asset id mock:///x/v1: no such asset"}],
 }
 
 
@@ -62,16 +65,29 @@ def with_value(path, value):
     return data
 
 
+HUGE = "__a 5000-digit number__"
+
+
 def cli(tmp_path, data=None, raw=None, command="preview"):
+    """Run the command line on a scene, printing to UTF-8 streams as a
+    terminal or a pipe would: a string that is not text (a lone surrogate)
+    fails to print there, where a StringIO would take it. ``HUGE`` in the
+    data becomes a 5,000-digit number in the file (Python 3.11 refuses to
+    read one of more than 4,300 digits)."""
+    if raw is None and data is not None:
+        raw = json.dumps(data, allow_nan=True).replace(json.dumps(HUGE), "9" * 5000)
     path = write(tmp_path, data, raw)
-    out, err = io.StringIO(), io.StringIO()
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = out, err
     try:
         code = main([command, "--scene", path])
     finally:
         sys.stdout, sys.stderr = stdout, stderr
-    return code, out.getvalue(), err.getvalue()
+    out.flush()
+    err.flush()
+    return code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")
 
 
 def test_the_good_scene_passes(tmp_path):
@@ -100,6 +116,10 @@ def test_the_good_scene_passes(tmp_path):
     ("frame_range.start", 1.5, "frame_range.start must be a whole number, not 1.5"),
     ("frame_range.end", True, "frame_range.end must be a whole number, not true"),
     ("unsaved_changes", "false", 'unsaved_changes must be true or false, not the string "false"'),
+    ("scope", "beauty", 'scope must be a list ([...]), not the string "beauty"'),
+    ("scope.0", "", "scope[0] must not be empty"),
+    ("notes.0.level", "fatal", 'notes[0].level must be one of "error", "warning", "notice", not the string "fatal"'),
+    ("notes.0.message", 3, "notes[0].message must be a string, not 3"),
 ])
 def test_wrong_types_are_one_line_naming_the_key_with_exit_two(tmp_path, key, value, message):
     code, out, err = cli(tmp_path, with_value(key, value))
@@ -213,10 +233,12 @@ def _paths(value, prefix=""):
 
 
 PATHS = [p for p, _ in _paths(GOOD)]
+# Any text, lone surrogates ("R\\ud800": valid JSON, not text) included.
+any_text = st.text(st.characters(blacklist_categories=()), max_size=8) | st.sampled_from(["R\ud800", "\udfff"])
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10 ** 30, 10 ** 30) | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    | any_text,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(any_text, children, max_size=3),
     max_leaves=8,
 )
 
@@ -253,13 +275,32 @@ def test_any_value_anywhere_gives_a_scene_or_an_error_naming_its_key(tmp_path_fa
         assert math.isfinite(value)
 
 
-@given(path=st.sampled_from(PATHS), value=json_values)
+@given(path=st.sampled_from(PATHS), value=json_values | st.just(HUGE))
 def test_the_cli_never_ends_in_internal_error_whatever_a_key_holds(tmp_path_factory, path, value):
+    """docs/scene-format.md: a malformed file ends in one line and exit 2,
+    never an internal error, whatever any key holds."""
     folder = tmp_path_factory.mktemp("cli")
     for command in ("preview", "validate"):
         code, _out, err = cli(folder, with_value(path, value), command=command)
         assert code in (0, 1, 2), err
         assert "internal error" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("path", ["render_nodes.0.name", "settings.project", "assets", "settings.metadata",
+                                  "render_nodes.0.outputs.0.outputLocation", "notes.0.message"])
+def test_a_lone_surrogate_is_refused_by_its_key_before_anything_runs(tmp_path, path):
+    value = {"R\ud800": "x"} if path == "settings.metadata" else (["a\udc80.tx"] if path == "assets" else "R\ud800")
+    code, out, err = cli(tmp_path, with_value(path, value))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+    named = path.split(".")
+    shown = named[0] + "".join("[{}]".format(k) if k.isdigit() else "." + k for k in named[1:])
+    assert shown in err and "lone surrogate" in err and "\\ud" in err
+
+
+@pytest.mark.parametrize("path", ["frame_range.start", "settings.autoretry", "unknown_key"])
+def test_a_number_thousands_of_digits_long_is_one_line_and_exit_2(tmp_path, path):
+    code, _out, err = cli(tmp_path, with_value(path, HUGE))
+    assert code == 2 and "5,000 digits" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_validate_lists_every_malformed_key(tmp_path, capsys):

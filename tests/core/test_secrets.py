@@ -51,7 +51,7 @@ def test_a_base64_key_and_a_key_file_are_masked_by_value(monkeypatch, tmp_path):
 
 
 def test_short_values_are_never_masked_by_value():
-    redact_mod.register_secret("1")
+    redact_mod.set_secret_values(["1"])
     assert redact_text("frames 1-10") == "frames 1-10"
 
 
@@ -150,11 +150,35 @@ def test_debug_output_of_a_sandbox_submit_shows_no_secret(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "ciokatana.standalone.cli", "--debug", "submit", "--scene",
          os.path.join(EXAMPLES, "simple.json"), "--sandbox", "--frames", "1",
-         "--env", "API_TOKEN=supersecret123", "--env", "DB_PASSWORD=abc"],
+         "--env", "API_TOKEN=supersecret123", "--env", "DB_PASSWORD=abc",
+         "--env", 'DB_PASSWORD_2=ab"LEAKONE99', "--env", "AUTH_TOKEN=/opt/x'LEAKTWO88"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     text = proc.stdout + proc.stderr
     assert proc.returncode == 0, text[-2000:]
     assert "DEBUG" in text and "API_TOKEN" in text  # the debug log did run and mention it
     assert "supersecret123" not in text and "'abc'" not in text and '"abc"' not in text
+    assert "LEAKONE99" not in text and "LEAKTWO88" not in text  # an escaped quote, a path-like value
     assert "client_id=sandbox-" not in text
+
+
+@pytest.mark.slow
+def test_values_of_plain_names_or_that_are_part_of_the_payload_are_never_masked(tmp_path):
+    """KEY_LIGHT is not a secret name, and a secret value that is also a
+    node's name must not mask the node in the preview or the recording."""
+    env = dict(os.environ, HOME=str(tmp_path))
+    cli = [sys.executable, "-m", "ciokatana.standalone.cli"]
+    preview = subprocess.run(cli + ["preview", "--scene", os.path.join(EXAMPLES, "shot010.json"),
+                                    "--env", "KEY_LIGHT=beauty"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert preview.returncode == 0, preview.stderr
+    assert MASK not in preview.stdout and "--render-node=beauty" in preview.stdout
+    record = str(tmp_path / "rec.json")
+    proc = subprocess.run(cli + ["submit", "--scene", os.path.join(EXAMPLES, "simple.json"), "--sandbox",
+                                 "--frames", "1", "--env", "KEY_LIGHT=Render", "--env", "API_TOKEN=Render",
+                                 "--record", record], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(record, encoding="utf-8") as handle:
+        events = json.load(handle)
+    titles = {e["data"]["job_title"] for e in events if e["event"] == "job_start"}
+    assert titles == {"Katana simple_teapot_v001 Render"}

@@ -178,6 +178,48 @@ def test_studio_validators_plug_in_and_crashes_are_reported(saved):
         unregister(broken)
 
 
+def test_an_empty_job_title_is_an_error(saved):
+    finding = only(findings_for(saved(), settings(title_template="  ")), "empty_title")
+    assert finding.level == ERROR and finding.where == "Setting 'Job title'" and "{node}" in finding.message
+    per_job = only(findings_for(saved(), settings(title_template="{project}", project="")), "empty_title")
+    assert per_job.where == "Render node 'beauty'"
+
+
+def test_a_renderer_plugin_that_does_not_match_the_nodes_is_a_warning(saved):
+    plugin = Package("katana 7.0.4 linux/3delight-katana 2.9 linux", "d", "3delight-katana")
+    s = settings(software=[Package("katana 7.0.4 linux", "k", "katana"), plugin])
+    snap = saved(nodes=[node("beauty"), node("fx", renderer="dl")])
+    finding = only(findings_for(snap, s), "renderer_plugin")
+    assert finding.level == WARNING and finding.where == "Render node 'beauty'"
+    assert "prman" in finding.message and "3delight-katana 2.9 linux" in finding.message
+    assert "renderman" in finding.message
+    unknown = saved(nodes=[node("beauty", renderer="")])  # nothing known: nothing said
+    assert not [f for f in findings_for(unknown, s) if f.rule == "renderer_plugin"]
+
+
+@pytest.mark.parametrize("name, what", [("MY VAR", "has a space"), (" PATH X", "has a space"), ("9LIVES", "digit"),
+                                         ("A-B", "characters")])
+def test_an_environment_variable_name_with_a_space_is_an_error(saved, name, what):
+    from ciokatana.core.settings import EnvVar
+
+    finding = only(findings_for(saved(), settings(environment=[EnvVar(name, "1")])), "environment_name")
+    assert finding.level == ERROR and what in finding.message and repr(name) in finding.message
+
+
+def test_a_descending_range_is_said_to_be_read_upwards(saved):
+    snap = saved(nodes=[node(overrides=True, frames="10-1", scout="5-3")])
+    found = [f for f in findings_for(snap) if f.rule == "descending_range"]
+    assert [f.level for f in found] == [WARNING, WARNING]
+    assert "'10-1' counts down, and is read as 1-10" in found[0].message
+    assert found[0].where == "Render node 'beauty' (node override)"
+
+
+def test_developer_speak_is_put_in_plain_words(saved):
+    finding = only(findings_for(saved(), settings(title_template="{node")), "bad_title")
+    assert "Single" not in finding.message and "expected '}'" not in finding.message
+    assert "never closed" in finding.message
+
+
 def test_software_names_that_were_never_resolved_are_an_error():
     from ciokatana.core.plan import plan_submission
     from ciokatana.core.settings import Package

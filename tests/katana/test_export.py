@@ -24,7 +24,8 @@ from ciokatana.core import submission
 import katana_scenes as ks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FILESCENE_KEYS = {"katana_file", "frame_range", "unsaved_changes", "temp_dir", "render_nodes", "assets", "settings"}
+FILESCENE_KEYS = {"katana_file", "frame_range", "unsaved_changes", "temp_dir", "render_nodes", "scope", "assets", "settings",
+                  "notes"}
 
 
 def shot_settings():
@@ -183,3 +184,95 @@ def test_the_shelf_item_asks_where_in_katanas_ui(plugin, ksc, tmp_path):
     assert call["default"] == str(tmp_path / "shot010_lighting_v003.conductor.json") and call["save"] is True
     assert shelf.export_conductor_scene(printer=lines.append) is None  # cancelled
     assert lines[-1] == "Conductor: Export Conductor Scene cancelled."
+
+
+# -- the scope travels exactly, and so does what validation would say --------------------------
+
+def dialog_findings(nodes=None):
+    """What the dialog's Validation tab shows inside Katana, as (level, rule, where, message)."""
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.validation import validate
+
+    scene = KatanaScene(nodes=nodes)
+    plan = plan_submission(scene.snapshot(), Settings.from_dict(scene.load_settings()))
+    return [(f.level, f.rule, f.where, f.message) for f in validate(plan)]
+
+
+def cli_findings(path, *flags):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        cli.main(["validate", "--scene", str(path), "--json"] + list(flags))
+    return [(f["level"], f["rule"], f["where"], f["message"]) for f in json.loads(out.getvalue())]
+
+
+def test_a_scope_of_bypassed_nodes_only_exports_an_empty_scope(plugin, tmp_path, capsys):
+    from Katana import NodegraphAPI
+
+    build_shot(tmp_path)
+    NodegraphAPI.SetNodeSelected(NodegraphAPI.GetNode("old"), True)  # the bypassed one, alone
+    inside = dialog_preview()
+    assert inside == []  # Katana's Preview: nothing to submit
+    exported = batch.export_scene(str(tmp_path / "shot.json"))
+    assert cli_preview(exported) == inside  # not beauty and shadow
+    with open(exported) as handle:
+        data = json.load(handle)
+    assert data["scope"] == [] and not any(n["selected"] for n in data["render_nodes"])
+    assert FileScene(exported).render_nodes() == []
+    # The bypassed node in scope is reported as Katana reports it.
+    [bypassed] = [f for f in cli_findings(exported) if f[1] == "bypassed_render_node"]
+    assert bypassed[2] == "Render node 'old'" and "is bypassed" in bypassed[3]
+    # Submitting it says so and submits nothing (the mock would replay four jobs).
+    capsys.readouterr()
+    code = cli.main(["submit", "--scene", exported, "--mock", os.path.join(ROOT, "scripts", "mock_submission.json")])
+    out, err = capsys.readouterr()
+    assert code == 1 and "not submitted" in err and "Results" not in out
+    assert "has no Render node in scope" in err
+    assert "its 'scope' list is empty" in err and "--node NAME" in err
+
+
+def test_an_empty_node_list_exports_an_empty_scope(plugin, tmp_path):
+    build_shot(tmp_path)
+    assert dialog_preview(nodes=[]) == []
+    exported = batch.export_scene(str(tmp_path / "shot.json"), nodes=[])
+    assert cli_preview(exported) == []
+    # Other nodes can still be chosen from the file.
+    assert cli_preview(exported, "--node", "shadow") == dialog_preview(nodes=["shadow"])
+
+
+def test_an_export_carries_what_validation_says_in_katana(plugin, ksc, tmp_path):
+    from Katana import NodegraphAPI
+
+    build_shot(tmp_path)
+    ksc.set_asset_resolver(lambda asset_id, frame: (_ for _ in ()).throw(LookupError("no such asset")))
+    ks.alembic("mock:///show/crowd/v9", name="crowd")
+    ks.save(tmp_path / "shot010_lighting_v003.katana")
+    for name in ("old", "beauty"):
+        NodegraphAPI.SetNodeSelected(NodegraphAPI.GetNode(name), True)
+    exported = batch.export_scene(str(tmp_path / "shot.json"))
+    with open(exported) as handle:
+        notes = json.load(handle)["notes"]
+    assert [(n["level"], n["rule"], n["where"]) for n in notes] == [
+        ("notice", "bypassed_render_node", "Render node 'old'"),
+        ("warning", "unresolved_asset", "Parameter 'crowd.abcAsset'")]
+    assert "no such asset" in notes[1]["message"]
+    carried = {"bypassed_render_node", "unresolved_asset", "no_render_nodes"}
+    inside = [f for f in dialog_findings() if f[1] in carried]
+    assert len(inside) == 2 and cli_findings(exported) and [
+        f for f in cli_findings(exported) if f[1] in carried] == inside
+
+
+def test_a_scene_opened_from_an_unresolved_asset_id_exports_as_an_error(plugin, monkeypatch, tmp_path):
+    from Katana import FarmAPI, NodegraphAPI
+
+    ks.render_node("beauty", location=str(tmp_path / "renders/b.####.exr"))
+    monkeypatch.setattr(NodegraphAPI, "GetProjectFile", lambda: "")
+    monkeypatch.setattr(FarmAPI, "GetKatanaFileName", lambda: "mock:///show/shot010/lighting/v3")
+    exported = batch.export_scene(str(tmp_path / "shot.json"))
+    scene = FileScene(exported)
+    assert scene.katana_file() == "mock:///show/shot010/lighting/v3"  # not <folder>/mock:/show/...
+    findings = [f for f in cli_findings(exported) if f[0] == "error"]
+    assert [f[1] for f in findings if "mock:///show/shot010/lighting/v3" in f[3]] == ["unresolved_scene"]
+    assert [f for f in findings if f[1] == "scene_file_missing"] == []
+    lines = []
+    shelf.export_conductor_scene(printer=lines.append, path=str(tmp_path / "again.json"))
+    assert any(line.startswith("  error: Scene file: the project was opened from asset id") for line in lines)

@@ -22,6 +22,7 @@ OURS = [
     "Shelves/Conductor/ListRenderOutputs.py",
     "Shelves/Conductor/ExportConductorScene.py",
     "Shelves/Conductor/ReloadConductor.py",
+    "Plugins/ConductorFarmPlugin.py",
 ]
 
 
@@ -395,6 +396,7 @@ def test_the_windows_user_folder_follows_home_before_userprofile():
     folder, why = post_install.user_resources_dir(environ, os_name="nt")
     assert folder == "D:\\home\\ana\\.katana"
     assert "HOME" in why and "USERPROFILE" in why
+    assert "unverified for Katana itself" in why and "Katana prefers" not in why  # not stated as fact
     folder, why = post_install.user_resources_dir({"USERPROFILE": "C:\\Users\\ana"}, os_name="nt")
     assert folder == "C:\\Users\\ana\\.katana" and "USERPROFILE" in why
     folder, why = post_install.user_resources_dir(
@@ -409,3 +411,107 @@ def test_the_install_says_which_folder_and_why(tmp_path, monkeypatch):
     assert code == 0
     assert "Katana resources folder: {}".format(tmp_path / ".katana") in out
     assert "why this folder: KATANA_USER_RESOURCE_DIRECTORY is not set; .katana in HOME" in out
+
+
+# -- never outside the target, whatever stands in the way (review of 11.5) -------------------------
+
+def test_a_folder_symlinked_outside_the_target_stops_the_install(tmp_path):
+    target = tmp_path / "res"
+    target.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(str(elsewhere), str(target / "Shelves"))
+    code, out, err = run(["--dir", str(target)])
+    assert code == 2 and out == ""
+    assert err == ("ciokatana install: {} leads to {}, outside {} (a symlink): ciokatana never writes outside "
+                   "the folder it installs into; make it a real folder, or pass the folder you mean with "
+                   "--dir\n".format(target / "Shelves", elsewhere, target))
+    assert tree(elsewhere) == []
+    assert tree(target) == ["Shelves"]  # nothing written before it stopped
+    code, out, _err = run(["--dir", str(target), "--uninstall"])
+    assert tree(elsewhere) == [] and (target / "Shelves").is_symlink()
+
+
+def test_a_folder_symlinked_inside_the_target_is_fine(tmp_path):
+    target = tmp_path / "res"
+    (target / "real_shelves").mkdir(parents=True)
+    os.symlink(str(target / "real_shelves"), str(target / "Shelves"))
+    code, _out, err = run(["--dir", str(target)])
+    assert code == 0, err
+    assert post_install.MARKER in (target / "real_shelves" / "Conductor" / "ScanAssets.py").read_text()
+    code, _out, _err = run(["--dir", str(target), "--uninstall"])
+    assert code == 0 and not (target / "real_shelves" / "Conductor").exists()
+
+
+def test_a_folder_swapped_for_a_symlink_after_the_check_is_not_written_through(tmp_path, monkeypatch):
+    """The race: someone who can write the target replaces Shelves by a link once it was checked."""
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "Conductor").mkdir()
+    check = post_install.check_no_link_outside
+
+    def check_then_swap(*args):
+        check(*args)
+        os.rename(str(target / "Shelves"), str(tmp_path / "old_shelves"))
+        os.symlink(str(elsewhere), str(target / "Shelves"))
+
+    monkeypatch.setattr(post_install, "check_no_link_outside", check_then_swap)
+    (target / OURS[1]).unlink()  # so the install has a shelf item to write
+    code, out, err = run(["--dir", str(target)])
+    assert tree(elsewhere) == ["Conductor"]  # nothing written there
+    assert code == 2 and "outside" in err
+
+
+@pytest.mark.skipif(not post_install.USE_DIR_FD, reason="folders are pinned open on POSIX only")
+def test_a_folder_swapped_once_opened_is_not_written_through(tmp_path, monkeypatch):
+    """The later race: the folder is swapped after it was opened and checked; the write still lands in it."""
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    (target / OURS[1]).unlink()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "Conductor").mkdir(parents=True)
+    read = post_install.Folder.read
+
+    def read_then_swap(folder, name):
+        if name == "ScanAssets.py" and not (target / "Shelves").is_symlink():
+            os.rename(str(target / "Shelves"), str(tmp_path / "old_shelves"))
+            os.symlink(str(elsewhere), str(target / "Shelves"))
+        return read(folder, name)
+
+    monkeypatch.setattr(post_install.Folder, "read", read_then_swap)
+    code, _out, err = run(["--dir", str(target)])
+    assert tree(elsewhere) == ["Conductor"]
+    assert code == 2 and "outside" in err  # the next shelf item finds the link and stops
+    assert post_install.MARKER in (tmp_path / "old_shelves" / "Conductor" / "ScanAssets.py").read_text()
+
+
+def test_force_backs_up_the_bytes_it_checked_not_a_file_swapped_in_meanwhile(tmp_path, monkeypatch):
+    """--force must not copy someone else's file into a backup others can read (the swap race)."""
+    target = tmp_path / "res"
+    run(["--dir", str(target)])
+    init = target / OURS[0]
+    edited = init.read_text() + "\n# studio tweak\n"
+    init.write_text(edited)
+    init.chmod(0o600)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("API_KEY=hunter2\n")
+    real_open = os.open
+
+    def swap_before_the_backup(path, flags, *args, **kwargs):
+        if post_install.BACKUP in str(path) and flags & os.O_CREAT and not init.is_symlink():
+            init.unlink()
+            os.symlink(str(secret), str(init))  # swapped in after the checks
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", swap_before_the_backup)
+    code, out, err = run(["--dir", str(target), "--force"])
+    monkeypatch.setattr(os, "open", real_open)
+    assert code == 0, err
+    [backup] = [target / f for f in tree(target) if post_install.BACKUP in f]
+    assert backup.read_text() == edited
+    assert stat.S_IMODE(os.stat(str(backup)).st_mode) == 0o600  # the edited file's own permissions
+    assert secret.read_text() == "API_KEY=hunter2\n"
+    assert not init.is_symlink() and post_install.MARKER in init.read_text()
+    assert not [f for f in tree(target) if (target / f).is_file() and "hunter2" in (target / f).read_text()]

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ciokatana import post_install
 from ciokatana.core.settings import Settings
 from ciokatana.katana import constants as C
@@ -68,7 +70,22 @@ def test_both_install_routes_at_once_register_one_set(resources, ksc):
     assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
 
 
-def test_reload_conductor_does_not_add_a_second_set(plugin, ksc):
+@pytest.fixture
+def reloading():
+    """Reload Conductor swaps every ciokatana module; put the test session's back afterwards
+    (test modules hold classes such as KatanaScene imported before the reload)."""
+    saved = {name: module for name, module in sys.modules.items() if name.startswith("ciokatana.")}
+    yield
+    for name in [n for n in sys.modules if n.startswith("ciokatana.")]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+    for name, module in saved.items():  # and the package attributes that name them
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules:
+            setattr(sys.modules[parent], child, module)
+
+
+def test_reload_conductor_does_not_add_a_second_set(plugin, ksc, reloading):
     from ciokatana.katana import shelf
 
     lines = []
@@ -93,6 +110,52 @@ def test_only_missing_items_are_added(plugin, ksc, monkeypatch):
     added = registration.register_now()
     assert added == [C.FARM_FRAME_SPEC, C.FARM_SCOUT_SPEC, C.FARM_CHUNK_SIZE, C.FARM_VAR_SETS, C.MENU_RESET, C.POPUP_CONDUCTOR]
     assert registration.register_now() == []
+
+
+class Opaque(object):
+    """A listing entry of a shape the plugin cannot read (no label anywhere)."""
+
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret):
+        self._secret = secret
+
+
+def test_listings_of_an_unknown_shape_never_register_twice(resources, ksc, monkeypatch, reloading):
+    """GetFarmMenuOptions() and friends are list[None] in the stubs: their entries may be anything."""
+    from Katana import FarmAPI
+
+    for name in ("GetFarmMenuOptions", "GetFarmPopupMenuOptions", "GetAddedFarmSettings"):
+        real = getattr(FarmAPI, name)
+        monkeypatch.setattr(FarmAPI, name, lambda real=real: [Opaque(entry) for entry in real()])
+    ksc.load_superTools(str(resources))
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+    ksc.fire_startup()  # onStartup after the import: the listing says nothing readable
+    from ciokatana.katana import registration, shelf
+
+    shelf.reload_conductor(printer=lambda text: None)
+    registration.register(defer=False)
+    assert registered(ksc) == (MENUS, POPUPS, SETTINGS)
+
+
+def test_a_listing_with_some_unreadable_entries_still_adds_what_is_missing(plugin, ksc, monkeypatch):
+    """Readable entries count; a name that is not among them is added unless this session added it."""
+    from Katana import FarmAPI
+
+    from ciokatana.katana import registration
+
+    ksc.reset()
+    import ciokatana
+
+    ciokatana.__dict__.pop("_katana_registered", None)  # a fresh session
+    FarmAPI.AddFarmMenuOption("Studio Tool", lambda: None)
+    real = FarmAPI.GetFarmMenuOptions
+    monkeypatch.setattr(FarmAPI, "GetFarmMenuOptions",
+                        lambda: [Opaque(e) if e[0] == "Studio Tool" else e for e in real()])
+    added = registration.register_now()
+    assert C.MENU_CONDUCTOR in added and C.MENU_RESET in added
+    assert registration.register_now() == []
+    assert [label for label, _ in ksc.farm_menu_options()] == ["Studio Tool", C.MENU_CONDUCTOR, C.MENU_RESET]
 
 
 def test_the_node_type_works_once_loaded(plugin):

@@ -84,7 +84,7 @@ def test_validate_json(capsys):
         (["validate", "--scene", SHOT, "--chunk-size", "0"], "--chunk-size: chunk size '0'"),
         (["preview", "--scene", SHOT, "--env", "NOEQUALS"], "has no '='"),
         (["preview", "--scene", SHOT, "--task-template", "katana {x}"], "unknown field {x}"),
-        (["preview", "--scene", SHOT, "--autoretry", "-1"], "negative"),
+        (["preview", "--scene", SHOT, "--autoretry", "-1"], "out of range"),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_two(capsys, argv, message):
@@ -122,3 +122,26 @@ def test_core_and_cli_load_no_qt_and_no_katana():
 def test_console_command_is_installed():
     proc = subprocess.run(["ciokatana", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("ciokatana ")
+
+
+# -- one rule for flags and scene files -------------------------------------
+
+def test_the_flag_bounds_are_the_scene_schema_bounds():
+    from ciokatana.core.schema import load_schema
+    from ciokatana.core.settings import MAX_AUTORETRY, MAX_MOCK_INTERVAL
+
+    props = load_schema("scene")["$defs"]["settings"]["properties"]
+    assert props["autoretry"]["maximum"] == MAX_AUTORETRY
+    assert props["mock_interval"]["maximum"] == MAX_MOCK_INTERVAL
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["preview", "--autoretry", "99999999999999999999"], "--autoretry 99999999999999999999 is out of range: use 0"),
+    (["preview", "--autoretry", "-1"], "--autoretry -1 is out of range"),
+    (["submit", "--mock", "x.json", "--interval", "1e300"], "--interval 1e+300 is not a usable number of seconds"),
+    (["submit", "--mock", "x.json", "--interval", "nan"], "--interval nan is not a usable number of seconds"),
+])
+def test_out_of_range_numbers_on_the_command_line_are_one_line(capsys, argv, message):
+    code = main(argv[:1] + ["--scene", SHOT] + argv[1:])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err

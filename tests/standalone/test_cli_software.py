@@ -70,8 +70,10 @@ def test_resolution_is_the_dialogs_rule(ciocore_sandbox):
     same_major = conductor.resolve_software(stored, data, katana="katana 7.0v4 linux")
     assert [p.path for p in same_major.software] == ["katana 7.0v4 linux", "katana 7.0v4 linux/arnold-katana 4.4.0.0 linux"]
     other = conductor.resolve_software(stored, data, katana="katana 8.0v2 linux")
-    assert [p.path for p in other.software] == ["katana 8.0v2 linux"]
+    # Katana 8.0v2 offers arnold-katana 4.4.0.0 too: the renderer is kept, built for the new Katana
+    assert [p.path for p in other.software] == ["katana 8.0v2 linux", "katana 8.0v2 linux/arnold-katana 4.4.0.0 linux"]
     assert other.software[0] == data.package("katana 8.0v2 linux")
+    assert other.software[1] == data.package("katana 8.0v2 linux/arnold-katana 4.4.0.0 linux")
 
 
 def test_short_names_resolve_when_they_name_one_package(ciocore_sandbox):
@@ -157,3 +159,78 @@ def test_submit_with_software_to_the_sandbox_on_a_scene_without_software(capsys,
                          "--software", "katana 7.0v4 linux", "--sandbox")
     assert code == 0, out + err
     assert "OK " in out and "job 00001" in out
+
+
+# -- review: no choice misreported or silently dropped ----------------------
+
+def named_scene(tmp_path, software):
+    with open(SHOT, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["settings"]["software"] = software
+    data["katana_file"] = os.path.join(EXAMPLES, data["katana_file"])
+    path = tmp_path / "named.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+@pytest.mark.parametrize("software,message", [
+    (["katana 7.0v9 linux", "renderman-katana 26.3 linux"],
+     "Katana version (settings.software) 'katana 7.0v9 linux' is not offered by Conductor (closest: 'katana 7.0v4 linux'"),
+    (["katana 7.0v4 linux", "katana 8.0v2 linux"], "settings.software names 2 Katana versions"),
+])
+def test_scene_software_names_are_never_misreported_or_dropped(capsys, tmp_path, ciocore_sandbox, software, message):
+    code, out, err = run(capsys, "preview", "--scene", named_scene(tmp_path, software))
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_new_katana_keeps_the_scenes_renderer_when_it_offers_it(capsys, ciocore_sandbox):
+    """shot010 renders with renderman-katana 26.3 on Katana 7.0v4; 8.0v2 offers 26.3 too."""
+    code, out, err = run(capsys, "preview", "--scene", SHOT, "--node", "beauty", "--software", "katana 8.0v2")
+    assert code == 0, err
+    data = conductor.fetch(force=True)
+    assert json.loads(out)[0]["software_package_ids"] == [
+        data.package("katana 8.0v2 linux").package_id,
+        data.package("katana 8.0v2 linux/renderman-katana 26.3 linux").package_id]
+
+
+def test_a_new_katana_without_the_scenes_renderer_says_so(ciocore_sandbox):
+    data = conductor.fetch(force=True)
+    stored = Settings(software=[data.package("katana 7.0v4 linux"),
+                                data.package("katana 7.0v4 linux/3delight-katana 2.9.54 linux")])
+    with pytest.raises(conductor.SoftwareError, match=r"katana 8.0v2 linux offers no .3delight-katana 2.9.54 linux."):
+        conductor.resolve_software(stored, data, katana="katana 8.0v2 linux")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--software", ""], "--software is empty"),
+    (["--software", "katana 7.0v4 linux", "--renderer", ""], "--renderer is empty"),
+    (["--software", "katana 7.0v4 linux", "--renderer", "renderman-katana 26.3 linux",
+      "--renderer", "renderman-katana 26.1 linux"], "renderer plugin 'renderman-katana' is chosen twice"),
+    (["--software", "katana 7.0v4 linux", "--renderer", "arnold-katana 4.4.0.0 linux",
+      "--renderer", "arnold-katana 4.4.0.0 linux"], "renderer plugin 'arnold-katana' is chosen twice"),
+    (["--software", "katana 7.0v4 linux", "--renderer", "renderman"],
+     "'renderman' is ambiguous: it matches 'renderman-katana 26.3 linux', 'renderman-katana 26.1 linux'"),
+])
+def test_empty_doubled_and_ambiguous_flags_are_refused(capsys, no_software_scene, ciocore_sandbox, argv, message):
+    code, out, err = run(capsys, "preview", "--scene", no_software_scene, *argv)
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_plugin_named_by_its_first_part_resolves_when_it_is_one(ciocore_sandbox):
+    data = conductor.fetch(force=True)
+    settings = conductor.resolve_software(Settings(), data, katana="katana 7.0v4 linux", renderers=["3delight"])
+    assert [p.path for p in settings.software] == ["katana 7.0v4 linux", "katana 7.0v4 linux/3delight-katana 2.9.54 linux"]
+
+
+def test_a_mock_replay_never_looks_software_up(capsys, tmp_path, monkeypatch):
+    """A replay submits nothing: names in the scene need no credentials or --sandbox."""
+    def no_fetch(*_args, **_kwargs):
+        raise AssertionError("a replay asked Conductor for its package list")
+
+    monkeypatch.setattr(conductor, "fetch", no_fetch)
+    monkeypatch.setattr(conductor, "check_credentials", no_fetch)
+    mock = os.path.join(os.path.dirname(EXAMPLES), "scripts", "mock_submission.json")
+    code, out, err = run(capsys, "submit", "--scene", named_scene(tmp_path, ["katana 7.0v4 linux", "renderman-katana 26.3 linux"]),
+                         "--mock", mock)
+    assert code == 0, out + err
+    assert "--sandbox" not in err and "OK " in out

@@ -6,7 +6,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -157,13 +156,27 @@ def test_demo_twice_uploads_nothing_the_second_time(tmp_path):
 
 
 def test_ctrl_c_cancels_cleanly():
+    """Ctrl-C while the first job runs cancels the run (exit 3).
+
+    The child gets Ctrl-C's default disposition: it once ended with 0
+    because the test ran under a parent that ignores SIGINT (a background
+    job of a shell), whose SIG_IGN the child inherited, so the signal was
+    never seen and the replay ran to its end. And it waits until the first
+    job has started (its line on stdout) instead of a fixed 3 s."""
     proc = subprocess.Popen(
         ["ciokatana", "submit", "--scene", SHOT, "--mock", MOCK, "--interval", "0.5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(3)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("[1/"):
+            break
+    assert seen and seen[-1].startswith("[1/"), seen
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    rest, err = proc.communicate(timeout=20)
+    out = "".join(seen) + rest
     assert proc.returncode == 3, (out, err)
     assert "Cancelling" in err and "CANCELLED" in out and "Traceback" not in err
 

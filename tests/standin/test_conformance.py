@@ -10,7 +10,9 @@ the way the plugin imports them), the test checks:
   order, the same ones optional, no parameter the real API lacks;
 - classes: where the stubs list an enum-like class (only constants, such as
   ``Job.State`` or ``Callbacks.Type``), every member exists;
-- constants: the type the stubs annotate.
+- constants: the type the stubs annotate;
+- kinds: a function where Katana has a class, a class where it has a
+  function, a method where it has a property (and so on) is a mismatch.
 
 Everything the stand-in has that the stubs lack is a documented guess: it
 must be listed in the README's "Not in the stubs" section, and that list
@@ -156,3 +158,19 @@ def test_the_checker_reports_an_undocumented_guess(stubs, monkeypatch):
     result = katana_stubs.survey(stubs, STANDIN, ("FarmAPI",))
     assert "FarmAPI.FarmPluginManager.RegisterPlugin" in result.guesses
     assert "FarmAPI.FarmPluginManager.RegisterPlugin" not in documented_guesses()
+
+
+def test_the_checker_reports_a_function_where_katana_has_a_class_and_the_reverse(stubs, monkeypatch):
+    from Katana import FarmAPI, NodegraphAPI
+
+    bogus = standin_function("def FarmSetting(bogus):\n    return None\n", "FarmSetting", "FarmAPI/__init__.py")
+    monkeypatch.setattr(FarmAPI, "FarmSetting", bogus, raising=False)
+    node_class = standin_function("class GetNode(object):\n    def __init__(self, nodeName):\n        pass\n",
+                                  "GetNode", "NodegraphAPI.py")
+    node_class.__module__ = NodegraphAPI.__name__  # a class is placed by its module
+    monkeypatch.setattr(NodegraphAPI, "GetNode", node_class)
+    result = katana_stubs.survey(stubs, STANDIN, ("FarmAPI", "NodegraphAPI"))
+    mismatches = dict(result.mismatches)
+    assert mismatches["FarmAPI.FarmSetting"] == "is a function; in Katana it is a class"
+    assert mismatches["NodegraphAPI.GetNode"] == "is a class; in Katana it is a function"
+    assert "FarmAPI.FarmSetting" in result.checked

@@ -55,10 +55,13 @@ def test_asset_api_identity_and_resolver(ksc):
     plugin = AssetAPI.GetDefaultAssetPlugin()
     assert plugin.isAssetId("/plain/file.abc") is False
     assert plugin.resolveAsset("/plain/file.abc") == "/plain/file.abc"
-    assert plugin.resolvePath("/plain/f.####.exr", 3) == "/plain/f.####.exr"
+    assert plugin.resolveAsset("/plain/f.####.exr") == "/plain/f.####.exr"
+    assert plugin.resolvePath("/plain/f.####.exr", 3) == "/plain/f.0003.exr"  # one frame's file
+    assert plugin.resolvePath("/plain/f.%05d.exr", 1002) == "/plain/f.01002.exr"
     assert plugin.isAssetId("mock:///show/shot/name/v1")
-    ksc.set_asset_resolver(lambda asset, frame: "/resolved/" + asset.split("/")[-1])
-    assert plugin.resolveAsset("mock:///show/shot/name/v1") == "/resolved/v1"
+    ksc.set_asset_resolver(lambda asset, frame: "/resolved/" + asset.split("/")[-1] + ".##.abc")
+    assert plugin.resolveAsset("mock:///show/shot/name/v1") == "/resolved/v1.##.abc"  # the pattern
+    assert plugin.resolvePath("mock:///show/shot/name/v1", 7) == "/resolved/v1.07.abc"
 
 
 def test_render_manager_records(ksc):

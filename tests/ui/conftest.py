@@ -68,6 +68,16 @@ def scene(shot_path):
     return FileScene(shot_path)
 
 
+@pytest.fixture(autouse=True)
+def private_presets(tmp_path, monkeypatch):
+    """Presets go to a folder of the test's own, never the user's ~/.katana."""
+    folder = tmp_path / "presets" / "user"
+    monkeypatch.setenv("CIOKATANA_USER_PRESETS", str(folder))
+    monkeypatch.delenv("CIOKATANA_SHOW_PRESETS", raising=False)
+    monkeypatch.delenv("CIOKATANA_PRESET_PATH", raising=False)
+    return folder
+
+
 @pytest.fixture
 def mock_feature(monkeypatch):
     monkeypatch.setenv("CIO_FEATURE_MOCK", "1")
@@ -93,7 +103,7 @@ def make_dialog(qtbot, opened):
     def make(scene, wait_plan=True, **kwargs):
         kwargs.setdefault("url_opener", opened.append)
         controller = Controller(scene, **kwargs)
-        dialog = ConductorDialog(scene, controller=controller)
+        dialog = ConductorDialog(controller)
         controller.setParent(dialog)
         qtbot.addWidget(dialog)
         dialog.show()
@@ -223,3 +233,56 @@ def no_credentials(monkeypatch, tmp_path):
 
 def app():
     return QtWidgets.QApplication.instance()
+
+
+class FakeConductor(object):
+    """A ``submit_factory`` standing in for ciocore's Submit: numbered job ids, chosen failures.
+
+    Each job reports one progress update over the first two files it uploads
+    (the first already on Conductor, the second uploaded in full), then answers
+    with the next job id, or raises for titles ending with a name in ``fail``.
+    """
+
+    def __init__(self):
+        self.next_id = 1
+        self.fail = set()
+        self.submitted = []
+
+    def __call__(self, payload):
+        return _FakeSubmit(self, payload)
+
+
+class _FakeSubmit(object):
+    def __init__(self, conductor, payload):
+        self.conductor = conductor
+        self.payload = payload
+        self.progress_handler = None
+
+    def main(self):
+        from types import SimpleNamespace
+
+        cached, fresh = self.payload["upload_paths"][:2]
+        size = os.path.getsize(fresh)
+        files = {cached: {"bytes_to_upload": 0, "bytes_uploaded": 0, "already_uploaded": True, "md5": "b",
+                          "md5_was_cached": True},
+                 fresh: {"bytes_to_upload": size, "bytes_uploaded": size, "already_uploaded": False, "md5": "a",
+                         "md5_was_cached": False}}
+        if self.progress_handler is not None:
+            self.progress_handler(SimpleNamespace(
+                files_to_analyze=2, files_to_upload=1, bytes_to_upload=size * 1024.0, bytes_uploaded=size * 1024.0,
+                transfer_rate=0.0, percent_complete=1.0, elapsed_time=1.0, time_remaining=0.0, file_progress=files))
+        title = self.payload["job_title"]
+        if any(title.endswith(name) for name in self.conductor.fail):
+            raise RuntimeError("the service refused {}".format(title))
+        jobid = "{:05d}".format(self.conductor.next_id)
+        self.conductor.next_id += 1
+        self.conductor.submitted.append((jobid, title))
+        return {"body": "job submitted.", "jobid": jobid, "status": "success", "uri": "/jobs/" + jobid}, 201
+
+    def stop_work(self):
+        pass
+
+
+@pytest.fixture
+def fake_conductor():
+    return FakeConductor()

@@ -119,3 +119,118 @@ def test_run_in_thread_delivers_results_and_errors(qtbot):
     assert results == ["ciokatana-ui-t"]
     assert isinstance(errors[0], ZeroDivisionError)
     assert "ZeroDivisionError" in errors[0].ciokatana_traceback
+
+
+def test_a_big_map_is_delivered_in_slices_with_nothing_lost_and_order_kept(qtbot):
+    bridge = Bridge(refresh_hz=0, slice_files=1000)
+    got = _collect(bridge)
+    bridge.post_event(_progress(0, {"/f{}".format(i): _file(0) for i in range(3500)}, 10))
+    bridge.post_event(_progress(0, {"/f0": _file(100)}, 20))  # merged: the later figure wins
+    bridge.post_event(ev.response({"jobid": "1"}, 201, "job"))
+    qtbot.waitUntil(lambda: bool(got) and got[-1].type == ev.RESPONSE)
+    progress = [e for e in got if e.type == ev.PROGRESS]
+    assert [len(e.data["file_progress"]) for e in progress] == [1000, 1000, 1000, 500]
+    assert all(e.data["percent_complete"] == 20 for e in progress)  # every slice carries the latest totals
+    merged = {}
+    for e in progress:
+        merged.update(e.data["file_progress"])
+    assert len(merged) == 3500 and merged["/f0"]["bytes_uploaded"] == 100
+    assert got[-1].type == ev.RESPONSE  # never ahead of the progress before it
+
+
+def test_a_consumer_that_is_behind_holds_the_producer_back_and_nothing_is_lost(qtbot):
+    """Back-pressure: while the UI thread is not consuming, a flooding producer waits."""
+    bridge = Bridge(refresh_hz=0, backlog_s=0.0, max_wait_s=10.0)
+    got = _collect(bridge)
+    posted = []
+    finished = threading.Event()
+
+    def produce():
+        bridge.post_event(ev.start(1))
+        bridge.post_event(ev.job_start(0, "job"))
+        for step in range(200):
+            bridge.post_event(_progress(0, {"/f{}".format(step): _file(step)}, step))
+            posted.append(step)
+        bridge.post_event(ev.response({"jobid": "1"}, 201, "job"))
+        bridge.post_event(ev.done())
+        finished.set()
+
+    worker = threading.Thread(target=produce, name="ciokatana-ui-test-producer")
+    worker.start()
+    # The UI thread is busy (not running the event loop) for a while: the producer must wait for it.
+    assert not finished.wait(0.5)
+    assert len(posted) <= 2, "the producer ran ahead of a consumer that was not consuming"
+    assert bridge.waits >= 1
+    qtbot.waitUntil(finished.is_set, timeout=20000)
+    worker.join()
+    qtbot.waitUntil(lambda: bool(got) and got[-1].type == ev.DONE)
+    seen = {}
+    for e in got:
+        if e.type == ev.PROGRESS:
+            seen.update(e.data["file_progress"])
+    assert len(seen) == 200 and all(seen["/f{}".format(s)]["bytes_uploaded"] == s for s in range(200))
+    assert [e.type for e in got if e.type != ev.PROGRESS] == ["start", "job_start", "response", "done"]
+
+
+def test_a_slow_consumer_slows_the_producer(qtbot):
+    """Each delivery takes the UI thread 20 ms: the producer is paced to it instead of running ahead."""
+    import time
+
+    bridge = Bridge(refresh_hz=0, backlog_s=0.0, max_wait_s=5.0)
+    deliveries = []
+
+    def slow(event):
+        deliveries.append(event)
+        time.sleep(0.02)
+
+    bridge.run_event.connect(slow)
+    ahead = []
+
+    def produce():
+        for step in range(60):
+            bridge.post_event(_progress(0, {"/f{}".format(step): _file(step)}, step))
+            ahead.append(len(deliveries))  # how many the consumer had taken when this report went in
+        bridge.post_event(ev.done())
+
+    worker = threading.Thread(target=produce, name="ciokatana-ui-test-producer")
+    worker.start()
+    qtbot.waitUntil(lambda: bool(deliveries) and deliveries[-1].type == ev.DONE, timeout=20000)
+    worker.join()
+    # The producer went at the consumer's pace: its last report came after many deliveries,
+    # where an unpaced producer posts all 60 before the slow consumer has taken even two.
+    assert ahead[-1] >= 20 and bridge.waits > 0
+    files = {}
+    for e in deliveries:
+        files.update(e.data.get("file_progress") or {})
+    assert len(files) == 60
+
+
+def test_a_flush_delivers_what_was_queued_and_returns_while_a_producer_keeps_posting(qtbot):
+    """A producer that never stops must not keep the UI thread inside one flush."""
+    import time
+
+    bridge = Bridge(refresh_hz=1)  # flushed by hand below
+    got = _collect(bridge)
+    stop = threading.Event()
+    ended_by_itself = threading.Event()
+
+    def produce():
+        deadline = time.monotonic() + 3.0
+        index = 0
+        while not stop.is_set():
+            bridge.post_event(ev.job_start(index, "job"))
+            index += 1
+            if time.monotonic() > deadline:
+                ended_by_itself.set()
+                return
+
+    worker = threading.Thread(target=produce, name="ciokatana-ui-test-producer")
+    worker.start()
+    qtbot.waitUntil(lambda: bridge.posted > 200, timeout=5000)
+    bridge.flush()
+    returned_while_posting = not ended_by_itself.is_set()
+    stop.set()
+    worker.join()
+    assert returned_while_posting, "flush kept delivering for as long as the producer posted"
+    assert 0 < len(got) < bridge.posted
+    assert [e.data["job_index"] for e in got] == list(range(len(got)))  # in order, none skipped

@@ -1,4 +1,4 @@
-"""Connect: Conductor data fetched on a worker; failure shows the reason and Retry."""
+"""Connect: Conductor data fetched on a worker; failure, timeout or cancel show the reason and Retry."""
 
 import threading
 
@@ -50,7 +50,7 @@ def test_the_dialog_stays_usable_while_connecting_and_retry_works(make_dialog, s
     bar = dialog.tab("configure").connection_bar
     ui.click(bar.connect_button)
     assert bar.state == BUSY and bar.busy_bar.isVisible()
-    assert not bar.connect_button.isEnabled()
+    assert bar.connect_button.text() == "Cancel" and bar.connect_button.isEnabled()
     # the UI thread is free: switching tabs and typing work while the fetch waits
     dialog.show_tab("preview")
     dialog.show_tab("configure")
@@ -76,6 +76,55 @@ def test_the_dialog_stays_usable_while_connecting_and_retry_works(make_dialog, s
     assert dialog.controller.settings.instance_type == "gpu-8"
     projects = [general.project_combo.itemText(i) for i in range(general.project_combo.count())]
     assert projects == ["Episode 104", "Previs"]
+
+
+class SilentFetch(object):
+    """A service that never answers until the test lets it (then with data)."""
+
+    def __init__(self):
+        self.gate = threading.Event()
+        self.calls = 0
+
+    def __call__(self, force=False):
+        self.calls += 1
+        self.gate.wait(20)
+        return ConductorData(url="https://late.example.test", projects=["Late"], instance_types=[])
+
+
+def test_a_silent_service_times_out_with_a_reason_and_retry(make_dialog, scene, ui, qtbot):
+    fetch = SilentFetch()
+    dialog = make_dialog(scene, fetch=fetch, connect_timeout_s=0.3)
+    bar = dialog.tab("configure").connection_bar
+    try:
+        ui.click(bar.connect_button)
+        assert bar.state == BUSY
+        qtbot.waitUntil(lambda: bar.state == FAILED, timeout=5000)
+        assert "did not answer within 0.3 s" in bar.status_label.text()
+        assert bar.connect_button.text() == "Retry" and bar.connect_button.isEnabled()
+        ui.click(bar.connect_button)  # Retry: a second attempt, which also times out
+        assert bar.state == BUSY and fetch.calls == 2
+        qtbot.waitUntil(lambda: bar.state == FAILED, timeout=5000)
+    finally:
+        fetch.gate.set()  # the abandoned fetches answer now: too late, ignored
+    qtbot.waitUntil(lambda: not dialog.controller.worker_threads(), timeout=5000)
+    qtbot.wait(50)
+    assert bar.state == FAILED
+    assert dialog.controller.conductor_data is None
+
+
+def test_cancel_stops_waiting_and_a_late_answer_is_ignored(make_dialog, scene, ui, qtbot):
+    fetch = SilentFetch()
+    dialog = make_dialog(scene, fetch=fetch)
+    bar = dialog.tab("configure").connection_bar
+    ui.click(bar.connect_button)
+    ui.click(bar.connect_button)  # now "Cancel"
+    assert bar.state == FAILED
+    assert "cancelled" in bar.status_label.text()
+    assert bar.connect_button.text() == "Retry"
+    fetch.gate.set()
+    qtbot.waitUntil(lambda: not dialog.controller.worker_threads(), timeout=5000)
+    qtbot.wait(50)
+    assert bar.state == FAILED and dialog.controller.conductor_data is None
 
 
 @pytest.mark.slow

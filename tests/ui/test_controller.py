@@ -71,8 +71,11 @@ def test_runs_any_source_and_reports_the_end(controller, qtbot):
         controller.start_source(ListSource(events))
         with pytest.raises(SubmitError):
             controller.start_source(ListSource(events))  # one run at a time
-    assert blocker.args == ["succeeded"]
+    record = blocker.args[0]
+    assert record.state == "succeeded" and record.outcome() == "succeeded"
     assert [e.type for e in got] == ["start", "job_start", "response", "done"]
+    assert [(j.title, j.state, j.jobid) for j in record.jobs] == [("j", "submitted", "7")]
+    assert controller.runs == [record] and controller.last_run is record
     assert not controller.is_running
     assert controller.job_link("7").endswith("/job/7")
 

@@ -1,7 +1,7 @@
 """Opening the dialog on an example scene: tabs, nodes in scope, tooltips, reuse."""
 
 from ciokatana.core.filescene import FileScene
-from ciokatana.qt import QtWidgets
+from ciokatana.qt import QtCore, QtWidgets
 from ciokatana.ui import find_dialog, open_dialog
 from ciokatana.ui.dialog import TAB_CLASSES
 from ciokatana.ui.models import nodes
@@ -96,3 +96,16 @@ def test_close_button_closes_and_shuts_the_controller_down(make_dialog, scene, u
         ui.click(dialog.close_button)
     assert dialog.is_closed
     assert dialog.controller.closed
+
+
+def test_long_tooltips_wrap_and_the_empty_title_hint_is_not_a_value(make_dialog, scene, mock_feature):
+    dialog = make_dialog(scene)
+    configure = dialog.tab("configure")
+    tips = [w.toolTip() for w in dialog.findChildren(QtWidgets.QWidget) if w.toolTip()]
+    long_plain = [t for t in tips if len(t) > 80 and not t.startswith("<qt>")]
+    assert not long_plain, "tooltips shown on one long line: {}".format(long_plain[:3])
+    assert sum(1 for t in tips if t.startswith("<qt>")) >= 10
+    model = configure.section("Frames and tasks").model
+    assert model.headerData(nodes.OVERRIDE, QtCore.Qt.Horizontal, QtCore.Qt.ToolTipRole).startswith("<qt>")
+    title = configure.section("General").title_edit
+    assert title.placeholderText().startswith("Required")

@@ -58,9 +58,13 @@ def test_override_edit_updates_tasks_preview_and_scene(make_dialog, scene, shot_
     assert before.count('"command"') == 100
     dialog.show_tab("configure")
 
+    shown = [model.index(0, column).data() for column in (nodes.FRAMES, nodes.SCOUT, nodes.CHUNK)]
     _toggle_override(qtbot, table, 0)
     assert _stored_farm(shot_path, "beauty")["conductorOverrides"] is True
     assert has_flag(model.flags(model.index(0, nodes.FRAMES)), QtCore.Qt.ItemIsEditable)
+    # the node's own values start from what the row showed, not from old stored ones
+    assert [model.index(0, column).data() for column in (nodes.FRAMES, nodes.SCOUT, nodes.CHUNK)] == shown
+    assert _stored_farm(shot_path, "beauty")["conductorScoutSpec"] == "fml:3"
 
     _edit_cell(qtbot, table, 0, nodes.FRAMES, "1001-1010")
     assert model.index(0, nodes.FRAMES).data() == "1001-1010"
@@ -79,7 +83,7 @@ def test_override_edit_updates_tasks_preview_and_scene(make_dialog, scene, shot_
     assert stored == {
         "conductorOverrides": True,
         "conductorFrameSpec": "1001-1010",
-        "conductorScoutSpec": "",
+        "conductorScoutSpec": "fml:3",
         "conductorChunkSize": 5,
     }
     reloaded = FileScene(shot_path).render_nodes()[0]

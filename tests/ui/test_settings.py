@@ -107,3 +107,37 @@ def test_typing_a_metadata_key_that_passes_through_an_existing_one(make_dialog, 
     ui.type_into(row.value_edit, "b")
     assert len(meta.rows()) == 3
     assert dialog.controller.settings.metadata == {"shot": "shot010", "department": "lighting", "shot_2": "b"}
+
+
+def test_closing_within_the_store_debounce_still_stores_the_change(make_dialog, shot_path, ui, qtbot):
+    dialog = make_dialog(FileScene(shot_path))
+    general = ui.section(dialog, "General")
+    ui.type_into(general.title_edit, "{node} closed at once")
+    assert dialog.controller.save_pending  # the 300 ms debounce has not fired
+    assert _stored(shot_path).get("title_template") != "{node} closed at once"
+    dialog.close()  # at once, inside the debounce
+    assert _stored(shot_path)["title_template"] == "{node} closed at once"
+
+
+def test_a_payload_can_be_copied_and_saved_with_secrets_masked(make_dialog, scene, ui, qtbot, tmp_path):
+    from ciokatana.qt import QtWidgets
+
+    dialog = make_dialog(scene)
+    env = ui.section(dialog, "Environment").editor
+    ui.click(env.add_button)
+    ui.type_into(env.rows()[-1].key_edit, "RENDER_API_TOKEN")
+    ui.type_into(env.rows()[-1].value_edit, "s3cr3t-t0ken-value")
+    preview = dialog.tab("preview")
+    dialog.show_tab("preview")
+    qtbot.waitUntil(lambda: "RENDER_API_TOKEN" in preview.text.toPlainText())
+    preview.job_combo.setCurrentIndex(1)
+    ui.click(preview.copy_button)
+    copied = QtWidgets.QApplication.clipboard().text()
+    assert json.loads(copied)["job_title"] == "Katana shot010_lighting_v003 char_hero"
+    assert "s3cr3t-t0ken-value" not in copied and MASK in copied
+    target = tmp_path / "char_hero.json"
+    preview.choose_save = lambda parent, title, start: str(target)
+    ui.click(preview.save_button)
+    saved = json.loads(target.read_text())
+    assert saved == json.loads(copied)
+    assert "Saved" in preview.status_label.text()

@@ -74,14 +74,18 @@ def test_mock_replay_fills_progress_and_responses(make_dialog, scene, mock_featu
     assert not progress.cancel_button.isEnabled()
     assert dialog.submit_button.isEnabled()
 
+    # A replay is marked as one everywhere, and never linked to the real dashboard.
     cards = _cards(dialog)
-    assert [c.level for c in cards] == ["success"] * 4
-    assert [c.title for c in cards] == TITLES
+    assert [c.level for c in cards] == ["mock"] * 4
+    assert [c.title for c in cards] == ["{}  (mock)".format(t) for t in TITLES]
     assert [c.jobid for c in cards] == ["00001", "00002", "00003", "00004"]
-    assert [c.url for c in cards] == ["https://dashboard.example.test/job/0000{}".format(i) for i in range(1, 5)]
-    ui.click(cards[2].link_button)
-    assert opened == ["https://dashboard.example.test/job/00003"]
-    assert "4 submitted" in dialog.tab("response").summary_label.text()
+    assert [c.url for c in cards] == [None] * 4
+    assert not any(hasattr(c, "link_button") for c in cards)
+    assert all("not a real job" in c.message for c in cards)
+    summary = dialog.tab("response").summary_label.text()
+    assert "Mock replay" in summary and "4 of 4 jobs replayed" in summary and "Nothing was submitted" in summary
+    assert "submitted" not in summary.replace("Nothing was submitted", "")
+    assert opened == []
 
 
 def test_a_shared_upload_recording_shows_one_upload_then_the_jobs(make_dialog, scene, mock_feature, ui, qtbot):
@@ -106,12 +110,14 @@ def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene
     ui.wait_run_done(dialog)
 
     cards = _cards(dialog)
-    assert [c.level for c in cards] == ["success", "warning"]
+    assert [c.level for c in cards] == ["mock", "warning", "notice", "notice"]
     assert cards[1].title == TITLES[1]
     assert "cancel" in cards[1].message.lower()
-    assert not any(c.title in TITLES[2:] for c in cards)
+    # the jobs that never started are listed as such
+    assert all(c.message.startswith("Not started") for c in cards[2:])
     assert dialog.controller.last_runner.state == "cancelled"
-    assert dialog.tab("progress").jobs_bar.text().startswith("2 of 4")
+    # a cancelled job is not "done"
+    assert dialog.tab("progress").jobs_bar.text() == "1 of 4 done (1 cancelled, 2 not started)"
 
 
 def test_raise_an_error_fails_one_job_and_later_jobs_succeed(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
@@ -123,7 +129,7 @@ def test_raise_an_error_fails_one_job_and_later_jobs_succeed(make_dialog, scene,
     ui.wait_run_done(dialog, timeout=40000)
 
     cards = _cards(dialog)
-    assert [c.level for c in cards] == ["error", "success", "success", "success"]
+    assert [c.level for c in cards] == ["error", "mock", "mock", "mock"]
     error = cards[0]
     assert error.title == TITLES[0]
     assert "simulated by the mock player" in error.message
@@ -197,3 +203,36 @@ def test_a_run_that_ignores_cancel_still_lets_the_dialog_close(make_dialog, scen
         assert dialog.is_closed and not dialog.isVisible()
     finally:
         release.set()
+
+
+def test_a_mock_replay_is_marked_on_the_button_footer_progress_and_response(
+        make_dialog, scene, mock_feature, mock_file, ui, qtbot):
+    dialog = make_dialog(scene)
+    assert dialog.submit_button.text() == "Submit"
+    ui.use_mock(dialog, mock_file, 0.05)
+    assert dialog.submit_button.text() == "Replay Mock"
+    assert "nothing is sent" in dialog.submit_button.toolTip()
+    qtbot.waitUntil(lambda: dialog.status_level == "mock")
+    assert "Mock mode" in dialog.status_label.text() and "nothing is sent" in dialog.status_label.text()
+    progress = dialog.tab("progress")
+    assert not progress.mock_banner.isVisibleTo(progress)
+
+    ui.submit(dialog)
+    ui.answer(dialog, "submit")
+    qtbot.waitUntil(lambda: dialog.current_tab().KEY == "progress")
+    assert dialog.submit_button.text() == "Replaying\u2026"
+    assert "Mock replay running" in dialog.status_label.text()
+    assert progress.mock_banner.isVisible()
+    assert "nothing is sent to Conductor" in progress.mock_banner.text()
+    assert os.path.basename(mock_file) in progress.mock_banner.text()
+    ui.wait_run_done(dialog)
+    assert dialog.status_label.text().startswith("Mock replay finished")
+    assert "nothing was submitted" in dialog.status_label.text()
+    heading = dialog.tab("response").groups()[0].heading_label.text()
+    assert "Mock replay of {}".format(os.path.basename(mock_file)) in heading
+    rows = [progress.jobs_table.topLevelItem(i).text(1) for i in range(4)]
+    assert rows == ["replayed (mock)"] * 4
+
+    # Mock off again: a real run's banner is hidden and its button says Submit.
+    ui.choose(ui.section(dialog, "Advanced").mock_mode_combo, "off")
+    assert dialog.submit_button.text() == "Submit"

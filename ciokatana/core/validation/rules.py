@@ -11,17 +11,32 @@ import re
 from typing import Iterable, List
 
 from ciokatana.core import assets as assets_mod
-from ciokatana.core import gsv
+from ciokatana.core.scene import is_asset_id
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, Context, Finding, validator
+from ciokatana.core.wording import plain_error
 
 GPU_RENDERERS = ("redshift", "octane", "xpu", "gpu")
 _GPU_NAME = re.compile(r"(gpu|nvidia|tesla|rtx|quadro|[-_.](t4|v100|a100|a10g?|l4|l40s?|p100|k80|h100)\b|^(g4dn|g5|g6|p2|p3|p4d?|p5)\.)", re.IGNORECASE)
 
 MAX_LISTED = 20
 
+#: Katana render service ids -> the word their Conductor plugin packages carry.
+RENDERER_FAMILIES = {
+    "prman": "renderman",
+    "renderman": "renderman",
+    "arnold": "arnold",
+    "dl": "3delight",
+    "3delight": "3delight",
+    "redshift": "redshift",
+    "vray": "vray",
+    "octane": "octane",
+}
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RANGE = re.compile(r"^(-?\d+)-(-?\d+)(?:x(\d+))?$")
+
 
 def _where(job) -> str:
-    return "Render node '{}'".format(job.name) + gsv.title_suffix(getattr(job, "var_set", ()))
+    return job.where
 
 
 def _listing(paths: List[str]) -> tuple:
@@ -52,6 +67,19 @@ def scene_saved(ctx: Context) -> Iterable[Finding]:
             "Scene",
             "has never been saved: the farm renders the saved Katana file, so save the scene first",
         )
+    elif is_asset_id(snap.katana_file):
+        # The Katana reader reports an id its asset plug-in could not resolve
+        # as a note (with the plug-in's reason); say it here only when none did
+        # (a hand-written or older scene file).
+        if not any(n.rule == "unresolved_scene" for n in getattr(snap, "notes", ())):
+            yield Finding(
+                ERROR,
+                "unresolved_scene",
+                "Scene file",
+                "is the asset id {}, not a file: the farm needs the .katana file itself; export the scene "
+                "again from a Katana whose asset plug-in resolves it, or set katana_file to the file's "
+                "path".format(snap.katana_file),
+            )
     elif snap.katana_file in ctx.plan.assets.missing:
         yield Finding(
             ERROR,
@@ -128,7 +156,7 @@ def plan_problems(ctx: Context) -> Iterable[Finding]:
         label = {"task_template": "Setting 'Task template'", "environment": "Setting 'Environment'"}.get(
             key, "Settings"
         )
-        yield Finding(ERROR, "bad_" + key, label, message)
+        yield Finding(ERROR, "bad_" + key, label, plain_error(message))
 
 
 # Advice for problems whose message does not already say how to fix them
@@ -137,7 +165,6 @@ _JOB_FIXES = {
     "outputs": "enable an output with an absolute file location (RenderOutputDefine)",
     "title": "fix the job title template",
     "tasks": "raise the chunk size",
-    "var_sets": "rename the variable in the node's Conductor variable sets",
 }
 
 
@@ -150,6 +177,7 @@ def job_values(ctx: Context) -> Iterable[Finding]:
             if key in ("frames", "scout", "chunk_size"):
                 where += source
             fix = _JOB_FIXES.get(key)
+            message = plain_error(message)
             yield Finding(ERROR, "bad_" + key, where, "{}: {}".format(message, fix) if fix else message)
 
 
@@ -267,3 +295,91 @@ def missing_assets(ctx: Context) -> Iterable[Finding]:
             "needs them; fix the paths or create the files".format(len(missing)),
             _listing(missing),
         )
+
+
+@validator
+def job_title(ctx: Context) -> Iterable[Finding]:
+    """An empty title submits jobs named "" (the field's grey hint is not a value)."""
+    template = ctx.plan.settings.title_template or ""
+    if not template.strip():
+        yield Finding(
+            ERROR,
+            "empty_title",
+            "Setting 'Job title'",
+            "is empty, so every job would reach the dashboard with no title: type one, e.g. Katana {scene} {node}",
+        )
+        return
+    for job in ctx.plan.jobs:
+        if "title" not in job.problems and not job.title.strip():
+            yield Finding(
+                ERROR,
+                "empty_title",
+                _where(job),
+                "gets an empty job title from the template {!r}: add {{node}} or some text to the "
+                "title".format(template),
+            )
+
+
+@validator
+def renderer_plugin(ctx: Context) -> Iterable[Finding]:
+    """The renderer plugin chosen in Software must be the one the Render nodes render with."""
+    plugins = ctx.plan.settings.renderer_packages
+    if not plugins:
+        return
+    names = [(p.product or p.name).lower() for p in plugins]
+    shown = ", ".join(p.name for p in plugins)
+    for job in ctx.plan.jobs:
+        renderer = (job.node.renderer or "").strip()
+        family = RENDERER_FAMILIES.get(renderer.lower())
+        if family is None or any(family in name for name in names):
+            continue
+        yield Finding(
+            WARNING,
+            "renderer_plugin",
+            _where(job),
+            "renders with {} but the renderer plugin chosen is {}: choose a {} plugin in Software, or the "
+            "render machines cannot load the renderer".format(renderer, shown, family),
+        )
+
+
+@validator
+def environment_names(ctx: Context) -> Iterable[Finding]:
+    for variable in ctx.plan.settings.environment:
+        name = variable.name
+        if not name or _ENV_NAME.match(name):
+            continue
+        if any(ch.isspace() for ch in name):
+            what = "has a space in it"
+        elif name[0].isdigit():
+            what = "starts with a digit"
+        else:
+            what = "has characters a variable name cannot have"
+        yield Finding(
+            ERROR,
+            "environment_name",
+            "Setting 'Environment'",
+            "variable name {!r} {}: use letters, digits and underscores only, e.g. {}".format(
+                name, what, re.sub(r"\W+", "_", name.strip()).strip("_").upper() or "MY_VARIABLE"
+            ),
+        )
+
+
+@validator
+def descending_ranges(ctx: Context) -> Iterable[Finding]:
+    """``10-1`` is read as ``1-10``: say so rather than let a typo pass silently."""
+    for job in ctx.plan.jobs:
+        source = " (node override)" if job.overridden else " (submitter default)"
+        for label, spec in (("frame spec", job.frame_spec), ("scout spec", job.scout_spec)):
+            for part in re.split(r"[\s,]+", spec or ""):
+                match = _RANGE.match(part)
+                if not match or int(match.group(1)) <= int(match.group(2)):
+                    continue
+                low, high = match.group(2), match.group(1)
+                step = "x" + match.group(3) if match.group(3) else ""
+                yield Finding(
+                    WARNING,
+                    "descending_range",
+                    _where(job) + source,
+                    "{} {!r} counts down, and is read as {}-{}{}: write it that way if that is what you "
+                    "meant".format(label, part, low, high, step),
+                )

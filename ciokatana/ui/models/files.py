@@ -1,30 +1,35 @@
-"""The files of the job being uploaded, with each file's progress.
+"""The files being uploaded, with each file's progress: a view of a FileTally.
 
-Layer: ui. Built for tens of thousands of files: rows live in flat Python
-lists (no item objects), :meth:`FileProgressModel.update` takes a whole or
-partial ``file_progress`` map (see :mod:`ciokatana.core.events`), appends
-new paths in one ``beginInsertRows`` and reports changed rows as one
-``dataChanged`` range, and totals are kept incrementally. Per-file byte
-figures are true bytes (only ciocore's job totals are inflated x1024).
+Layer: ui. The figures live in a :class:`~ciokatana.ui.runs.FileTally`
+owned by the run's record (the single source the stats line and the
+per-job summary also read); this model only shows them. After the record
+has applied an event, :meth:`FileProgressModel.sync` announces the rows the
+tally gained in one ``beginInsertRows`` and the rows it changed as one
+``dataChanged`` range, so tens of thousands of files stay smooth. Per-file
+byte figures are true bytes.
 
-:meth:`FileProgressModel.queue` is the UI's way in: maps are merged into a
-pending map that is applied a slice at a time from zero-delay timers, so a
-20,000-file map never holds the event loop for more than a slice;
-``busy_changed`` tells the bridge to hold producers back meanwhile.
+Files already on Conductor ("cached"), and files ciocore has not checked
+yet, are shown with the size the plan measured (ciocore reports 0 bytes to
+upload for them).
+
+Sorting and filtering are done here, not by a QSortFilterProxyModel: a
+proxy over 20,000 rows that gain rows and change many times a second held
+the event loop for hundreds of milliseconds. The model keeps a row order
+only while the artist sorts or filters; files that arrive meanwhile are
+appended (when they match the filter) until the next sort.
 """
 
-from itertools import islice
-
-from ciokatana.qt import QtCore, Signal
+from ciokatana.qt import QtCore
 from ciokatana.ui import theme
 from ciokatana.ui.compat import as_int, flags
+from ciokatana.ui.runs import FileTally
 
 COLUMNS = ("File", "Size", "Progress")
 PATH, SIZE, PROGRESS = range(len(COLUMNS))
 ProgressRole = as_int(QtCore.Qt.UserRole) + 1
 
 HASHING, QUEUED, UPLOADING, DONE, CACHED = "hashing", "queued", "uploading", "done", "cached"
-SLICE = 2500
+STATE_ORDER = {HASHING: 0, QUEUED: 1, UPLOADING: 2, DONE: 3, CACHED: 4}
 
 
 def _state(size, done, cached, hashed):
@@ -38,147 +43,136 @@ def _state(size, done, cached, hashed):
 
 
 class FileProgressModel(QtCore.QAbstractTableModel):
-    """One row per file: path, size, and (fraction, state) for the delegate.
+    """One row per file of a tally: path, size, and (fraction, state) for the delegate."""
 
-    Signals:
-        busy_changed(bool): queued updates are (no longer) waiting to be applied.
-        applied(): a slice of queued updates was applied (totals changed).
-    """
-
-    busy_changed = Signal(bool)
-    applied = Signal()
-
-    def __init__(self, parent=None, slice_size=SLICE):
+    def __init__(self, parent=None, tally=None):
         super().__init__(parent)
-        self._pending = {}
+        self._tally = tally if tally is not None else FileTally()
+        self._rows = len(self._tally)
         self._base = ""
-        self._slice = slice_size
-        self._apply_timer = QtCore.QTimer(self)
-        self._apply_timer.setSingleShot(True)
-        self._apply_timer.setInterval(0)
-        self._apply_timer.timeout.connect(self._apply_slice)
-        self._paths = []
-        self._rows = {}
-        self._values = []  # per row: [size, uploaded, cached, hashed]
-        self.cached_count = 0
-        self.total_bytes = 0
-        self.uploaded_bytes = 0
-        self.updates = 0
+        self._sizes = {}
+        self._order = None  # tally rows in view order while sorted or filtered
+        self._filter = ""
+        self._sort = None  # (column, descending)
+        self.syncs = 0
 
     def set_base(self, folder):
         """Show paths under ``folder`` relative to it (the scene's folder)."""
         self._base = folder or ""
 
-    # -- queued, sliced updates (the UI's way in) ---------------------------
+    def set_known_sizes(self, sizes):
+        """``{path: bytes}`` from the plan, shown for cached files."""
+        self._sizes = dict(sizes or {})
+
     @property
-    def pending(self):
-        """How many queued file updates are not applied yet."""
-        return len(self._pending)
+    def tally(self):
+        return self._tally
 
-    def queue(self, file_progress):
-        """Merge a (whole or partial) map into the pending updates; apply soon, in slices."""
-        if not file_progress:
-            return
-        was_idle = not self._pending
-        self._pending.update(file_progress)
-        if was_idle:
-            self.busy_changed.emit(True)
-            self._apply_timer.start()
-
-    def apply_pending(self):
-        """Apply every queued update now."""
-        while self._pending:
-            self._apply_slice()
-
-    def _apply_slice(self):
-        if not self._pending:
-            return
-        if len(self._pending) <= self._slice:
-            chunk, self._pending = self._pending, {}
-        else:
-            keys = list(islice(self._pending, self._slice))
-            chunk = {k: self._pending.pop(k) for k in keys}
-        self.update(chunk)
-        self.applied.emit()
-        if self._pending:
-            self._apply_timer.start()
-        else:
-            self.busy_changed.emit(False)
-
-    def clear(self):
-        if self._pending:
-            self._pending = {}
-            self._apply_timer.stop()
-            self.busy_changed.emit(False)
+    def set_tally(self, tally):
+        """Show another tally (a new job's upload); the view resets."""
         self.beginResetModel()
-        self._paths = []
-        self._rows = {}
-        self._values = []
-        self.cached_count = 0
-        self.total_bytes = 0
-        self.uploaded_bytes = 0
+        self._tally = tally if tally is not None else FileTally()
+        self._tally.take_changes()
+        self._rows = len(self._tally)
+        self._order = self._ordered(range(self._rows))
         self.endResetModel()
 
-    def update(self, file_progress):
-        """Apply a (whole or partial) ``file_progress`` map."""
-        self.updates += 1
-        values = self._values
-        rows = self._rows
-        first = last = None
-        new = []
-        for path, info in file_progress.items():
-            info = info or {}
-            entry = [
-                int(info.get("bytes_to_upload") or 0),
-                int(info.get("bytes_uploaded") or 0),
-                bool(info.get("already_uploaded")),
-                bool(info.get("md5")),
-            ]
-            row = rows.get(path)
-            if row is None:
-                new.append((path, entry))
-                continue
-            old = values[row]
-            if old == entry:
-                continue
-            self._account(old, -1)
-            self._account(entry, 1)
-            values[row] = entry
-            if first is None or row < first:
-                first = row
-            if last is None or row > last:
-                last = row
-        if first is not None:
-            self.dataChanged.emit(self.index(first, SIZE), self.index(last, PROGRESS), [])
-        if new:
-            start = len(self._paths)
-            self.beginInsertRows(QtCore.QModelIndex(), start, start + len(new) - 1)
-            for offset, (path, entry) in enumerate(new):
-                rows[path] = start + offset
-                self._paths.append(path)
-                values.append(entry)
-                self._account(entry, 1)
+    # -- sorting and filtering -----------------------------------------------------
+    def set_filter(self, text):
+        """Show only files whose path contains ``text`` (any case)."""
+        text = (text or "").strip().lower()
+        if text == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = text
+        self._order = self._ordered(range(self._rows))
+        self.endResetModel()
+
+    def sort(self, column, order=QtCore.Qt.AscendingOrder):  # Qt override
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order == QtCore.Qt.DescendingOrder)
+        self._order = self._ordered(range(self._rows))
+        self.layoutChanged.emit()
+
+    def _matches(self, row):
+        return not self._filter or self._filter in self._tally.paths[row].lower()
+
+    def _ordered(self, rows):
+        if not self._filter and self._sort is None:
+            return None
+        kept = [row for row in rows if self._matches(row)]
+        if self._sort is not None:
+            column, descending = self._sort
+            kept.sort(key=lambda row: self._sort_key(row, column), reverse=descending)
+        return kept
+
+    def _sort_key(self, row, column):
+        if column == PATH:
+            return self._tally.paths[row].lower()
+        if column == SIZE:
+            return self._size(row) or 0
+        fraction, state = self._progress(row)
+        return STATE_ORDER[state] + fraction
+
+    def _source_row(self, row):
+        return self._order[row] if self._order is not None else row
+
+    def clear(self):
+        self.set_tally(FileTally())
+
+    def sync(self):
+        """Announce what the tally gained and changed since the last sync."""
+        self.syncs += 1
+        changed = self._tally.take_changes()
+        shown = self.rowCount()
+        if changed is not None and shown:
+            if self._order is None:
+                first, last = changed[0], min(changed[1], shown - 1)
+            else:
+                first, last = 0, shown - 1  # rows are scattered in a sorted view: repaint what shows
+            if first <= last:
+                self.dataChanged.emit(self.index(first, SIZE), self.index(last, PROGRESS), [])
+        count = len(self._tally)
+        if count <= self._rows:
+            return
+        new = range(self._rows, count)
+        if self._order is None:
+            self.beginInsertRows(QtCore.QModelIndex(), self._rows, count - 1)
+            self._rows = count
+            self.endInsertRows()
+            return
+        kept = [row for row in new if self._matches(row)]
+        self._rows = count
+        if kept:
+            start = len(self._order)
+            self.beginInsertRows(QtCore.QModelIndex(), start, start + len(kept) - 1)
+            self._order.extend(kept)
             self.endInsertRows()
 
-    def _account(self, entry, sign):
-        size, uploaded, cached, _hashed = entry
-        if cached:
-            self.cached_count += sign
-        else:
-            self.total_bytes += sign * size
-            self.uploaded_bytes += sign * min(uploaded, size)
+    # -- totals (read from the tally) -------------------------------------------
+    @property
+    def cached_count(self):
+        return self._tally.cached
+
+    @property
+    def total_bytes(self):
+        return self._tally.total_bytes
+
+    @property
+    def uploaded_bytes(self):
+        return self._tally.uploaded_bytes
 
     # -- queries -------------------------------------------------------------
     def paths(self):
-        return list(self._paths)
+        return list(self._tally.paths[: self._rows])
 
     def file_state(self, path):
         """(fraction 0..1, state) of a path, or None."""
-        row = self._rows.get(path)
-        return None if row is None else self._progress(row)
+        row = self._tally.row_of(path)
+        return None if row is None or row >= self._rows else self._progress(row)
 
     def _progress(self, row):
-        size, uploaded, cached, hashed = self._values[row]
+        size, uploaded, cached, hashed = self._tally.values[row]
         state = _state(size, uploaded, cached, hashed)
         if state in (CACHED, DONE):
             fraction = 1.0
@@ -186,9 +180,19 @@ class FileProgressModel(QtCore.QAbstractTableModel):
             fraction = (float(uploaded) / size) if size else 0.0
         return (max(0.0, min(1.0, fraction)), state)
 
+    def _size(self, row):
+        size, _uploaded, cached, _hashed = self._tally.values[row]
+        if not size:  # ciocore reports 0 for cached files, and for any file until it is checked
+            known = self._sizes.get(self._tally.paths[row])
+            if known is not None or cached:
+                return known
+        return size
+
     # -- Qt model API --------------------------------------------------------
     def rowCount(self, parent=QtCore.QModelIndex()):
-        return 0 if parent.isValid() else len(self._paths)
+        if parent.isValid():
+            return 0
+        return len(self._order) if self._order is not None else self._rows
 
     def columnCount(self, parent=QtCore.QModelIndex()):
         return 0 if parent.isValid() else len(COLUMNS)
@@ -199,18 +203,16 @@ class FileProgressModel(QtCore.QAbstractTableModel):
         return None
 
     def data(self, index, role=QtCore.Qt.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= self.rowCount():
             return None
-        row = index.row()
-        if row >= len(self._paths):
-            return None
+        row = self._source_row(index.row())
         column = index.column()
         if role == QtCore.Qt.DisplayRole:
             if column == PATH:
-                return theme.short_path(self._paths[row], self._base)
+                return theme.short_path(self._tally.paths[row], self._base)
             if column == SIZE:
-                size, _uploaded, cached, _hashed = self._values[row]
-                return "\u2014" if cached and not size else theme.human_bytes(size)
+                size = self._size(row)
+                return "\u2014" if size is None else theme.human_bytes(size)
             fraction, state = self._progress(row)
             if state == CACHED:
                 return "Cached"
@@ -221,14 +223,14 @@ class FileProgressModel(QtCore.QAbstractTableModel):
             return self._progress(row)
         if role == QtCore.Qt.ToolTipRole:
             fraction, state = self._progress(row)
-            size, uploaded = self._values[row][0], self._values[row][1]
+            size, uploaded = self._tally.values[row][0], self._tally.values[row][1]
             if state == CACHED:
                 what = "already on Conductor, not uploaded again"
             elif state == HASHING:
                 what = "computing its MD5"
             else:
                 what = "{} of {} uploaded".format(theme.human_bytes(uploaded), theme.human_bytes(size))
-            return "{}\n{}".format(self._paths[row], what)
+            return "{}\n{}".format(self._tally.paths[row], what)
         if role == QtCore.Qt.TextAlignmentRole and column == SIZE:
             return as_int(flags(QtCore.Qt.AlignRight, QtCore.Qt.AlignVCenter))
         return None

@@ -1,12 +1,16 @@
 """The table of Render nodes in scope, with their frames, scout, chunk and tasks.
 
-Layer: ui. One row per Render node of the scene snapshot. A node that
-overrides the submitter's defaults (``conductorOverrides``) shows and edits
-its own frame spec, scout spec and chunk size; the others show the defaults
-in muted italics. Edits go through the controller, which writes them to the
-scene (``scene.set_farm_settings``) and replans; task counts and problems
-come from the newest plan, so a bad value turns red with the reason in its
-tooltip as soon as planning (on a worker thread) has looked at it.
+Layer: ui. One row per Render node of the scene snapshot. The first column
+ticks the node for submission (unticked nodes are left out of the plan, for
+this dialog session). A node that overrides the submitter's defaults
+(``conductorOverrides``) shows and edits its own frame spec, scout spec and
+chunk size; the others show the defaults in muted italics. Ticking Override
+starts the node's own values from what the row showed, not from values
+stored on the node long ago. Edits go through the controller, which writes
+them to the scene (``scene.set_farm_settings``) and replans; task counts
+and problems come from the newest plan, so a bad value turns red with the
+reason in its tooltip as soon as planning (on a worker thread) has looked
+at it. While a change is being planned the task counts read "updating".
 """
 
 from ciokatana.core import gsv
@@ -15,12 +19,14 @@ from ciokatana.qt import QtCore, QtGui, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.compat import as_int, check_state, flags, is_checked
 
-COLUMNS = ("Render node", "Override", "Frames", "Scout frames", "Chunk size", "Tasks", "Variable sets")
-NAME, OVERRIDE, FRAMES, SCOUT, CHUNK, TASKS, VARSETS = range(len(COLUMNS))
+COLUMNS = ("Submit", "Render node", "Override", "Frames", "Scout frames", "Chunk size", "Tasks", "Variable sets")
+SUBMIT, NAME, OVERRIDE, FRAMES, SCOUT, CHUNK, TASKS, VARSETS = range(len(COLUMNS))
+UPDATING = "updating\u2026"
 FIELDS = {FRAMES: "frame_spec", SCOUT: "scout_spec", CHUNK: "chunk_size"}
 PROBLEMS = {NAME: ("outputs", "title"), FRAMES: ("frames",), SCOUT: ("scout",), CHUNK: ("chunk_size",), TASKS: ("tasks",),
             VARSETS: ("var_sets",)}
 HEADER_TIPS = (
+    "Tick the Render nodes to submit; unticked nodes are left out (for as long as the dialog is open)",
     "The Render node; each one becomes a Conductor job",
     "Tick to give this node its own frames, scout frames and chunk size "
     "(written to the node's farmSettings.conductorOverrides)",
@@ -55,6 +61,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         self._jobs = {}
         self._task_findings = {}
         self._error_icon = None
+        self._stale = False
 
     # -- feeding -----------------------------------------------------------
     def set_snapshot(self, snapshot):
@@ -73,14 +80,26 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         self._refresh_all()
 
     def set_plan(self, result):
-        self._jobs = {job.name: job for job in result.jobs}
+        self._jobs = {}
+        for job in result.jobs:  # a node's first job (its variable sets share its frames)
+            self._jobs.setdefault(job.name, job)
         self._task_findings = {}
         for finding in result.findings:
             if finding.rule == "task_limit":
                 for job in result.jobs:
-                    if finding.where == "Render node '{}'".format(job.name):
-                        self._task_findings[job.name] = finding.message
+                    if finding.where == job.where:
+                        self._task_findings.setdefault(job.name, finding.message)
         self._refresh_all()
+
+    def set_stale(self, stale):
+        """A change is being planned: task counts are not known yet."""
+        if stale != self._stale:
+            self._stale = stale
+            if self._nodes:
+                self.dataChanged.emit(self.index(0, TASKS), self.index(len(self._nodes) - 1, TASKS), [])
+
+    def _included(self, node):
+        return node.name not in self._controller.excluded_nodes
 
     def _refresh_all(self):
         if self._nodes:
@@ -105,7 +124,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.DisplayRole:
             return COLUMNS[section]
         if role == QtCore.Qt.ToolTipRole:
-            return HEADER_TIPS[section]
+            return theme.wrap_tip(HEADER_TIPS[section])
         return None
 
     def flags(self, index):
@@ -113,7 +132,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
             return QtCore.Qt.NoItemFlags
         wanted = [QtCore.Qt.ItemIsEnabled, QtCore.Qt.ItemIsSelectable]
         column = index.column()
-        if column == OVERRIDE:
+        if column in (SUBMIT, OVERRIDE):
             wanted.append(QtCore.Qt.ItemIsUserCheckable)
         elif column in FIELDS and self._nodes[index.row()].farm_settings.overrides:
             wanted.append(QtCore.Qt.ItemIsEditable)
@@ -144,8 +163,10 @@ class NodeTableModel(QtCore.QAbstractTableModel):
             return self._text(node, column, role)
         if role == QtCore.Qt.CheckStateRole and column == OVERRIDE:
             return check_state(node.farm_settings.overrides)
+        if role == QtCore.Qt.CheckStateRole and column == SUBMIT:
+            return check_state(self._included(node))
         if role == QtCore.Qt.ToolTipRole:
-            return self._tooltip(node, column)
+            return theme.wrap_tip(self._tooltip(node, column))
         if role == QtCore.Qt.ForegroundRole:
             return self._foreground(node, column)
         if role == QtCore.Qt.FontRole and column in FIELDS and not node.farm_settings.overrides:
@@ -164,7 +185,7 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         overridden, frames, scout, chunk = self._values(node)
         if column == NAME:
             return node.name
-        if column == OVERRIDE:
+        if column in (SUBMIT, OVERRIDE):
             return None
         if column == FRAMES:
             return frames
@@ -173,6 +194,10 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         if column == CHUNK:
             return str(chunk)
         if column == TASKS:
+            if not self._included(node):
+                return "not submitted"
+            if self._stale:
+                return UPDATING
             job = self._jobs.get(node.name)
             count = job.task_count if job is not None else None
             return "{:,}".format(count) if count is not None else "\u2014"
@@ -181,6 +206,10 @@ class NodeTableModel(QtCore.QAbstractTableModel):
         return None
 
     def _tooltip(self, node, column):
+        if column == TASKS and self._stale:
+            return "Updating: the task count is being worked out for your last change"
+        if not self._included(node) and column in (SUBMIT, NAME, TASKS):
+            return "{} is not ticked: it is left out of the submission. Tick it to submit it".format(node.name)
         problem = self._problem(node, column)
         if problem:
             return problem
@@ -193,6 +222,8 @@ class NodeTableModel(QtCore.QAbstractTableModel):
 
     def _foreground(self, node, column):
         palette = QtWidgets.QApplication.palette()
+        if not self._included(node) or (column == TASKS and self._stale):
+            return QtGui.QBrush(theme.muted_text(palette))
         if self._problem(node, column):
             return QtGui.QBrush(theme.error_text(palette))
         if column in FIELDS and not node.farm_settings.overrides:
@@ -204,8 +235,19 @@ class NodeTableModel(QtCore.QAbstractTableModel):
             return False
         node = self._nodes[index.row()]
         column = index.column()
+        if column == SUBMIT and role == QtCore.Qt.CheckStateRole:
+            if not self._controller.set_node_included(node.name, is_checked(value)):
+                return False
+            self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(COLUMNS) - 1), [])
+            return True
         if column == OVERRIDE and role == QtCore.Qt.CheckStateRole:
-            return self._write(node, index, overrides=is_checked(value))
+            if is_checked(value):
+                # Start the node's own values from what the row showed (the defaults),
+                # not from values stored on the node long ago.
+                _overridden, frames, scout, chunk = self._values(node)
+                return self._write(node, index, overrides=True, frame_spec=frames, scout_spec=scout,
+                                   chunk_size=chunk)
+            return self._write(node, index, overrides=False)
         if column == VARSETS and role == QtCore.Qt.EditRole:
             try:
                 var_sets = gsv.parse_var_sets("" if value is None else str(value))

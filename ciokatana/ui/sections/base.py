@@ -36,3 +36,6 @@ class Section(CollapsibleSection):
 
     def show_scene(self, snapshot):
         """The scene was re-read or a node edited."""
+
+    def show_stale(self, stale):
+        """A change is (no longer) waiting to be planned: mark figures as updating."""

@@ -7,6 +7,7 @@ task count; ticking Override and editing a cell writes the node's farm
 settings through the scene. Bad values are shown in red with the reason.
 """
 
+from ciokatana.core.wording import plain_error
 from ciokatana.qt import QtCore, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.compat import flags
@@ -27,6 +28,14 @@ TIPS = {
     "values, then double-click a cell to edit it; changes are written to the node",
 }
 _DEFAULT_PROBLEMS = (("frames", "Frames"), ("scout", "Scout frames"), ("chunk_size", "Chunk size"))
+
+
+def problem_line(label, message):
+    """``Chunk size: 0 is not ...``, not ``Chunk size: chunk size 0 is not ...``."""
+    message = plain_error(message)
+    if message.lower().startswith(label.lower()):
+        message = message[len(label):].lstrip(" :")
+    return "{}: {}".format(label, message)
 
 
 class FramesSection(Section):
@@ -74,17 +83,19 @@ class FramesSection(Section):
             )
         )
         self.table.setItemDelegateForColumn(nodes.OVERRIDE, CheckDelegate(self.table))
+        self.table.setItemDelegateForColumn(nodes.SUBMIT, CheckDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollPerPixel)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(nodes.NAME, QtWidgets.QHeaderView.Stretch)
-        for column in (nodes.OVERRIDE, nodes.CHUNK, nodes.TASKS):
+        for column in (nodes.SUBMIT, nodes.OVERRIDE, nodes.CHUNK, nodes.TASKS):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeToContents)
         for column in (nodes.FRAMES, nodes.SCOUT):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.Interactive)
             self.table.setColumnWidth(column, 130)
-        hint = QtWidgets.QLabel("Tick Override to give a node its own values, then double-click a cell to edit it.")
+        hint = QtWidgets.QLabel("Untick a node to leave it out. Tick Override to give a node its own values, "
+                                "then double-click a cell to edit it.")
         hint.setWordWrap(True)
         hint.setEnabled(False)
         hint.setToolTip(TIPS["table"])
@@ -107,6 +118,19 @@ class FramesSection(Section):
         height += rows * self.table.verticalHeader().defaultSectionSize()
         self.table.setFixedHeight(height)
 
+    def select_node(self, name):
+        """Select a Render node's row and scroll the table to it."""
+        names = self.model.node_names()
+        if name not in names:
+            return False
+        index = self.model.index(names.index(name), nodes.NAME)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def show_stale(self, stale):
+        self.model.set_stale(stale)
+
     def show_plan(self, result):
         self.model.set_plan(result)
         lines = []
@@ -115,7 +139,7 @@ class FramesSection(Section):
                 continue
             for key, label in _DEFAULT_PROBLEMS:
                 if key in job.problems:
-                    lines.append("{}: {}".format(label, job.problems[key]))
+                    lines.append(problem_line(label, job.problems[key]))
         lines = sorted(set(lines))
         self.defaults_problem_label.setText("\n".join(lines))
         self.defaults_problem_label.setVisible(bool(lines))

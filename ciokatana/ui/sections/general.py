@@ -38,7 +38,7 @@ class GeneralSection(Section):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.title_edit = QtWidgets.QLineEdit()
-        self.title_edit.setPlaceholderText("Katana {scene} {node}")
+        self.title_edit.setPlaceholderText("Required, e.g. Katana {scene} {node}")
         self.project_combo = QtWidgets.QComboBox()
         self.instance_combo = QtWidgets.QComboBox()
         self.instance_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.AdjustToMinimumContentsLengthWithIcon)

@@ -10,7 +10,12 @@ own without editing the dialog, as long as the class follows this contract:
   controller's signals; do no slow work;
 - :meth:`Tab.on_shown`: the tab became the current one (refresh if stale);
 - :meth:`Tab.on_closing`: the dialog is closing (drop references, stop timers);
-- signal ``show_tab_requested(str)``: ask the dialog to show another tab.
+- signal ``show_tab_requested(str)``: ask the dialog to show another tab;
+- signal ``submit_requested(object)``: ask the dialog to run its Submit
+  sequence, for a list of Render node names (None: every ticked node);
+- signal ``reveal_requested(str, str)``: ask the dialog to show a Configure
+  field (see :meth:`ciokatana.ui.tabs.configure.ConfigureTab.reveal`) and
+  a Render node's row.
 """
 
 from ciokatana.qt import QtWidgets, Signal
@@ -25,6 +30,8 @@ class Tab(QtWidgets.QWidget):
     TOOLTIP = ""
 
     show_tab_requested = Signal(str)
+    submit_requested = Signal(object)
+    reveal_requested = Signal(str, str)
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)

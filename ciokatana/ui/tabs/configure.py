@@ -4,6 +4,10 @@ Layer: ui. Sections are built from :data:`SECTION_CLASSES`, in order; each
 writes its fields through the controller and is refreshed by the hooks of
 :class:`~ciokatana.ui.sections.base.Section` when the controller reports a
 change, new Conductor data, a new plan or a re-read scene.
+
+While a submission runs the settings stay editable, under a banner saying
+that changes apply to the next submission. :meth:`ConfigureTab.reveal`
+opens the field a Validation card is about.
 """
 
 from ciokatana.qt import QtCore, QtWidgets
@@ -16,7 +20,25 @@ from ciokatana.ui.sections.frames import FramesSection
 from ciokatana.ui.sections.general import GeneralSection
 from ciokatana.ui.sections.software import SoftwareSection
 from ciokatana.ui.tabs.base import Tab
+from ciokatana.ui.widgets.banner import Banner
 from ciokatana.ui.widgets.connection import ConnectionBar
+from ciokatana.ui.widgets.presets import PresetBar
+
+#: What ConfigureTab.reveal can show: target -> (section class, widget attribute).
+FIELDS = {
+    "title": (GeneralSection, "title_edit"),
+    "project": (GeneralSection, "project_combo"),
+    "instance_type": (GeneralSection, "instance_combo"),
+    "katana": (SoftwareSection, "katana_combo"),
+    "renderer": (SoftwareSection, "renderer_combo"),
+    "frames": (FramesSection, "frames_edit"),
+    "scout": (FramesSection, "scout_edit"),
+    "chunk_size": (FramesSection, "chunk_edit"),
+    "node": (FramesSection, "table"),
+    "environment": (EnvironmentSection, "editor"),
+    "assets": (AssetsSection, "table"),
+    "task_template": (AdvancedSection, "task_edit"),
+}
 
 SECTION_CLASSES = (
     GeneralSection,
@@ -37,6 +59,10 @@ class ConfigureTab(Tab):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.connection_bar = ConnectionBar()
+        self.preset_bar = PresetBar(controller)
+        self.running_banner = Banner(theme.NOTICE, "A submission is running: changes you make now apply to the "
+                                     "next submission, not to the jobs being sent.")
+        self.running_banner.setVisible(False)
         self.sections = [cls(controller) for cls in SECTION_CLASSES]
         inner = QtWidgets.QWidget()
         inner_layout = QtWidgets.QVBoxLayout(inner)
@@ -54,15 +80,21 @@ class ConfigureTab(Tab):
 
         layout = self.page_layout(self)
         layout.addWidget(self.connection_bar)
+        layout.addWidget(self.preset_bar)
+        layout.addWidget(self.running_banner)
         layout.addWidget(self.scroll, 1)
 
         self.connection_bar.connect_requested.connect(self._on_connection_bar_connect_requested)
+        self.connection_bar.cancel_requested.connect(self._on_connection_bar_cancel_requested)
         controller.settings_changed.connect(self._on_controller_settings_changed)
         controller.scene_changed.connect(self._on_controller_scene_changed)
         controller.plan_ready.connect(self._on_controller_plan_ready)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
         controller.conductor_busy.connect(self._on_controller_conductor_busy)
         controller.conductor_ready.connect(self._on_controller_conductor_ready)
         controller.conductor_failed.connect(self._on_controller_conductor_failed)
+        controller.run_started.connect(self._on_controller_run_started)
+        controller.run_finished.connect(self._on_controller_run_finished)
         if controller.conductor_data is not None:
             self._on_controller_conductor_ready(controller.conductor_data)
         self._align_labels()
@@ -92,9 +124,31 @@ class ConfigureTab(Tab):
         for section in self.sections:
             section.set_expanded(expanded)
 
+    def reveal(self, target, node=""):
+        """Open the section holding a field (a FIELDS key), scroll to it and focus it.
+
+        For ``node`` the Render node's row of the table is selected. Returns
+        the widget shown, or None for an unknown target.
+        """
+        if target not in FIELDS:
+            return None
+        cls, attribute = FIELDS[target]
+        section = self.section(cls)
+        section.set_expanded(True)
+        widget = getattr(section, attribute)
+        if node and isinstance(section, FramesSection):
+            widget = section.table
+            section.select_node(node)
+        self.scroll.ensureWidgetVisible(widget, 0, 40)
+        widget.setFocus(QtCore.Qt.OtherFocusReason)
+        return widget
+
     # -- slots -------------------------------------------------------------
     def _on_connection_bar_connect_requested(self):
         self.controller.connect_conductor(force=True)
+
+    def _on_connection_bar_cancel_requested(self):
+        self.controller.cancel_connect()
 
     def _on_controller_settings_changed(self, settings):
         for section in self.sections:
@@ -108,6 +162,10 @@ class ConfigureTab(Tab):
         for section in self.sections:
             section.show_plan(result)
 
+    def _on_controller_plan_stale(self, stale):
+        for section in self.sections:
+            section.show_stale(stale)
+
     def _on_controller_conductor_busy(self):
         self.connection_bar.set_busy()
 
@@ -118,3 +176,9 @@ class ConfigureTab(Tab):
 
     def _on_controller_conductor_failed(self, message):
         self.connection_bar.set_failed(message)
+
+    def _on_controller_run_started(self, _record):
+        self.running_banner.setVisible(True)
+
+    def _on_controller_run_finished(self, _record):
+        self.running_banner.setVisible(False)

@@ -6,11 +6,16 @@ credential is ever on screen. A job that cannot be built shows its problems
 instead. The text is rebuilt when the tab is shown or a new plan arrives
 while it is shown (a payload with thousands of tasks is big, so a hidden
 tab only notes that it is stale).
+
+Copy puts the payload shown on the clipboard and Save... writes it to a
+JSON file (both with secrets masked, as shown), to hand to a support
+engineer or to diff two submissions.
 """
 
 import json
 
-from ciokatana.core.redact import redact
+from ciokatana.core.filescene import write_json_atomic
+from ciokatana.core.redact import redact_payload as redact  # masked by the payload's structure
 from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
@@ -25,6 +30,11 @@ def payload_text(job):
         lines.append("  - {}: {}".format(key, message))
     lines += ["", "Fix these in the Configure tab (or see the Validation tab)."]
     return "\n".join(lines)
+
+
+def choose_save(parent, title, start):
+    path, _filter = QtWidgets.QFileDialog.getSaveFileName(parent, title, start, "JSON files (*.json);;All files (*)")
+    return path or ""
 
 
 class PreviewTab(Tab):
@@ -47,6 +57,14 @@ class PreviewTab(Tab):
         self.text.setFont(theme.monospace_font())
         self.text.setLineWrapMode(QtWidgets.QPlainTextEdit.NoWrap)
         self.text.setToolTip("The job payload as JSON; secret values are masked")
+        self.choose_save = choose_save
+        self.copy_button = QtWidgets.QPushButton("Copy")
+        self.copy_button.setToolTip("Copy this job's payload (secrets masked) to the clipboard")
+        self.save_button = QtWidgets.QPushButton("Save\u2026")
+        self.save_button.setToolTip("Save this job's payload (secrets masked) as a JSON file")
+        for button in (self.copy_button, self.save_button):
+            button.setAutoDefault(False)
+            button.setEnabled(False)
 
         top = QtWidgets.QHBoxLayout()
         top.setSpacing(theme.SPACING)
@@ -56,13 +74,17 @@ class PreviewTab(Tab):
         top.addWidget(self.job_combo, 1)
         top.addWidget(self.summary_label)
         top.addWidget(self.status_label)
+        top.addWidget(self.copy_button)
+        top.addWidget(self.save_button)
         layout = self.page_layout(self)
         layout.addLayout(top)
         layout.addWidget(self.text, 1)
 
         self.job_combo.currentIndexChanged.connect(self._on_job_combo_changed)
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
         controller.plan_ready.connect(self._on_controller_plan_ready)
-        controller.planning.connect(self._on_controller_planning)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
 
     def on_shown(self):
         self.controller.refresh_scene()
@@ -76,7 +98,7 @@ class PreviewTab(Tab):
             self.text.setPlainText("Planning\u2026")
             return
         self._stale = False
-        names = [job.name for job in result.jobs]
+        names = [job.key for job in result.jobs]  # unique: node and variable set
         current = self.job_combo.currentText()
         blocked = self.job_combo.blockSignals(True)
         if [self.job_combo.itemText(i) for i in range(self.job_combo.count())] != names:
@@ -87,10 +109,16 @@ class PreviewTab(Tab):
         self.job_combo.blockSignals(blocked)
         self._show_job()
 
-    def _show_job(self):
+    def current_job(self):
         result = self.controller.plan_result
         name = self.job_combo.currentText()
-        job = result.job(name) if result is not None and name else None
+        return result.job(name) if result is not None and name else None
+
+    def _show_job(self):
+        job = self.current_job()
+        buildable = job is not None and job.payload is not None
+        self.copy_button.setEnabled(buildable)
+        self.save_button.setEnabled(buildable)
         if job is None:
             self.summary_label.clear()
             self.text.setPlainText("No Render node in scope: there is nothing to submit.")
@@ -107,11 +135,33 @@ class PreviewTab(Tab):
     def _on_job_combo_changed(self, _index):
         self._show_job()
 
+    def _on_copy_button_clicked(self):
+        job = self.current_job()
+        if job is not None and job.payload is not None:
+            QtWidgets.QApplication.clipboard().setText(payload_text(job))
+            self.status_label.setText("Copied")
+
+    def _on_save_button_clicked(self):
+        job = self.current_job()
+        if job is None or job.payload is None:
+            return
+        path = self.choose_save(self, "Save the payload of {}".format(job.name), "{}_payload.json".format(job.name))
+        if not path:
+            return
+        try:
+            write_json_atomic(path, redact(job.payload))
+        except OSError as err:
+            self.status_label.setText("Not saved: {}".format(err))
+            return
+        self.status_label.setText("Saved {}".format(path))
+
     def _on_controller_plan_ready(self, _result):
         if self.isVisible():
             self.refresh()
         else:
             self._stale = True
 
-    def _on_controller_planning(self, busy):
-        self.status_label.setText("Updating\u2026" if busy else "")
+    def _on_controller_plan_stale(self, stale):
+        # The text is not re-checked yet: say so, and grey it until the new plan arrives.
+        self.status_label.setText("Updating\u2026" if stale else "")
+        self.text.setEnabled(not stale)

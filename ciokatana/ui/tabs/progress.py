@@ -1,36 +1,72 @@
 """The Progress tab: how far the submission has got, job by job and file by file.
 
-Layer: ui. Three bars - jobs done out of all jobs, MD5 hashing of the
-current job's files, upload of the current job - then the transfer figures
-and a file panel with a row per file of the current job (a model and a
-painting delegate, never a widget per file, so tens of thousands of files
-stay smooth). Events come from the controller already coalesced by the
-bridge (at most ~15 updates a second). Byte figures are true bytes:
-ciocore's job totals are divided by 1024 (:func:`ciokatana.core.events.true_bytes`).
+Layer: ui. Everything shown here is read from the run's
+:class:`~ciokatana.ui.runs.RunRecord`, which the controller updates before
+the tab hears of an event, so the bars, the stats line, the per-job table
+and the file list agree:
 
-Cancel stops the run (the current job ends with a UserCanceledError and no
-more start); "Raise an error" exists only while a mock is replayed.
+- a banner on mock replays ("nothing is sent to Conductor");
+- what is happening now: uploading a job's files, uploading the files of
+  every job at once (the shared upload), or creating a job on Conductor,
+  with a live clock (the request can take a while and nothing else moves);
+- three bars: jobs done (answered by Conductor; a cancelled job is not
+  done), MD5 checksums ("files N of M hashed"), and the upload ("files N of
+  M, bytes of bytes"), from the known totals;
+- the transfer rate and the time left, estimated from files *and* bytes
+  (thousands of small files take longer than their bytes suggest), and
+  "not known yet" while checksums are computed;
+- a table with one row per job (state, files, what was uploaded, time),
+  which stays after the run, not-started jobs included;
+- the files of the current upload (a model and a painting delegate, never
+  a widget per file), sortable and filterable.
+
+Cancel stops the run (the current job ends as cancelled and no more
+start); "Raise an error" exists only while a mock is replayed.
 """
 
 import os
 
-from ciokatana.core import events as ev
 from ciokatana.qt import QtCore, QtWidgets
+from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import theme
 from ciokatana.ui.compat import flags
 from ciokatana.ui.models.files import PATH, PROGRESS, SIZE, FileProgressModel
 from ciokatana.ui.tabs.base import Tab
+from ciokatana.ui.widgets.banner import Banner
 from ciokatana.ui.widgets.filebars import FileProgressDelegate
 
 BAR_STEPS = 1000
 TIPS = {
-    "jobs": "Jobs that have finished (submitted or failed) out of all jobs of the submission",
-    "md5": "MD5 checksums computed for the current job's files; files whose checksum is cached "
+    "jobs": "Jobs Conductor has answered for (created or failed) out of all jobs of the submission; "
+    "cancelled and not-started jobs are not counted as done",
+    "md5": "MD5 checksums computed for the files to upload; files whose checksum is cached "
     "or already known to Conductor are not uploaded again",
-    "upload": "Bytes uploaded for the current job out of those it must upload",
-    "files": "Every file of the current job: its size and upload progress. "
-    "\"Cached\" files are already on Conductor and are not uploaded again",
+    "upload": "Files and bytes uploaded out of those that must be uploaded (files already on "
+    "Conductor are skipped)",
+    "stats": "Transfer rate, and the time left estimated from the files and the bytes still to go",
+    "jobs_table": "Each job of the submission: what happened and what its upload did. Kept after the run",
+    "files": "Every file of the current upload: its size and upload progress. "
+    "\"Cached\" files are already on Conductor and are not uploaded again. Click a header to sort",
+    "filter": "Show only the files whose path contains this text",
 }
+STATE_TEXT = {
+    runs_mod.WAITING: "waiting",
+    runs_mod.UPLOADING: "uploading",
+    runs_mod.CREATING: "creating job\u2026",
+    runs_mod.SUBMITTED: "submitted",
+    runs_mod.FAILED: "failed",
+    runs_mod.CANCELLED: "cancelled",
+    runs_mod.MAY_EXIST: "may have been created",
+    runs_mod.NOT_STARTED: "not started",
+}
+STATE_LEVEL = {
+    runs_mod.SUBMITTED: theme.SUCCESS,
+    runs_mod.FAILED: theme.ERROR,
+    runs_mod.CANCELLED: theme.WARNING,
+    runs_mod.MAY_EXIST: theme.WARNING,
+    runs_mod.NOT_STARTED: theme.NOTICE,
+}
+JOB_COLUMNS = ("Job", "State", "Files", "Uploaded", "Time")
 
 
 def _bar(tip):
@@ -38,16 +74,20 @@ def _bar(tip):
     bar.setRange(0, BAR_STEPS)
     bar.setValue(0)
     bar.setTextVisible(True)
-    bar.setFormat("0%")
+    bar.setFormat("")
     bar.setToolTip(tip)
     bar.setMinimumHeight(20)
     return bar
 
 
-def _set(bar, percent, text=None):
-    percent = max(0.0, min(100.0, float(percent or 0.0)))
-    bar.setValue(int(round(percent * BAR_STEPS / 100.0)))
-    bar.setFormat(text if text is not None else "{:.0f}%".format(percent))
+def _set(bar, fraction, text):
+    fraction = max(0.0, min(1.0, float(fraction or 0.0)))
+    bar.setValue(int(round(fraction * BAR_STEPS)))
+    bar.setFormat(text)
+
+
+def _count(n, word):
+    return "{:,} {}{}".format(n, word, "" if n == 1 else "s")
 
 
 class ProgressTab(Tab):
@@ -57,27 +97,38 @@ class ProgressTab(Tab):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self._job_count = 0
-        self._finished_jobs = 0
-        self._job_index = None
+        self._record = None
+        self._scope = None
+        self._shown_state = None
+        self._job_items = {}
         self._build_bars()
+        self._build_jobs_table()
         self._build_files()
         self._build_buttons()
+        self.mock_banner = Banner(theme.MOCK)
+        self.mock_banner.setVisible(False)
         layout = self.page_layout(self)
+        layout.addWidget(self.mock_banner)
         layout.addWidget(self.job_label)
         layout.addLayout(self._grid)
         layout.addWidget(self.stats_label)
-        layout.addSpacing(4)
-        layout.addWidget(self.files_label)
+        layout.addWidget(self.jobs_table)
+        layout.addSpacing(2)
+        layout.addLayout(self._files_bar)
         layout.addWidget(self.file_view, 1)
         layout.addLayout(self._buttons)
 
+        self._clock = QtCore.QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._on_clock_timeout)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.raise_button.clicked.connect(self._on_raise_button_clicked)
+        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         controller.run_started.connect(self._on_controller_run_started)
         controller.run_event.connect(self._on_controller_run_event)
         controller.run_finished.connect(self._on_controller_run_finished)
 
+    # -- building --------------------------------------------------------------
     def _build_bars(self):
         self.job_label = QtWidgets.QLabel("No submission has run yet. Press Submit to start one.")
         font = self.job_label.font()
@@ -99,14 +150,38 @@ class ProgressTab(Tab):
             self._grid.addWidget(bar, row, 1)
         self._grid.setColumnStretch(1, 1)
         self.stats_label = QtWidgets.QLabel(" ")
-        self.stats_label.setToolTip("Uploaded / to upload for the current job, transfer rate, time left")
+        self.stats_label.setToolTip(TIPS["stats"])
+
+    def _build_jobs_table(self):
+        self.jobs_table = QtWidgets.QTreeWidget()
+        self.jobs_table.setColumnCount(len(JOB_COLUMNS))
+        self.jobs_table.setHeaderLabels(list(JOB_COLUMNS))
+        self.jobs_table.setRootIsDecorated(False)
+        self.jobs_table.setUniformRowHeights(True)
+        self.jobs_table.setAlternatingRowColors(True)
+        self.jobs_table.setSelectionMode(QtWidgets.QAbstractItemView.NoSelection)
+        self.jobs_table.setFocusPolicy(QtCore.Qt.NoFocus)
+        self.jobs_table.setToolTip(TIPS["jobs_table"])
+        header = self.jobs_table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.Stretch)
+        for column in range(1, len(JOB_COLUMNS)):
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeToContents)
+        self.jobs_table.setVisible(False)
 
     def _build_files(self):
         self.files_label = QtWidgets.QLabel("Files")
         self.files_label.setToolTip(TIPS["files"])
+        self.filter_edit = QtWidgets.QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter files")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(TIPS["filter"])
+        self.filter_edit.setMaximumWidth(260)
+        self._files_bar = QtWidgets.QHBoxLayout()
+        self._files_bar.setSpacing(theme.SPACING)
+        self._files_bar.addWidget(self.files_label, 1)
+        self._files_bar.addWidget(self.filter_edit)
         self.file_model = FileProgressModel(self)
-        self.file_model.busy_changed.connect(self._on_file_model_busy_changed)
-        self.file_model.applied.connect(self._show_file_counts)
         self.file_view = QtWidgets.QTableView()
         self.file_view.setModel(self.file_model)
         self.file_view.setItemDelegateForColumn(PROGRESS, FileProgressDelegate(self.file_view))
@@ -126,6 +201,9 @@ class ProgressTab(Tab):
         header.setSectionResizeMode(PATH, QtWidgets.QHeaderView.Stretch)
         header.setSectionResizeMode(SIZE, QtWidgets.QHeaderView.Fixed)
         header.setSectionResizeMode(PROGRESS, QtWidgets.QHeaderView.Fixed)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(False)
+        header.sectionClicked.connect(self._on_file_header_section_clicked)
         self.file_view.setColumnWidth(SIZE, 90)
         self.file_view.setColumnWidth(PROGRESS, 150)
 
@@ -142,119 +220,214 @@ class ProgressTab(Tab):
         self._buttons.addWidget(self.raise_button)
         self._buttons.addWidget(self.cancel_button)
 
-    # -- run events ----------------------------------------------------------
-    def _reset(self, job_count=0):
-        self._job_count = job_count
-        self._finished_jobs = 0
-        self._job_index = None
-        self._show_jobs()
-        _set(self.md5_bar, 0)
-        _set(self.upload_bar, 0)
+    # -- showing the record ------------------------------------------------------
+    def _reset(self, record):
+        self._record = record
+        self._scope = None
+        self._shown_state = None
+        self._clock.stop()
+        self._job_items = {}
+        self.jobs_table.clear()
+        self.jobs_table.setVisible(False)
+        _set(self.jobs_bar, 0, "")
+        _set(self.md5_bar, 0, "")
+        _set(self.upload_bar, 0, "")
         self.stats_label.setText(" ")
         self.file_model.clear()
         self._show_file_counts()
+        scene_file = self.controller.snapshot.katana_file
+        self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
+        self.file_model.set_known_sizes(record.file_sizes)
+        self.mock_banner.setVisible(record.mock)
+        if record.mock:
+            self.mock_banner.set_text(
+                "Mock replay of {}: nothing is sent to Conductor, and the job ids shown are those of the "
+                "recording, not real jobs.".format(os.path.basename(record.mock_file) or "a mock file"))
 
     def _show_jobs(self):
-        count = self._job_count
-        percent = 100.0 * self._finished_jobs / count if count else 0.0
-        _set(self.jobs_bar, percent, "{} of {} done ({:.0f}%)".format(self._finished_jobs, count, percent))
+        record = self._record
+        count = max(record.job_count, len(record.jobs))
+        done = record.done_count
+        counts = record.counts()
+        text = "{} of {} done".format(done, count)
+        extra = ["{:,} {}".format(counts[state], word) for state, word in
+                 ((runs_mod.CANCELLED, "cancelled"), (runs_mod.NOT_STARTED, "not started"))
+                 if counts[state]]
+        if extra:
+            text += " ({})".format(", ".join(extra))
+        _set(self.jobs_bar, float(done) / count if count else 0.0, text)
+        self._show_job_rows()
+
+    def _show_job_rows(self):
+        record = self._record
+        if not record.jobs:
+            return
+        self.jobs_table.setVisible(True)
+        for job in record.jobs:
+            item = self._job_items.get(job.index)
+            if item is None:
+                item = QtWidgets.QTreeWidgetItem(self.jobs_table)
+                self._job_items[job.index] = item
+            upload = job.upload
+            state = STATE_TEXT.get(job.state, job.state)
+            if record.mock and job.state == runs_mod.SUBMITTED:
+                state = "replayed (mock)"
+            values = [
+                job.label,
+                state,
+                "{:,}".format(upload.files) if upload else "",
+                self._uploaded_text(upload) if upload else "",
+                theme.human_duration(upload.seconds) if upload and upload.seconds is not None else "",
+            ]
+            for column, value in enumerate(values):
+                if item.text(column) != value:
+                    item.setText(column, value)
+            level = STATE_LEVEL.get(job.state)
+            if level is not None and item.data(1, QtCore.Qt.UserRole) != level:
+                item.setData(1, QtCore.Qt.UserRole, level)
+                item.setIcon(1, theme.severity_icon(level, 14))
+            if upload:
+                item.setToolTip(3, upload.text(theme.human_bytes))
+        rows = min(6, len(record.jobs))
+        height = self.jobs_table.header().sizeHint().height() + 4
+        height += rows * max(20, self.jobs_table.sizeHintForRow(0))
+        self.jobs_table.setFixedHeight(height)
+
+    @staticmethod
+    def _uploaded_text(upload):
+        if not upload.files:
+            return "nothing to upload"
+        if not upload.uploaded_files and upload.cached == upload.files:
+            return "all cached"
+        text = "{:,} ({})".format(upload.uploaded_files, theme.human_bytes(upload.uploaded_bytes))
+        if upload.cached:
+            text += ", {:,} cached".format(upload.cached)
+        return text
 
     def _show_file_counts(self):
-        count = self.file_model.rowCount()
-        cached = self.file_model.cached_count
-        self.files_label.setText("Files: {:,} ({:,} cached)".format(count, cached) if count else "Files")
+        tally = self.file_model.tally
+        count = len(tally)
+        text = "Files: {:,} ({:,} cached)".format(count, tally.cached) if count else "Files"
+        shown = self.file_model.rowCount()
+        if shown != count:
+            text += ", {:,} shown".format(shown)
+        self.files_label.setText(text)
 
-    def _on_start(self, data):
-        self._reset(int(data.get("job_count") or 0))
-        scene_file = self.controller.snapshot.katana_file
-        self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
-        self.job_label.setText("Starting {} job(s)\u2026".format(self._job_count))
-
-    def _on_job_start(self, data):
-        self._job_index = data.get("job_index")
-        if data.get("phase") == ev.CREATE_PHASE:  # files already up (shared upload): keep its figures
-            self.job_label.setText("Creating job {} of {}: {}\u2026".format(
-                (self._job_index or 0) + 1, self._job_count or "?", data.get("job_title") or "untitled"))
+    def _show_scope(self):
+        """The MD5 and upload bars and the stats line, from the current upload."""
+        scope = self._scope
+        if scope is None:
             return
-        scene_file = self.controller.snapshot.katana_file
-        self.file_model.set_base(os.path.dirname(scene_file) if scene_file else "")
-        _set(self.md5_bar, 0)
-        _set(self.upload_bar, 0)
-        self.stats_label.setText(" ")
-        self.file_model.clear()
-        self._show_file_counts()
-        position = (self._job_index or 0) + 1
-        self.job_label.setText(
-            "Job {} of {}: {}".format(position, self._job_count or "?", data.get("job_title") or "untitled")
-        )
-
-    def _on_progress(self, data):
-        if self._job_index is not None and data.get("job_index") not in (None, self._job_index):
+        tally = scope.tally
+        total = scope.file_total
+        hashed = min(tally.hashed, total) if total else tally.hashed
+        _set(self.md5_bar, float(hashed) / total if total else scope.md5_percent / 100.0,
+             "{} of {:,} files checked".format("{:,}".format(hashed), total) if total else "")
+        elapsed = "{} elapsed".format(theme.human_duration(scope.elapsed)) if scope.elapsed is not None else ""
+        if scope.hashing:
+            _set(self.upload_bar, 0, "Waiting for the checksums (files already on Conductor are skipped)")
+            self.stats_label.setText("   \u00b7   ".join(p for p in ("Checking files: time left not known yet",
+                                                               elapsed) if p))
             return
-        md5 = float(data.get("md5_percent") or 0.0)
-        _set(self.md5_bar, md5)
-        self.file_model.queue(data.get("file_progress") or {})
-        uploaded = ev.true_bytes(data.get("bytes_uploaded"))
-        total = ev.true_bytes(data.get("bytes_to_upload"))
-        elapsed = "{} elapsed".format(theme.human_duration(ev.seconds(data.get("elapsed_time"))))
-        if total <= 0 and md5 >= 100.0 and data.get("files_to_analyze"):
-            _set(self.upload_bar, 100, "Nothing to upload")
-            self.stats_label.setText("Every file is already on Conductor   \u00b7   " + elapsed)
+        if scope.nothing_to_upload:
+            _set(self.upload_bar, 1.0, "Nothing to upload: all {} already on Conductor".format(_count(total, "file")))
+            self.stats_label.setText("   \u00b7   ".join(p for p in ("Every file is already on Conductor", elapsed) if p))
             return
-        _set(self.upload_bar, data.get("percent_complete"))
-        rate = ev.true_bytes(data.get("transfer_rate"))
-        remaining = data.get("time_remaining")
-        parts = ["{} of {} uploaded".format(theme.human_bytes(uploaded), theme.human_bytes(total))]
-        parts.append("{}/s".format(theme.human_bytes(rate)))
-        if remaining is not None:
-            parts.append("{} left".format(theme.human_duration(ev.seconds(remaining))))
-        parts.append(elapsed)
+        files_fraction = float(tally.finished) / total if total else 1.0
+        bytes_fraction = float(tally.uploaded_bytes) / tally.total_bytes if tally.total_bytes else 1.0
+        _set(self.upload_bar, min(files_fraction, bytes_fraction), "Files {:,} of {:,}   \u00b7   {} of {}".format(
+            tally.finished, total, theme.human_bytes(tally.uploaded_bytes), theme.human_bytes(tally.total_bytes)))
+        parts = []
+        rate = scope.byte_rate()
+        if rate is not None:
+            parts.append("{}/s".format(theme.human_bytes(max(0.0, rate))))
+        remaining = scope.remaining()
+        if scope.complete:
+            parts.append("upload complete")
+        elif remaining is None:
+            parts.append("time left: estimating\u2026")
+        else:
+            parts.append("about {} left".format(theme.human_duration(remaining)))
+        if elapsed:
+            parts.append(elapsed)
         self.stats_label.setText("   \u00b7   ".join(parts))
 
-    def _on_job_end(self, event):
-        self._finished_jobs += 1
-        self._show_jobs()
-        if event.type == ev.RESPONSE:
-            _set(self.md5_bar, 100)
-            _set(self.upload_bar, 100)
+    def _show_activity(self):
+        """The bold line: what is happening right now."""
+        record = self._record
+        job = record.current_job
+        count = max(record.job_count, len(record.jobs))
+        if record.scope is not None and record.scope.shared and (job is None or job.state != runs_mod.CREATING):
+            self.job_label.setText("Uploading the files of all {} jobs (once, for every job)\u2026".format(count))
+            return
+        if job is None:
+            return
+        position = "{} of {}".format(job.index + 1, count or "?")
+        if job.state == runs_mod.CREATING:
+            since = job.creating_since
+            clock = theme.human_duration(record.clock() - since) if since is not None else ""
+            self.job_label.setText("Creating job {}: {}\u2026 {}".format(position, job.label, clock))
+            if not self._clock.isActive():
+                self._clock.start()
+            return
+        self._clock.stop()
+        if job.state == runs_mod.UPLOADING:
+            self.job_label.setText("Job {}: {}: uploading its files".format(position, job.label))
 
-    def _on_done(self):
-        self.file_model.apply_pending()
-        answered = self._finished_jobs
-        self.job_label.setText("Finished: {} of {} job(s) ran to an end. See the Response tab.".format(
-            answered, self._job_count))
-        self.cancel_button.setEnabled(False)
-        self.raise_button.setVisible(False)
-
-    # -- slots -------------------------------------------------------------
-    def _on_controller_run_started(self, runner):
-        self._reset()
+    # -- run events ----------------------------------------------------------------
+    def _on_controller_run_started(self, record):
+        self._reset(record)
         self.job_label.setText("Starting\u2026")
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
-        self.raise_button.setVisible(bool(runner.can_raise_error))
+        self.raise_button.setVisible(bool(record.can_raise_error))
         self.raise_button.setEnabled(True)
 
     def _on_controller_run_event(self, event):
-        kind = event.type
-        if kind == ev.START:
-            self._on_start(event.data)
-        elif kind == ev.JOB_START:
-            self._on_job_start(event.data)
-        elif kind == ev.PROGRESS:
-            self._on_progress(event.data)
-        elif kind in (ev.RESPONSE, ev.ERROR):
-            self._on_job_end(event)
-        elif kind == ev.DONE:
-            self._on_done()
+        record = self.controller.current_run or self._record
+        if record is None or record is not self._record:
+            return
+        scope = record.scope
+        if scope is not self._scope and scope is not None:
+            self._scope = scope
+            self.file_model.set_tally(scope.tally)
+        else:
+            self.file_model.sync()
+        self._show_file_counts()
+        self._show_scope()
+        if event.type == "progress":
+            self._show_activity()
+            job = record.current_job
+            if job is not None and job.state != self._shown_state:
+                self._shown_state = job.state  # e.g. uploading -> creating: the job table follows
+                self._show_jobs()
+            return
+        if event.type == "start":
+            self.job_label.setText("Starting {}\u2026".format(_count(record.job_count, "job")))
+        self._show_jobs()
+        self._show_activity()
+        if event.type == "done":
+            self._show_done()
 
-    def _on_controller_run_finished(self, _state):
+    def _show_done(self):
+        record = self._record
+        self._clock.stop()
+        self.job_label.setText("Finished: {}. See the Response tab.".format(record.summary_text()))
         self.cancel_button.setEnabled(False)
-        self.cancel_button.setText("Cancel")
         self.raise_button.setVisible(False)
 
-    def _on_file_model_busy_changed(self, busy):
-        self.controller.set_ui_busy("files", busy)
+    def _on_controller_run_finished(self, record):
+        if record is self._record:
+            self._show_jobs()
+            self._show_done()
+        self.cancel_button.setText("Cancel")
+
+    # -- slots -------------------------------------------------------------------
+    def _on_clock_timeout(self):
+        if self._record is not None and not self._record.finished:
+            self._show_activity()
+        else:
+            self._clock.stop()
 
     def _on_cancel_button_clicked(self):
         self.controller.cancel_run()
@@ -264,3 +437,21 @@ class ProgressTab(Tab):
 
     def _on_raise_button_clicked(self):
         self.controller.raise_error()
+
+    def _on_filter_edit_text_changed(self, text):
+        self.file_model.set_filter(text)
+        self._show_file_counts()
+
+    def _on_file_header_section_clicked(self, section):
+        header = self.file_view.horizontalHeader()
+        if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
+            order = (QtCore.Qt.DescendingOrder if header.sortIndicatorOrder() == QtCore.Qt.AscendingOrder
+                     else QtCore.Qt.AscendingOrder)
+        else:
+            order = QtCore.Qt.AscendingOrder
+        header.setSortIndicator(section, order)
+        header.setSortIndicatorShown(True)
+        self.file_model.sort(section, order)
+
+    def on_closing(self):
+        self._clock.stop()

@@ -4,23 +4,107 @@ Layer: ui. Shows what :func:`ciokatana.core.validation.validate` found for
 the newest plan: errors (red, they block Submit), warnings (amber, Submit
 asks first) and notices (blue). Each card names the node or setting
 concerned; a finding's details (a list of paths...) fold behind "Show
-details". The tab only displays: the rules live in the core.
+details". The same finding for several Render nodes (a GPU machine for a
+CPU renderer, a bad default chunk size) is one card naming the nodes, not
+one card per node. "Go to setting" on a card opens the field at fault in
+the Configure tab. The tab only displays: the rules live in the core.
+
+While a change has not been checked yet, the summary says "Updating" and
+the cards are greyed: they are the previous check's, never "ready".
 """
+
+import re
+from collections import OrderedDict
 
 from ciokatana.core import pathmap
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING
 from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
-from ciokatana.ui.widgets.cards import Card
+from ciokatana.ui.widgets.cards import Card, LinkButton
 from ciokatana.ui.widgets.pathtable import PathTable
+
+_NODE_WHERE = re.compile(r"^Render node '(?P<name>.+?)'(?P<rest>.*)$")
+
+#: Which Configure field each rule is about (see ConfigureTab.reveal).
+TARGETS = {
+    "no_project": "project",
+    "unknown_project": "project",
+    "no_instance_type": "instance_type",
+    "unknown_instance_type": "instance_type",
+    "gpu_for_cpu_renderer": "instance_type",
+    "no_katana_package": "katana",
+    "renderer_plugin": "renderer",
+    "empty_title": "title",
+    "bad_title": "title",
+    "bad_task_template": "task_template",
+    "bad_environment": "environment",
+    "environment_name": "environment",
+    "missing_assets": "assets",
+    "windows_paths": "assets",
+    "bad_frames": "frames",
+    "descending_range": "frames",
+    "bad_scout": "scout",
+    "scout_empty": "scout",
+    "bad_chunk_size": "chunk_size",
+    "chunk_size": "chunk_size",
+    "task_limit": "chunk_size",
+    "bad_tasks": "chunk_size",
+    "bad_outputs": "node",
+    "no_render_nodes": "node",
+}
+
+
+class Group(object):
+    """One card's worth of findings: the same rule and message for one or more nodes."""
+
+    def __init__(self, finding):
+        self.finding = finding
+        self.nodes = []
+        self.rest = ""
+
+    @property
+    def level(self):
+        return self.finding.level
+
+    @property
+    def where(self):
+        if not self.nodes:
+            return self.finding.where or "Submission"
+        if len(self.nodes) == 1:
+            return "Render node '{}'{}".format(self.nodes[0], self.rest)
+        return "Render nodes {}{}".format(", ".join("'{}'".format(n) for n in self.nodes), self.rest)
+
+    @property
+    def target(self):
+        target = TARGETS.get(self.finding.rule)
+        if target in ("frames", "scout", "chunk_size") and "(node override)" in self.rest:
+            return "node"
+        return target
+
+
+def group_findings(findings):
+    """Findings folded into cards: identical ones for several nodes become one."""
+    groups = OrderedDict()
+    for finding in findings:
+        match = _NODE_WHERE.match(finding.where or "")
+        if match is None:
+            groups[(finding, None)] = Group(finding)
+            continue
+        key = (finding.level, finding.rule, finding.message, finding.details, match.group("rest"))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(finding)
+            group.rest = match.group("rest")
+        group.nodes.append(match.group("name"))
+    return list(groups.values())
 
 NAMES = {ERROR: ("error", "errors"), WARNING: ("warning", "warnings"), NOTICE: ("notice", "notices")}
 
 
 def summary_text(findings):
     if not findings:
-        return "No problems found: ready to submit."
+        return "No problems found: Ready to submit."
     parts = []
     for level in LEVELS:
         count = sum(1 for f in findings if f.level == level)
@@ -29,6 +113,10 @@ def summary_text(findings):
     text = ", ".join(parts) + "."
     if any(f.level == ERROR for f in findings):
         text += " Fix the errors to submit."
+    else:
+        text = "Ready to submit: " + text
+        if any(f.level == WARNING for f in findings):
+            text += " Submit asks about the warnings."
     return text
 
 
@@ -47,6 +135,7 @@ class ValidationTab(Tab):
         self.layout().addWidget(self.path_table, 1)
 
         controller.plan_ready.connect(self._on_controller_plan_ready)
+        controller.plan_stale.connect(self._on_controller_plan_stale)
         if controller.plan_result is not None:
             self._on_controller_plan_ready(controller.plan_result)
 
@@ -59,15 +148,37 @@ class ValidationTab(Tab):
             return
         self._findings = findings
         self.cards.clear()
-        for finding in findings:
-            card = Card(finding.level, finding.where or "Submission", finding.message, "\n".join(finding.details))
+        for group in group_findings(findings):
+            finding = group.finding
+            card = Card(finding.level, group.where, finding.message, "\n".join(finding.details))
             card.setToolTip("{} ({})".format(finding.level.capitalize(), finding.rule))
+            card.target = group.target
+            if card.target:
+                node = group.nodes[0] if group.nodes else ""
+                card.go_button = LinkButton("Go to setting", tooltip="Show the setting at fault in the Configure tab")
+                card.go_button.clicked.connect(
+                    lambda _checked=False, t=card.target, n=node: self.reveal_requested.emit(t, n))
+                card.add_widget(card.go_button)
             self.cards.add_card(card)
+        self.cards.set_empty_text("No problems found.")
+        self._show_state()
+
+    def _show_state(self):
+        findings = self._findings or []
+        if self.controller.plan_is_stale:
+            # Never "ready" while a change has not been checked: the cards below are the last check's.
+            self.set_summary(theme.NOTICE, "Updating\u2026 (the findings below are from before your last change)")
+            self.cards.setEnabled(False)
+            return
+        self.cards.setEnabled(True)
         worst = next((level for level in LEVELS if any(f.level == level for f in findings)), None)
         level = {ERROR: theme.ERROR, WARNING: theme.WARNING, NOTICE: theme.NOTICE}.get(worst, theme.SUCCESS)
         self.set_summary(level, summary_text(findings))
-        self.cards.set_empty_text("No problems found.")
 
     def _on_controller_plan_ready(self, result):
         self.show_findings(result.findings)
         self.path_table.set_rows(pathmap.path_rows(result.plan))
+        self._show_state()
+
+    def _on_controller_plan_stale(self, _stale):
+        self._show_state()

@@ -48,6 +48,7 @@ class Card(QtWidgets.QFrame):
         self.extra.setSpacing(theme.SPACING)
         self.details_button = QtWidgets.QPushButton("Show details")
         self.details_button.setCheckable(True)
+        self.details_button.setAutoDefault(False)  # Enter in the dialog presses no button
         self.details_button.setToolTip("Show or hide the full details")
         self.details_button.setVisible(bool(details))
         self.details_view = QtWidgets.QPlainTextEdit(details)
@@ -117,6 +118,22 @@ class Card(QtWidgets.QFrame):
         painter.setClipPath(path)
         painter.fillRect(QtCore.QRectF(rect.left(), rect.top(), 4, rect.height()), theme.accent(self.level))
         painter.end()
+
+
+class LinkButton(QtWidgets.QPushButton):
+    """A flat button that reads like a link; ``url`` is kept (and is the tooltip unless one is given)."""
+
+    def __init__(self, text, url="", parent=None, tooltip=None):
+        super().__init__(text, parent)
+        self.url = url
+        self.setFlat(True)
+        self.setAutoDefault(False)
+        self.setToolTip(tooltip or url)
+        self.setCursor(QtGui.QCursor(QtCore.Qt.PointingHandCursor))
+        font = self.font()
+        font.setUnderline(True)
+        self.setFont(font)
+        self.setStyleSheet("QPushButton { color: palette(link); text-align: left; padding: 2px 0px; border: none; }")
 
 
 class CardList(QtWidgets.QScrollArea):

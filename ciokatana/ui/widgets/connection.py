@@ -2,8 +2,9 @@
 
 Layer: ui. Shows whether projects, machines and software have been fetched
 from Conductor, a Connect button (Retry after a failure) and, while a
-fetch runs on its worker thread, a busy bar. It only displays what the
-controller reports; it never waits.
+fetch runs on its worker thread, a busy bar and a Cancel button. It only
+displays what the controller reports (which gives up after a timeout, with
+the reason); it never waits.
 """
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
@@ -16,10 +17,12 @@ class ConnectionBar(QtWidgets.QFrame):
     """Status text, busy indicator and the Connect / Retry button.
 
     Signals:
-        connect_requested(): the button was clicked.
+        connect_requested(): Connect, Reconnect or Retry was clicked.
+        cancel_requested(): Cancel was clicked while connecting.
     """
 
     connect_requested = Signal()
+    cancel_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -38,10 +41,12 @@ class ConnectionBar(QtWidgets.QFrame):
         self.busy_bar.setMaximumHeight(10)
         self.busy_bar.setVisible(False)
         self.connect_button = QtWidgets.QPushButton("Connect")
-        self.connect_button.setToolTip(
+        self.connect_button.setAutoDefault(False)
+        self._connect_tip = (
             "Fetch your projects, instance types and software versions from Conductor. "
             "Uses CONDUCTOR_API_KEY or your earlier Conductor login; never blocks the dialog"
         )
+        self.connect_button.setToolTip(self._connect_tip)
 
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, 6, 6, 6)
@@ -59,7 +64,7 @@ class ConnectionBar(QtWidgets.QFrame):
                    "Connect to choose from your account's projects, machines and software.", "Connect")
 
     def set_busy(self):
-        self._show(BUSY, None, "Connecting to Conductor\u2026", "Connecting\u2026")
+        self._show(BUSY, None, "Connecting to Conductor\u2026", "Cancel")
 
     def set_ready(self, data):
         text = "Connected to {}: {} projects, {} instance types.".format(
@@ -81,7 +86,11 @@ class ConnectionBar(QtWidgets.QFrame):
         self.status_label.setToolTip(text)
         self.busy_bar.setVisible(busy)
         self.connect_button.setText(button_text)
-        self.connect_button.setEnabled(not busy)
+        self.connect_button.setToolTip(
+            "Stop waiting for Conductor; the lists keep the stored choices" if busy else self._connect_tip)
 
     def _on_connect_button_clicked(self):
-        self.connect_requested.emit()
+        if self.state == BUSY:
+            self.cancel_requested.emit()
+        else:
+            self.connect_requested.emit()

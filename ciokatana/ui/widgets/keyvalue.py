@@ -8,6 +8,7 @@ tuples, and ``changed`` fires on every edit.
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
 from ciokatana.ui import theme
+from ciokatana.ui.widgets.wheel import guard
 
 
 class _Row(QtWidgets.QWidget):
@@ -33,6 +34,7 @@ class _Row(QtWidgets.QWidget):
             )
             index = self.policy_combo.findText(policy or policies[0])
             self.policy_combo.setCurrentIndex(max(0, index))
+            guard(self.policy_combo)  # rows come and go: guard each as it is made
         self.remove_button = QtWidgets.QToolButton()
         self.remove_button.setText("\u2715")
         self.remove_button.setAutoRaise(True)

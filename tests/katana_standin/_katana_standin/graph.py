@@ -1207,8 +1207,8 @@ def _b_livegroup(node):
 #: parameters' own hint strings stay empty.  Stand-in guesses: the key form
 #: ``"<Type>.<path>"`` and that ``addParameterHints`` adds the entry for that
 #: key to ``inputDict`` (nothing for any other key); the parameter names
-#: (``AttributeFile_In.filepath`` is the name Katana scripts use for "File
-#: Path"; ``CameraImagePlaneCreate.file`` is a guess).
+#: ``AttributeFile_In.filepath``/``sofilepath`` and ``CameraImagePlaneCreate.file``
+#: (the stubs hold only each type's ``_Parameter_XML`` string, not its names).
 NODE_TYPE_HINTS = {
     "AttributeFile_In": {
         "AttributeFile_In.filepath": {"widget": "assetIdInput", "fileTypes": "xml"},
