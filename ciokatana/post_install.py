@@ -76,6 +76,9 @@ FILES = (
     "Plugins/ConductorFarmPlugin.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2
+# ciokatana runs in Katana 4.0 and later: Python 3.7+ (setup.py's python_requires).
+MIN_PYTHON = (3, 7)
+PYTHON = sys.version_info[:3]
 
 
 class InstallError(Exception):
@@ -231,8 +234,10 @@ def _read_template(rel):
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 BINARY = getattr(os, "O_BINARY", 0)
 DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+# getattr: Python 2.7 has no supports_dir_fd, and must reach check_python's message.
+_DIR_FD = getattr(os, "supports_dir_fd", ())
 #: Open folders once and work relative to them (POSIX); else by path, checked first.
-USE_DIR_FD = bool(NOFOLLOW and DIRECTORY) and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd
+USE_DIR_FD = bool(NOFOLLOW and DIRECTORY) and os.open in _DIR_FD and os.rename in _DIR_FD
 OTHER = "other"  # something that is not a regular file: a symlink, a folder, a device
 
 
@@ -681,6 +686,17 @@ def add_arguments(parser):
     )
 
 
+def check_python():
+    """Refuse to install where the plugin cannot run (Katana 3 and older: Python 2.7)."""
+    if tuple(PYTHON[:2]) < MIN_PYTHON:
+        raise InstallError(
+            "ciokatana needs Python {}.{} or newer (Katana 4.0 and later); this is Python {}. "
+            "Run it with the Python of your Katana (Katana 4.x/5.x: 3.7, 6.x: 3.9, 7.x: 3.10, "
+            "8.x: 3.11); older Katana versions are not supported.".format(
+                MIN_PYTHON[0], MIN_PYTHON[1], ".".join(str(n) for n in PYTHON))
+        )
+
+
 def run(args, out=None, err=None):
     """Run an install/uninstall from parsed arguments; returns the exit code."""
     out = out or sys.stdout
@@ -691,6 +707,8 @@ def run(args, out=None, err=None):
         return EXIT_OK
     force = bool(getattr(args, "force", False))
     try:
+        if not args.uninstall:
+            check_python()
         if args.dir is not None:
             if not args.dir.strip():
                 raise InstallError("--dir is empty: give the Katana resources folder to use, or leave --dir out "

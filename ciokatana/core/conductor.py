@@ -265,12 +265,11 @@ def fetch(force: bool = False) -> ConductorData:
         ConductorError: no credentials, unreachable service, refused call.
     """
     check_credentials()
-    from ciocore import data as coredata
+    from ciokatana.core import ciocompat
 
     url = service_url()
     try:
-        coredata.init(product=PRODUCT)
-        data = coredata.data(force=force)
+        data = ciocompat.fetch_data(PRODUCT, force=force)
     except Exception as err:  # every failure becomes one message
         raise ConductorError(_explain(err, url))
     hardware = data.get("instance_types")

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Dict, List
 
-from ciocore.package_environment import PackageEnvironment
-
 from ciokatana.core import frames as fr
 from ciokatana.core import gsv
+from ciokatana.core.ciocompat import PackageEnvironment
 from ciokatana.core.command import bind_command, posix_path
 from ciokatana.core.settings import Settings
 

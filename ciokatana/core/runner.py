@@ -113,7 +113,8 @@ class Source:
 
 
 def conductor_submit_factory(database_filepath: str = ""):
-    """A ``submit_factory`` building ciocore's ``Submit`` for each payload.
+    """A ``submit_factory`` building ciocore's ``Submit`` for each payload
+    (through :func:`ciokatana.core.ciocompat.submit`).
 
     Args:
         database_filepath: where ciocore keeps its md5 cache (sqlite); its
@@ -126,12 +127,12 @@ def conductor_submit_factory(database_filepath: str = ""):
     """
 
     def factory(payload):
-        from ciocore import conductor_submit
+        from ciokatana.core import ciocompat
 
         args = dict(payload)
         if database_filepath:
             args["database_filepath"] = database_filepath
-        return conductor_submit.Submit(args)
+        return ciocompat.submit(args)
 
     factory.database_filepath = database_filepath
     factory.uses_ciocore = True

@@ -53,7 +53,7 @@ from typing import Callable, List, Optional
 
 from ciokatana.core import events as ev
 from ciokatana.core.settings import DEFAULT_TIMEOUT
-from ciokatana.core import hashing
+from ciokatana.core import ciocompat, hashing
 from ciokatana.core.ciocore_calls import CallError, Calls
 from ciokatana.core.runner import BackgroundCall, Control, Source
 
@@ -643,14 +643,11 @@ class _Run(object):
 
     def _payload(self, job):
         """The jobs/ payload ciocore's Submit would send for this job."""
-        from ciocore import conductor_submit
-
         args = dict(job.payload)
         if self.source.database_filepath:
             args["database_filepath"] = self.source.database_filepath
-        submit = conductor_submit.Submit(args)
-        if not submit.upload_paths:  # as ciocore 8.3+ does: no daemon is to wait for
-            submit.payload["local_upload"] = True
+        # ciocompat's Submit sets local_upload for a job with no upload paths.
+        submit = ciocompat.submit(args)
         for path in job.files:
             f = self.files.get(path)
             md5 = f.md5 if (f is not None and job.local) else None

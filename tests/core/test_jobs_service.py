@@ -9,8 +9,8 @@ import json
 import time
 
 import pytest
-from ciocore import conductor_submit
 
+from ciokatana.core import ciocompat  # ciocore 7.0.2 hangs on a job without uploads
 from ciokatana.core import jobs as jobs_mod
 from ciokatana.core.jobs import JobNotFound, JobService, JobServiceError
 
@@ -24,7 +24,7 @@ def _submit(title="shot010 beauty", tasks=2):
         "tasks_data": [{"command": "renderboot -frame %d" % (i + 1), "frames": str(i + 1)}
                        for i in range(tasks)],
     }
-    response, code = conductor_submit.Submit(payload).main()
+    response, code = ciocompat.submit(payload).main()
     assert code == 201
     return response["jobid"]
 

@@ -26,15 +26,20 @@ def ciocore_thread_exits_quietly():
     their poison pill. pytest's session-wide thread excepthook reports that as
     an unhandled exception, which ``filterwarnings = error`` makes a failure.
     Other thread exceptions still reach pytest.
+
+    Python 3.7 has no ``threading.excepthook`` (3.8+), and pytest has no
+    thread-exception plugin there: a thread's SystemExit is already silent,
+    so only the wait for ciocore's workers remains.
     """
-    previous = threading.excepthook
+    previous = getattr(threading, "excepthook", None)
 
     def hook(args):
         if args.exc_type is SystemExit:
             return
         previous(args)
 
-    threading.excepthook = hook
+    if previous is not None:
+        threading.excepthook = hook
     try:
         yield
     finally:
@@ -43,7 +48,8 @@ def ciocore_thread_exits_quietly():
         for thread in threading.enumerate():
             if thread.daemon and thread.name.split("-")[0] in _CIOCORE_WORKERS:
                 thread.join(max(0.0, deadline - time.time()))
-        threading.excepthook = previous
+        if previous is not None:
+            threading.excepthook = previous
 
 
 _CIOCORE_WORKERS = {"MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker",

@@ -1,10 +1,10 @@
 """The sandbox's account data, read through ciocore's real api_client and data modules."""
 
 import jwt
+import pytest
 from ciocore import api_client
-from ciocore import data as coredata
-from ciocore.package_environment import PackageEnvironment
 
+from ciokatana.core import ciocompat
 from ciokatana.sandbox import catalog
 
 
@@ -27,8 +27,7 @@ def test_instance_types_have_cpu_and_gpu(ciocore_sandbox):
 
 
 def test_data_builds_katana_tree_with_renderers(ciocore_sandbox):
-    coredata.init(product="katana")
-    data = coredata.data()
+    data = ciocompat.fetch_data("katana")
     assert data["projects"] == sorted(api_client.request_projects())
     assert data["instance_types"].labels() == ["CPU", "GPU"]
     assert data["extra_environment"] == []
@@ -46,7 +45,7 @@ def test_data_builds_katana_tree_with_renderers(ciocore_sandbox):
 
     host = tree.find_by_path("katana 6.0v3 linux")
     plugin = tree.find_by_path("katana 6.0v3 linux/arnold-katana 4.3.1.0 linux")
-    env = PackageEnvironment(host)
+    env = ciocompat.PackageEnvironment(host)
     env.extend(plugin)
     env = dict(env)
     assert env["DEFAULT_RENDERER"] == "arnold"
@@ -69,10 +68,13 @@ def test_plugins_link_to_host_major_version():
             assert var["merge_policy"] in ("append", "prepend", "exclusive")
 
 
-def test_extra_environment_and_account(ciocore_sandbox):
+@pytest.mark.parametrize("route", ["ciocore", "fallback"])
+def test_extra_environment_and_account(ciocore_sandbox, route, monkeypatch):
+    if route == "fallback":  # what ciocore 7.0.2 (Python 3.7) gets
+        monkeypatch.delattr(api_client, "request_extra_environment", raising=False)
     ciocore_sandbox.catalog.extra_env.append(
         {"name": "STUDIO_ROOT", "value": "/studio", "merge_policy": "exclusive"})
-    assert api_client.request_extra_environment() == [
+    assert ciocompat.request_extra_environment() == [
         {"name": "STUDIO_ROOT", "value": "/studio", "merge_policy": "exclusive"}]
     token = api_client.read_conductor_credentials(True)
     assert api_client.account_name_from_jwt(token) == catalog.ACCOUNT_NAME
@@ -80,7 +82,8 @@ def test_extra_environment_and_account(ciocore_sandbox):
 
 def test_token_is_what_ciocore_expects(ciocore_sandbox, tmp_path):
     token = api_client.read_conductor_credentials(True)
-    claims = jwt.decode(token, algorithms=["HS256"], options={"verify_signature": False})
+    # verify_aud too: pyjwt 1.7 (ciocore 7.0.2) checks the audience unless told not to.
+    claims = jwt.decode(token, algorithms=["HS256"], options={"verify_signature": False, "verify_aud": False})
     assert claims["aud"].rpartition("/")[-1] == "127.0.0.1:%d" % ciocore_sandbox.port
     assert claims["account"] == catalog.ACCOUNT_ID
     # ciocore cached it in the throw-away home, nowhere else.

@@ -1,11 +1,18 @@
-"""Job submission, validation, listing, logs and kills through ciocore's api_client."""
+"""Job submission, validation, listing, logs and kills through ciocore's api_client.
+
+Through :mod:`ciokatana.core.ciocompat`, which is ciocore's own code where
+ciocore has it (8.0+) and the same requests through ciocore's ApiClient on
+7.0.2 (Python 3.7); ``fallback`` runs the latter on every ciocore.
+"""
 
 import json
+import threading
 
 import pytest
 import requests
-from ciocore import api_client, conductor_submit
+from ciocore import api_client
 
+from ciokatana.core import ciocompat
 
 
 def _job(**extra):
@@ -26,10 +33,10 @@ def _job(**extra):
 
 
 def test_submit_without_uploads_records_the_payload(ciocore_sandbox):
-    response, code = conductor_submit.Submit(_job()).main()
+    response, code = ciocompat.submit(_job()).main()
     assert code == 201
     assert response["jobid"] == "00001"
-    response, code = conductor_submit.Submit(_job(job_title="second")).main()
+    response, code = ciocompat.submit(_job(job_title="second")).main()
     assert response == {"body": "job submitted.", "jobid": "00002", "status": "success",
                         "uri": "/jobs/00002"}
 
@@ -45,7 +52,7 @@ def test_daemon_jobs_are_accepted_with_files_left_to_the_daemon(ciocore_sandbox,
     """local_upload false: ciocore sends the files without md5 and uploads nothing, as for Conductor."""
     texture = tmp_path / "tex.tx"
     texture.write_bytes(b"texture bytes")
-    response, code = conductor_submit.Submit(_job(local_upload=False, upload_paths=[str(texture)])).main()
+    response, code = ciocompat.submit(_job(local_upload=False, upload_paths=[str(texture)])).main()
     assert code == 201 and response["jobid"] == "00001"
     (job,) = ciocore_sandbox.jobs
     assert job["payload"]["local_upload"] is False
@@ -60,6 +67,35 @@ def test_local_upload_jobs_still_need_their_files(ciocore_sandbox, auth_headers)
     assert answer.status_code == 400 and "has no md5" in answer.json()["error"]
 
 
+@pytest.mark.parametrize("upload_paths, local_upload", [
+    ([], False),          # ciocore 7.0.2 - 8.1 started an uploader with no file here
+    (["EMPTY_DIR"], True),  # every ciocore up to 9.2: paths that expand to no file
+])
+def test_submit_with_nothing_to_upload_never_waits_on_an_uploader(
+        ciocore_sandbox, tmp_path, upload_paths, local_upload):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    paths = [str(tmp_path / "empty") if p == "EMPTY_DIR" else p for p in upload_paths]
+    out = {}
+
+    def work():
+        try:
+            out["result"] = ciocompat.submit(
+                _job(upload_paths=paths, local_upload=local_upload)).main()
+        except Exception as err:  # pragma: no cover - reported below
+            out["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive(), "Submit.main() still waiting after 20 s"
+    assert "error" not in out, out.get("error")
+    assert out["result"][1] == 201
+    payload = ciocore_sandbox.jobs[0]["payload"]
+    assert payload["upload_files"] == [] and payload["upload_size"] == 0
+    # Nothing to upload: the service must not wait for an upload daemon.
+    assert payload["local_upload"] is True
+
+
 @pytest.mark.parametrize("change, message", [
     ({"project": "No Such Project"}, "No Such Project"),
     ({"project": "Archive 2022"}, "not active"),
@@ -69,7 +105,7 @@ def test_local_upload_jobs_still_need_their_files(ciocore_sandbox, auth_headers)
 ])
 def test_submit_refuses_what_the_service_would(ciocore_sandbox, change, message):
     with pytest.raises(Exception) as err:
-        conductor_submit.Submit(_job(**change)).main()
+        ciocompat.submit(_job(**change)).main()
     assert "400" in str(err.value)
     assert message in str(err.value)
     assert ciocore_sandbox.jobs == []
@@ -97,13 +133,22 @@ def test_missing_fields_and_unknown_files_are_refused(sandbox, auth_headers):
     assert sandbox.jobs == []
 
 
-def test_job_list_logs_and_kills(ciocore_sandbox):
-    for title in ("a", "b", "c"):
-        conductor_submit.Submit(_job(job_title=title, scout_frames="")).main()
+@pytest.fixture(params=["ciocore", "fallback"])
+def jobs_api(request, monkeypatch):
+    """ciocompat as it is, and with ciocore's job functions hidden (as on 7.0.2)."""
+    if request.param == "fallback":
+        for name in ("get_jobs", "get_log", "kill_jobs", "kill_tasks"):
+            monkeypatch.delattr(api_client, name, raising=False)
+    return ciocompat
 
-    jobs = api_client.get_jobs(2)
+
+def test_job_list_logs_and_kills(ciocore_sandbox, jobs_api):
+    for title in ("a", "b", "c"):
+        ciocompat.submit(_job(job_title=title, scout_frames="")).main()
+
+    jobs = jobs_api.get_jobs(2)
     assert [j["jid"] for j in jobs] == ["00002"]
-    jobs = api_client.get_jobs(1, 3)
+    jobs = jobs_api.get_jobs(1, 3)
     assert [(j["jid"], j["title"], j["status"], j["project"]) for j in jobs] == [
         ("00001", "a", "pending", "Episode 104"),
         ("00002", "b", "pending", "Episode 104"),
@@ -111,25 +156,25 @@ def test_job_list_logs_and_kills(ciocore_sandbox):
     ]
     assert jobs[0]["tasks"] == 3 and jobs[0]["created"].endswith("Z")
 
-    log = json.loads(api_client.get_log(1, 0))
+    log = json.loads(jobs_api.get_log(1, 0))
     assert log["task_status"] == "pending" and log["logs"] == []
     ciocore_sandbox.set_job_status("00001", "success")
-    log = json.loads(api_client.get_log(1, 0))
+    log = json.loads(jobs_api.get_log(1, 0))
     assert log["task_status"] == "success"
     assert "$ katana --batch -t 1-2" in log["logs"][0]["log"]
     assert log["new_num_lines"] == [len(log["logs"][0]["log"])]
     with pytest.raises(Exception, match="404"):
-        api_client.get_log(1, 7)
+        jobs_api.get_log(1, 7)
 
-    result = api_client.kill_jobs("00002")
+    result = jobs_api.kill_jobs("00002")
     assert result["body"] == "success"
-    assert api_client.get_jobs(2)[0]["status"] == "killed"
-    result = api_client.kill_tasks("00003", 0, 2)
+    assert jobs_api.get_jobs(2)[0]["status"] == "killed"
+    result = jobs_api.kill_tasks("00003", 0, 2)
     assert result["message"] == ' 2 Tasks set to "kill"\n\t000\n\t002'
     assert [t["status"] for t in ciocore_sandbox.jobs[2]["tasks"]] == ["killed", "pending",
                                                                        "killed"]
     # A finished job is not killed after the fact.
-    api_client.kill_jobs(1)
-    assert api_client.get_jobs(1)[0]["status"] == "success"
+    jobs_api.kill_jobs(1)
+    assert jobs_api.get_jobs(1)[0]["status"] == "success"
     with pytest.raises(Exception, match="404"):
-        api_client.kill_jobs(99)
+        jobs_api.kill_jobs(99)
