@@ -323,6 +323,8 @@ class ConductorSource(Source):
                 outcome["result"] = submit.main()
             except BaseException as err:  # becomes an error event
                 outcome["error"] = err
+            finally:
+                _release_uploader(outcome.get("submit"))
 
         thread = threading.Thread(target=work, name="ciokatana-job-{}".format(index), daemon=True)
         thread.start()
@@ -384,6 +386,18 @@ class ConductorSource(Source):
         body, code = outcome.get("result") or ({}, None)
         emit(ev.response(body, code, title))
         return "ok"
+
+
+def _release_uploader(submit) -> None:
+    """Let no thread of ciocore's uploader outlive its job (ciocore leaves some after a cancel)."""
+    if submit is None:
+        return
+    try:
+        from ciokatana.core import ciocompat
+
+        ciocompat.stop_uploader_threads(submit)
+    except Exception:  # a fake Submit, or a ciocore that changed: nothing to stop
+        logger.debug("Could not stop the uploader's threads", exc_info=True)
 
 
 def _unanswered(err: BaseException) -> bool:
