@@ -10,7 +10,8 @@ rest of the code calls it instead of checking versions:
   ciocore's uploader for an empty file map (that hangs forever: on 7.0.2 to
   8.1 whenever ``upload_paths`` is empty, on 8.3+ when the paths expand to
   no file), and sends ``local_upload: true`` when there is nothing to upload
-  (what 8.3+ does).
+  (what 8.3+ does). :func:`stop_uploader_threads` ends the threads its
+  uploader leaves waiting after a cancel.
 - :func:`get_jobs`, :func:`get_log`, :func:`kill_jobs`, :func:`kill_tasks`,
   :func:`request_extra_environment`: ciocore's own (8.0+), or on 7.0.2 the
   same requests made through ciocore's ``ApiClient``.
@@ -73,6 +74,35 @@ def submit(args: Dict[str, Any]):
     (``main()``, ``stop_work()``) as ciocore's; see the module docstring.
     """
     return _submit_class()(args)
+
+
+def stop_uploader_threads(submit_obj) -> None:
+    """End the worker threads of ``submit_obj``'s uploader, if it started any.
+
+    ciocore's uploader leaves its JobManager's threads (MetricStore,
+    ErrorThread, one FileStatWorker and HttpBatchWorker per pool) waiting on
+    their queues for ever when it is cancelled after its last task was
+    taken: it skips both ``JobManager.stop_work`` and ``join``. This does
+    what ``stop_work`` does to them, without touching ciocore's module-wide
+    ``WORKING`` flag (another uploader may be running): a poison pill per
+    worker thread, the reporters' and the metric store's stop flags. Safe to
+    call more than once, and on a Submit whose uploader never ran. Same
+    attributes in every ciocore allowed (7.0.2 to 9.x).
+    """
+    uploader = getattr(submit_obj, "uploader_", None)
+    manager = getattr(uploader, "manager", None)
+    if manager is None:
+        return
+    manager.error_handler_stop = True
+    metric_store = getattr(manager, "metric_store", None)
+    if metric_store is not None:
+        metric_store.stop = True
+    for reporter in getattr(manager, "reporters", []):
+        reporter.terminate = True
+    for worker in getattr(manager, "workers", []):
+        for thread in getattr(worker, "threads", []):
+            if thread.is_alive():
+                worker.in_queue.put(worker.PoisonPill())
 
 
 # -- job information and control ------------------------------------------------

@@ -41,7 +41,7 @@ class JobResult:
 
     index: int
     title: str
-    status: str = "running"  # ok | failed | cancelled | running
+    status: str = "running"  # ok | failed | cancelled | may_exist | running
     jobid: str = ""
     link: str = ""
     message: str = ""
@@ -49,8 +49,11 @@ class JobResult:
     cached: int = 0
     uploaded_files: int = 0
     uploaded_bytes: int = 0
+    shared: bool = False  # its files went up in the run's shared upload
 
     def upload_text(self) -> str:
+        if self.shared:
+            return "files uploaded once for every job; see Upload below"
         if not self.files:
             return "no files to upload"
         if self.uploaded_files == 0:
@@ -59,6 +62,51 @@ class JobResult:
         if self.cached:
             text += "; {} already on Conductor (cached)".format(self.cached)
         return text
+
+
+@dataclass
+class SharedUpload:
+    """The shared upload of a run (the default path), for the summary."""
+
+    files: int = 0
+    cached: int = 0
+    to_upload: int = 0
+    uploaded_files: int = 0
+    uploaded_bytes: int = 0
+    bytes_to_upload: int = 0
+    hashed: int = 0
+    from_cache: int = 0
+    seen: bool = False
+    reported: bool = False
+
+    def update(self, data) -> None:
+        files = data.get("file_progress") or {}
+        self.seen = True
+        self.files = max(len(files), int(data.get("files_to_analyze") or 0))
+        self.cached = sum(1 for f in files.values() if f.get("already_uploaded"))
+        fresh = [f for f in files.values() if int(f.get("bytes_to_upload") or 0) > 0]
+        self.to_upload = len(fresh)
+        self.bytes_to_upload = sum(int(f.get("bytes_to_upload") or 0) for f in fresh)
+        self.uploaded_bytes = sum(int(f.get("bytes_uploaded") or 0) for f in fresh)
+        self.uploaded_files = sum(
+            1 for f in fresh if int(f.get("bytes_uploaded") or 0) >= int(f.get("bytes_to_upload") or 0))
+        self.from_cache = sum(1 for f in files.values() if f.get("md5") and f.get("md5_was_cached"))
+        self.hashed = sum(1 for f in files.values() if f.get("md5") and not f.get("md5_was_cached"))
+
+    def text(self) -> str:
+        if not self.files:
+            return "no files to upload"
+        if self.to_upload == 0 and self.cached >= self.files:
+            text = "uploaded nothing: all {} file(s) already on Conductor (cached)".format(self.files)
+        else:
+            text = "uploaded {} of {} file(s), {}".format(self.uploaded_files, self.to_upload,
+                                                         human_size(self.uploaded_bytes))
+            if self.cached:
+                text += "; {} already on Conductor (cached)".format(self.cached)
+        return text + "; md5: {} hashed, {} from the cache".format(self.hashed, self.from_cache)
+
+
+LABELS = {"ok": "OK", "cancelled": "CANCELLED", "failed": "FAILED", "may_exist": "MAY EXIST"}
 
 
 class TerminalReporter:
@@ -78,6 +126,7 @@ class TerminalReporter:
         self.quiet = quiet
         self.job_count = 0
         self.results: List[JobResult] = []
+        self.upload = SharedUpload()
         self._current: Optional[JobResult] = None
         self._last_line_time = 0.0
         self._line_open = False
@@ -97,17 +146,53 @@ class TerminalReporter:
         self.stream.write(printable(text) + ("\n" if newline else ""))
         self.stream.flush()
 
+    def _live(self, line: str) -> None:
+        """A progress line: redrawn on a terminal, every few seconds in a file."""
+        if self.quiet:
+            return
+        if self.tty:
+            self._write(line, newline=False)
+            self._line_open = True
+        elif time.monotonic() - self._last_line_time > 5.0:
+            self._write(line)
+            self._last_line_time = time.monotonic()
+
     def _on_start(self, data) -> None:
+        self._last_line_time = time.monotonic()  # in a log, the first progress line comes after 5 s
         self.job_count = int(data.get("job_count") or 0)
         self._write("Submitting {} job(s) to Conductor{}".format(self.job_count, " at " + self.url if self.url else ""))
+        if data.get("upload_files"):
+            self._write("Upload for all {} job(s) at once: {} file(s), {}".format(
+                self.job_count, data["upload_files"], human_size(float(data.get("upload_bytes") or 0))))
+
+    def _end_upload(self) -> None:
+        if self.upload.seen and not self.upload.reported:
+            self.upload.reported = True
+            self._write("      upload: {}".format(self.upload.text()))
 
     def _on_job_start(self, data) -> None:
+        self._end_upload()
         index = int(data.get("job_index") or 0)
-        self._current = JobResult(index=index, title=str(data.get("job_title", "")))
+        shared = data.get("phase") == ev.CREATE_PHASE
+        self._current = JobResult(index=index, title=str(data.get("job_title", "")), shared=shared)
         self.results.append(self._current)
-        self._write("[{}/{}] {}".format(index + 1, self.job_count or "?", self._current.title))
+        self._write("[{}/{}] {}{}".format(index + 1, self.job_count or "?", self._current.title,
+                                          "  (creating the job)" if shared else ""))
 
     def _on_progress(self, data) -> None:
+        if data.get("job_index") == ev.SHARED_UPLOAD_INDEX:
+            self.upload.update(data)
+            up = self.upload
+            self._live("      md5 {:3.0f}%  upload {} {:3.0f}%  {} of {}  {} file(s), {} cached".format(
+                float(data.get("md5_percent") or 0),
+                bar(float(data.get("percent_complete") or 0)),
+                float(data.get("percent_complete") or 0),
+                human_size(up.uploaded_bytes),
+                human_size(up.bytes_to_upload),
+                up.files,
+                up.cached,
+            ))
+            return
         job = self._current
         if job is None:
             return
@@ -118,7 +203,7 @@ class TerminalReporter:
         job.uploaded_files = sum(1 for f in fresh if f.get("bytes_uploaded"))
         job.uploaded_bytes = sum(int(f.get("bytes_uploaded") or 0) for f in fresh)
         to_upload = sum(int(f.get("bytes_to_upload") or 0) for f in fresh)
-        line = "      md5 {:3.0f}%  upload {} {:3.0f}%  {} of {}  {} file(s), {} cached".format(
+        self._live("      md5 {:3.0f}%  upload {} {:3.0f}%  {} of {}  {} file(s), {} cached".format(
             float(data.get("md5_percent") or 0),
             bar(float(data.get("percent_complete") or 0)),
             float(data.get("percent_complete") or 0),
@@ -126,44 +211,45 @@ class TerminalReporter:
             human_size(to_upload),
             job.files,
             job.cached,
-        )
-        if self.quiet:
-            return
-        if self.tty:
-            self._write(line, newline=False)
-            self._line_open = True
-        elif time.monotonic() - self._last_line_time > 5.0:
-            self._write(line)
-            self._last_line_time = time.monotonic()
+        ))
 
     def _on_response(self, data) -> None:
         job = self._job_for(data)
         job.status = "ok"
         job.jobid = str(data.get("jobid", ""))
         job.link = dashboard_link(job.jobid, self.url)
-        self._write("      submitted as job {} ({})".format(job.jobid, job.upload_text()))
+        if job.shared:
+            self._write("      submitted as job {}".format(job.jobid))
+        else:
+            self._write("      submitted as job {} ({})".format(job.jobid, job.upload_text()))
 
     def _on_error(self, data) -> None:
+        self._end_upload()
         job = self._job_for(data)
         kind = str(data.get("exception_type", "Error"))
+        cause = ev.cause_line(str(data.get("exception", "") or data.get("body", "")))
         if kind in ev.CANCEL_TYPES:
             job.status = "cancelled"
-            job.message = "cancelled by the user; no further jobs were started"
+            job.message = ("cancelled during the upload; no job was created" if not job.title or job.index < 0
+                           else "cancelled by the user; no further jobs were started")
+        elif kind == ev.MAY_EXIST_TYPE or data.get("may_exist") is True:
+            job.status = "may_exist"
+            job.message = cause or "may have been created - check the dashboard"
         else:
             job.status = "failed"
-            first = (str(data.get("exception", "")).strip().splitlines() or [""])[0]
-            job.message = "{}: {}".format(kind, first[:300])
+            job.message = "{}: {}".format(kind, cause)
         self._write("      {}".format(job.message))
 
     def _job_for(self, data) -> JobResult:
         title = str(data.get("job_title", ""))
         if self._current is not None and (not title or self._current.title == title) and self._current.status == "running":
             return self._current
-        result = JobResult(index=len(self.results), title=title or "(no job)")
+        result = JobResult(index=-1 if not title else len(self.results), title=title or "(upload)")
         self.results.append(result)
         return result
 
     def _on_done(self, _data) -> None:
+        self._end_upload()
         if self._line_open:
             self._write("")
 
@@ -172,18 +258,35 @@ class TerminalReporter:
         lines = ["Results:"]
         width = max([len(r.title) for r in self.results] + [10])
         for r in self.results:
+            label = LABELS.get(r.status)
+            if label is None:
+                continue
             if r.status == "ok":
-                lines.append("  OK        {}  job {}  {}  ({})".format(r.title.ljust(width), r.jobid, r.link, r.upload_text()))
-            elif r.status == "cancelled":
-                lines.append("  CANCELLED {}  {}".format(r.title.ljust(width), r.message))
-            elif r.status == "failed":
-                lines.append("  FAILED    {}  {}".format(r.title.ljust(width), r.message))
+                tail = "" if r.shared else "  ({})".format(r.upload_text())
+                line = "{}  job {}  {}{}".format(r.title.ljust(width), r.jobid, r.link, tail)
+            else:
+                line = "{}  {}".format(r.title.ljust(width), r.message)
+            label = label.ljust(9)
+            if self.tty and r.status == "may_exist":
+                label = "\033[33m{}\033[0m".format(label)  # amber; the text itself is made printable
+            lines.append("  {} {}".format(label, printable(line)))
         if not self.results:
             lines.append("  no job ran")
-        lines = [printable(line) for line in lines]
+        started = len([r for r in self.results if r.index >= 0])
+        if self.job_count and started < self.job_count:
+            lines.append("  not started: {} of {} job(s)".format(self.job_count - started, self.job_count))
+        if self.upload.seen:
+            lines.append("Upload (once for every job): {}".format(self.upload.text()))
         ok = [r for r in self.results if r.status == "ok"]
-        if ok and self.results and all(r.uploaded_files == 0 for r in ok) and any(r.files for r in ok):
+        if self.upload.seen:
+            nothing = self.upload.files and self.upload.to_upload == 0 and self.upload.cached >= self.upload.files
+        else:
+            nothing = ok and all(r.uploaded_files == 0 for r in ok) and any(r.files for r in ok)
+        if nothing and ok:
             lines.append("Nothing was uploaded: every file was already on Conductor (cached).")
+        if any(r.status == "may_exist" for r in self.results):
+            lines.append("A job marked MAY EXIST may render and be billed: look for it on {} before submitting "
+                         "it again.".format((self.url.rstrip("/") + "/jobs") if self.url else "the Conductor dashboard"))
         return "\n".join(lines)
 
     @property
@@ -199,7 +302,7 @@ def print_findings(findings, out) -> None:
                 out.write("    {}\n".format(printable(detail)))
 
 
-def run_jobs(runner, reporter: TerminalReporter, err) -> str:
+def run_jobs(runner, err) -> str:
     """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
     Ctrl-C in the terminal cancels it cleanly; return the final state."""
     runner.start()

@@ -8,8 +8,8 @@ so mock files move freely between the two:
 =========  ===============================================================
 event      data
 =========  ===============================================================
-start      job_count
-job_start  job_index, job_title
+start      job_count; optional upload_files, upload_bytes
+job_start  job_index, job_title; optional phase ("create" or "upload")
 progress   files_to_analyze, files_to_upload, bytes_to_upload,
            bytes_uploaded, transfer_rate, percent_complete (0-100),
            elapsed_time (seconds), time_remaining (seconds, optional),
@@ -18,25 +18,60 @@ progress   files_to_analyze, files_to_upload, bytes_to_upload,
            already_uploaded, md5, md5_was_cached}}
 response   body, jobid, status, uri, response_code, job_title
 error      body, exception, traceback, exception_type, job_title,
-           status ("error"), response_code
+           status ("error"), response_code; optional may_exist
 done       (none)
 =========  ===============================================================
 
 Every run is ``start``, then per job ``job_start`` followed by any number of
 ``progress`` and one ``response`` or ``error``, and finally one ``done``. A
 cancelled run ends its current job with an ``error`` whose exception_type
-is ``UserCanceledError`` and starts no more jobs.
+is ``UserCanceledError`` and starts no more jobs; jobs that never started
+get no events (a reader counts them from ``start``'s ``job_count``).
+
+Optional fields (a reader that ignores them still works; old files, the
+published plugin's included, have none of them):
+
+- **Shared upload.** The default submission path uploads the union of
+  every job's files once, then creates the jobs. Its ``progress`` events
+  carry ``job_index`` :data:`SHARED_UPLOAD_INDEX` (-1) and ``job_title``
+  ``""`` and come after ``start``, before the first ``job_start``.
+  ``start`` then carries ``upload_files`` (distinct files) and
+  ``upload_bytes`` (their true byte total, not x1024). A cancel during the
+  shared upload ends it with one ``UserCanceledError`` error whose
+  ``job_title`` is ``""``: no job was created.
+- **Creating.** In that path each ``job_start`` carries ``phase:
+  "create"``: its files are already on Conductor and only the
+  job-creation request follows (ciocore's per-job path sends no phase).
+- **May have been created.** When a job's creation request may have
+  reached Conductor but no answer came (a cancel or a stall while
+  ``jobs/`` was in flight), the job ends with an ``error`` whose
+  exception_type is :data:`MAY_EXIST_TYPE` (``JobMayHaveBeenCreated``)
+  and whose ``may_exist`` is true. It is not a cancel. If the answer does
+  come in time, even after a cancel, the job gets its ``response``.
+- **Stalled.** A job that got no answer and made no progress for the
+  run's timeout ends with an ``error`` whose exception_type is
+  :data:`STALLED_TYPE` (``SubmissionStalled``) and whose text names the
+  step (login, upload URLs, upload of FILE, multipart finish, job
+  creation). A stall in job creation is reported as "may have been
+  created" instead.
+
+:func:`cause_line` picks the line of an error that says why (the
+service's ``error`` text, the exception's last line), for one-line
+displays.
 
 Caution: ciocore reports ``bytes_to_upload``, ``bytes_uploaded`` and
 ``transfer_rate`` multiplied by 1024 (so do files recorded by the existing
-plugin). They are kept as reported for compatibility; anything shown to a
-person must use :func:`true_bytes` or the per-file figures.
+plugin, and so does the shared upload, to stay readable by them). They are
+kept as reported for compatibility; anything shown to a person must use
+:func:`true_bytes` or the per-file figures.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import math
+import re
 import traceback as traceback_mod
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
@@ -71,7 +106,12 @@ FIELDS = {
     ERROR: ("body", "exception", "traceback", "exception_type", "job_title", "status", "response_code"),
     DONE: (),
 }
-OPTIONAL_FIELDS = {PROGRESS: ("time_remaining",)}
+OPTIONAL_FIELDS = {
+    START: ("upload_files", "upload_bytes"),
+    JOB_START: ("phase",),
+    PROGRESS: ("time_remaining",),
+    ERROR: ("may_exist",),
+}
 
 # What each field may hold (None allowed where the existing plugin writes
 # it). A replayed file with another type is refused with the field named,
@@ -85,8 +125,11 @@ _MAP = "object"
 _SECONDS = "number of seconds"  # the existing plugin writes str(timedelta): "0:00:05.000123"
 _SECONDS_OR_NONE = "number of seconds or null"
 _ANY = "anything"
+_INDEX = "whole number (or -1, the shared upload)"
+_FLAG = "true or false"
 FIELD_TYPES = {
-    "job_count": _WHOLE, "job_index": _WHOLE, "job_title": _TEXT,
+    "job_count": _WHOLE, "job_index": _INDEX, "job_title": _TEXT,
+    "upload_files": _WHOLE, "upload_bytes": _NUMBER, "phase": _TEXT_OR_NONE, "may_exist": _FLAG,
     "files_to_analyze": _NUMBER, "files_to_upload": _NUMBER, "bytes_to_upload": _NUMBER,
     "bytes_uploaded": _NUMBER, "transfer_rate": _NUMBER, "percent_complete": _NUMBER,
     "elapsed_time": _SECONDS, "time_remaining": _SECONDS_OR_NONE, "processed_md5s": _NUMBER,
@@ -115,6 +158,10 @@ def _fits(value: Any, kind: str) -> bool:
         return _is_number(value)
     if base == _WHOLE:
         return _is_number(value) and float(value).is_integer() and value >= 0
+    if base == _INDEX:
+        return _is_number(value) and float(value).is_integer() and value >= -1
+    if base == _FLAG:
+        return isinstance(value, bool)
     if base == _MAP:
         return isinstance(value, dict)
     return False  # pragma: no cover
@@ -147,6 +194,12 @@ def _check_file_progress(files: Dict[str, Any], where: str) -> None:
 TYPES = tuple(FIELDS)
 CANCEL_TYPES = ("UserCanceledError", "UserCanceled", "UserCancelledError")
 STATS_INFLATION = 1024.0
+SHARED_UPLOAD_INDEX = -1
+CREATE_PHASE = "create"
+UPLOAD_PHASE = "upload"
+MAY_EXIST_TYPE = "JobMayHaveBeenCreated"
+STALLED_TYPE = "SubmissionStalled"
+CAUSE_LIMIT = 300
 
 
 class EventFormatError(ValueError):
@@ -198,18 +251,37 @@ class Event:
     def is_cancel(self) -> bool:
         return self.type == ERROR and self.data.get("exception_type") in CANCEL_TYPES
 
+    @property
+    def may_exist(self) -> bool:
+        """An error for a job Conductor may have created (check the dashboard)."""
+        return self.type == ERROR and (
+            self.data.get("exception_type") == MAY_EXIST_TYPE or self.data.get("may_exist") is True
+        )
+
+    @property
+    def is_shared_upload(self) -> bool:
+        """A progress event of the shared upload (no job of its own)."""
+        return self.type == PROGRESS and self.data.get("job_index") == SHARED_UPLOAD_INDEX
+
 
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def start(job_count: int) -> Event:
-    return Event(START, {"job_count": int(job_count)})
+def start(job_count: int, upload_files: Optional[int] = None, upload_bytes: Optional[int] = None) -> Event:
+    data = {"job_count": int(job_count)}  # type: Dict[str, Any]
+    if upload_files is not None:
+        data["upload_files"] = int(upload_files)
+        data["upload_bytes"] = int(upload_bytes or 0)
+    return Event(START, data)
 
 
-def job_start(job_index: int, job_title: str) -> Event:
-    return Event(JOB_START, {"job_index": int(job_index), "job_title": job_title})
+def job_start(job_index: int, job_title: str, phase: Optional[str] = None) -> Event:
+    data = {"job_index": int(job_index), "job_title": job_title}  # type: Dict[str, Any]
+    if phase:
+        data["phase"] = phase
+    return Event(JOB_START, data)
 
 
 def done() -> Event:
@@ -255,17 +327,88 @@ def error(
 
 
 def error_from_exception(exc: BaseException, job_title: str, response_code: Optional[int] = None) -> Event:
+    """An error event from an exception; its text starts with the cause line."""
     trace = "".join(traceback_mod.format_exception(type(exc), exc, exc.__traceback__))
-    return error(type(exc).__name__, str(exc), job_title, trace, response_code)
+    message = str(exc).strip() or type(exc).__name__
+    cause = cause_line(message)
+    first = message.splitlines()[0].strip() if message else ""
+    if cause and cause != first:
+        message = "{}\n\n{}".format(cause, message)
+    return error(type(exc).__name__, message, job_title, trace, response_code)
 
 
-def canceled(job_title: str) -> Event:
-    return error(
-        "UserCanceledError",
-        "Job submission was cancelled by the user",
-        job_title,
-        body="cancelled by the user; no further jobs were started",
+def canceled(job_title: str, body: str = "cancelled by the user; no further jobs were started") -> Event:
+    return error("UserCanceledError", "Job submission was cancelled by the user", job_title, body=body)
+
+
+def may_exist(job_title: str, why: str, url: Optional[str] = None) -> Event:
+    """A job whose creation request may have reached Conductor, with no answer."""
+    where = "{}/jobs".format(url.rstrip("/")) if url else "the Conductor dashboard"
+    message = (
+        "{} may have been created - check {}: its creation request was sent but no answer came ({})".format(
+            job_title or "The job", where, why
+        )
     )
+    event = error(MAY_EXIST_TYPE, message, job_title, body=message)
+    event.data["may_exist"] = True
+    return event
+
+
+def stalled(job_title: str, step: str, seconds: float, detail: str = "") -> Event:
+    """A job that got no answer and made no progress for ``seconds`` during ``step``."""
+    message = "stalled: no answer and no progress for {:g} s during {}".format(seconds, step)
+    if detail:
+        message += "; " + detail
+    return error(STALLED_TYPE, message, job_title)
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+_HTTP_CODE = re.compile(r"\b(?:Error|HTTP|status)\s*:?\s*([1-5][0-9][0-9])\b")
+_VAGUE = ("could not upload files", "job submission failed", "traceback (most recent call last)")
+
+
+def _service_text(text: str) -> str:
+    """The ``error``/``message`` of a JSON answer quoted in text, or ''."""
+    match = _JSON_OBJECT.search(text)
+    if not match:
+        return ""
+    try:
+        body = json.loads(match.group(0))
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        for key in ("error", "message", "detail", "body"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return ""
+
+
+def cause_line(text: str, limit: int = CAUSE_LIMIT) -> str:
+    """The one line of an error's text that says why it failed.
+
+    The service's own ``error`` text when the message quotes an answer
+    (with its HTTP status), else the last line of a traceback or of a
+    message whose first line only announces a failure ("Could not upload
+    files, encountered 1 errors:"), else the first line. Capped at
+    ``limit`` characters and scrubbed of credentials.
+    """
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    service = _service_text(text)
+    if service:
+        code = _HTTP_CODE.search(text)
+        line = "{} (HTTP {})".format(service, code.group(1)) if code else service
+    else:
+        lines = [x.strip() for x in text.splitlines() if x.strip()]
+        line = lines[0]
+        vague = line.endswith(":") or any(line.lower().startswith(v) for v in _VAGUE)
+        if vague and len(lines) > 1:
+            tail = [x for x in lines[1:] if not x.startswith(("File ", "Error ", "Traceback", "^"))]
+            line = tail[-1] if tail else lines[-1]
+    line = redact_text(" ".join(line.split()))
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def _value(stat: Any) -> Any:

@@ -24,7 +24,8 @@ What counts as a secret:
   names. The value of an environment variable, mapping entry or quoted
   ``'NAME': 'value'`` pair in text with a secret name is masked;
 - ``Bearer <token>`` strings; JWTs; ``client_secret=`` / ``private_key=``
-  fields in URLs;
+  fields in URLs; the signature of a presigned upload URL (ciocore's
+  upload errors and logs quote the URL);
 - by value, wherever it appears and in every form it is written in (raw,
   JSON-escaped, JSON-escaped twice, Python-repr-quoted): the configured
   Conductor API key (``CONDUCTOR_API_KEY`` or the file
@@ -204,6 +205,9 @@ _PATTERNS = [
     (re.compile(r"(Bearer\s+)[A-Za-z0-9\-_.=+/]+", re.IGNORECASE), r"\1" + MASK),
     (re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*"), MASK),
     (re.compile(r"((?:client_secret|private_key|access_token|api_key)=)[^&\s'\"]+", re.IGNORECASE), r"\1" + MASK),
+    # presigned upload URLs (S3, GCS, the sandbox) carry their signature in the query
+    (re.compile(r"((?:[A-Za-z-]*Signature|X-(?:Amz|Goog)-Credential|X-Amz-Security-Token)=)[^&\s'\")]+", re.IGNORECASE),
+     r"\1" + MASK),
 ]
 # A quoted name, ':' or '=', then a quoted value: 'API_TOKEN': 'x' in a
 # logged dict, "DB_PASSWORD": "x" in logged JSON, {\"K\": \"v\"} in JSON

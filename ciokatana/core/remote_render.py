@@ -8,8 +8,9 @@ nothing of Katana's classes, only job ids, payloads, states
 Submission goes through the same core path as the dialog: a payload built
 by :func:`ciokatana.core.plan.plan_submission` (prepared by the caller, on
 a worker thread here because planning reads the disk) and sent by the core
-runner (:class:`~ciokatana.core.runner.Runner` with ciocore's ``Submit``),
-whose events feed the render log (upload progress, the job id, errors).
+runner (:class:`~ciokatana.core.runner.Runner` on the source
+:func:`ciokatana.core.submission.open_source` picks), whose events feed the
+render log (upload progress, the job id, errors).
 :func:`start_submission` is the one place that starts it.
 
 Job ids. Katana keeps the id ``submitJob`` returns. :meth:`RemoteRenders.submit`
@@ -146,13 +147,16 @@ class _Submission(object):
 def start_submission(payload: dict, on_event: Callable[[ev.Event], None], submit_factory=None):
     """Submit one payload through the core runner on a worker thread.
 
-    The same path the dialog and ``ciokatana submit`` take (ciocore's
-    ``Submit``: md5s, uploads, job creation). Returns an object with
-    ``cancel()``.
+    The same path the dialog and ``ciokatana submit`` take
+    (:func:`ciokatana.core.submission.open_source`: md5s, uploads, job
+    creation; ciocore's own ``Submit`` when the settings or the factory ask
+    for it). Returns an object with ``cancel()``.
     """
-    from ciokatana.core.runner import ConductorSource, Runner
+    from ciokatana.core import submission
+    from ciokatana.core.runner import Runner
 
-    runner = Runner(ConductorSource([payload], submit_factory=submit_factory), on_event)
+    source, _recorder = submission.open_source([payload], submission.SourceSpec(submit_factory=submit_factory))
+    runner = Runner(source, on_event)
     runner.start()
     return _Submission(runner)
 

@@ -1,12 +1,15 @@
-"""The submission runner: jobs in order on a worker thread, as events.
+"""The submission runner: a source's events on a worker thread, with one ``done``.
 
-Layer: core (no Qt). A :class:`Runner` drives an event *source* - real
-submissions through ciocore (:class:`ConductorSource`) or a mock file being
-replayed (:class:`ciokatana.core.mock.MockReplay`) - and hands every event
-to a callback, optionally recording it. The dialog wraps it in a queued Qt
-bridge; the command line and tests call :meth:`Runner.run` directly.
+Layer: core (no Qt). A :class:`Runner` drives an event *source* - the
+shared-upload path (:class:`ciokatana.core.shared_upload.SharedUploadSource`,
+the default), ciocore's own per-job ``Submit`` (:class:`ConductorSource`),
+or a mock file being replayed (:class:`ciokatana.core.mock.MockReplay`) -
+and hands every event to a callback, optionally recording it.
+:mod:`ciokatana.core.submission` picks the source; the dialog wraps the
+runner in a queued Qt bridge; the command line and tests call
+:meth:`Runner.run` directly or through ``submission.run_in_terminal``.
 
-State machine::
+State machine (:class:`RunState`, changed only by ``Runner._set_state``)::
 
     PENDING --start()/run()--> RUNNING --+--> SUCCEEDED   every job answered
                                          +--> FAILED      a job (or the source) failed
@@ -14,30 +17,58 @@ State machine::
 
 Guarantees, whatever happens: events arrive in the order described in
 :mod:`ciokatana.core.events`; a failing job yields an ``error`` event and
-the next job still runs; ``cancel()`` stops the current job (ciocore's
-``Submit.stop_work()``), yields one ``UserCanceledError`` error and starts
-no more jobs; every run ends with exactly one ``done``. ciocore sets no
-network timeouts, so each job runs on its own daemon thread and a cancel
-stops waiting for it after ``cancel_grace`` seconds: control comes back
-within about 1.2 s even when the service never answers.
+the next job still runs; ``cancel()`` stops the current job, yields one
+``UserCanceledError`` error (or the job's answer, or "may have been
+created" when its creation request may already be with Conductor) and
+starts no more jobs; every run ends with exactly one ``done``. When
+``done`` reaches the listener, the recorder is closed, :attr:`Runner.state`
+is final and :attr:`Runner.finished` is true.
+
+ciocore sets no network timeouts, so :class:`ConductorSource` runs each
+``Submit`` on its own daemon thread: a cancel stops waiting for it after
+``cancel_grace`` seconds, and a job that shows no progress and gets no
+answer for ``timeout`` seconds (at least :data:`STOCK_MIN_TIMEOUT`: ciocore
+reports only every 5 s) is ended as stalled.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
+import time
 from typing import Callable, List, Optional
 
 from ciokatana.core import events as ev
+from ciokatana.core.settings import DEFAULT_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
-PENDING = "pending"
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-CANCELLED = "cancelled"
-FINAL_STATES = (SUCCEEDED, FAILED, CANCELLED)
+STOCK_MIN_TIMEOUT = 15.0
+
+
+class RunState(str, enum.Enum):
+    """Where a run stands; compares equal to its value (``"succeeded"``...)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    def __str__(self):
+        return self.value
+
+
+PENDING = RunState.PENDING
+RUNNING = RunState.RUNNING
+SUCCEEDED = RunState.SUCCEEDED
+FAILED = RunState.FAILED
+CANCELLED = RunState.CANCELLED
+_TRANSITIONS = {
+    PENDING: (RUNNING,),
+    RUNNING: (SUCCEEDED, FAILED, CANCELLED),
+}
 
 
 class Control:
@@ -88,6 +119,11 @@ def conductor_submit_factory(database_filepath: str = ""):
     Args:
         database_filepath: where ciocore keeps its md5 cache (sqlite); its
             default is a shared file in the temp dir whatever HOME says.
+
+    The factory carries ``database_filepath`` and ``uses_ciocore`` so that
+    :mod:`ciokatana.core.submission` can give the same cache to the
+    shared-upload path, and :class:`ConductorSource` knows it may log in
+    first.
     """
 
     def factory(payload):
@@ -98,12 +134,59 @@ def conductor_submit_factory(database_filepath: str = ""):
             args["database_filepath"] = database_filepath
         return ciocompat.submit(args)
 
+    factory.database_filepath = database_filepath
+    factory.uses_ciocore = True
     return factory
 
 
+def ciocore_login() -> None:
+    """Fetch (or reuse) ciocore's bearer token; raise when there is none."""
+    from ciocore import api_client
+
+    if not api_client.read_conductor_credentials(True):
+        raise RuntimeError("Conductor gave no token for the API key")
+
+
+class BackgroundCall(object):
+    """One blocking call on its own daemon thread, so its caller can stop waiting.
+
+    ``finished`` is set when it returned or raised; then ``result`` or
+    ``error`` holds the outcome.
+    """
+
+    def __init__(self, fn: Callable[[], object], name: str = "ciokatana-call"):
+        self.finished = threading.Event()
+        self.result = None
+        self.error: Optional[BaseException] = None
+        self._fn = fn
+        self.thread = threading.Thread(target=self._work, name=name, daemon=True)
+        self.thread.start()
+
+    def _work(self):
+        try:
+            self.result = self._fn()
+        except BaseException as err:  # handed to the caller
+            self.error = err
+        finally:
+            self.finished.set()
+
+    def wait(self, seconds: float) -> bool:
+        return self.finished.wait(seconds)
+
+
+class _Clock(object):
+    def __init__(self):
+        self.last = time.monotonic()
+
+    def touch(self):
+        self.last = time.monotonic()
+
+    def idle(self):
+        return time.monotonic() - self.last
+
 
 class ConductorSource(Source):
-    """Submits payloads one after another through ciocore.
+    """Submits payloads one after another through ciocore's ``Submit`` (the stock path).
 
     Args:
         payloads: job payloads from :func:`ciokatana.core.plan.plan_submission`.
@@ -111,12 +194,30 @@ class ConductorSource(Source):
             (``progress_handler``, ``main()``, ``stop_work()``); tests may
             pass a fake, production uses ciocore's ``Submit``.
         cancel_grace: seconds to let ciocore stop after ``stop_work()``.
+        timeout: a job with no upload progress and no answer for this many
+            seconds (at least STOCK_MIN_TIMEOUT) is ended as stalled.
+        create_grace: seconds to wait for the answer of a job whose
+            creation request may be in flight when the user cancels.
+        url: the Conductor URL, for "check the dashboard" messages.
+        login: called once first (on a watched thread, retried twice) so
+            that a dropped token request does not fail a job; by default
+            ciocore's, when the factory builds ciocore's ``Submit``.
+        min_timeout: the shortest timeout honoured (ciocore reports
+            progress only every 5 s; tests lower it).
     """
 
-    def __init__(self, payloads: List[dict], submit_factory=None, cancel_grace: float = 1.0):
+    def __init__(self, payloads: List[dict], submit_factory=None, cancel_grace: float = 1.0,
+                 timeout: float = DEFAULT_TIMEOUT, create_grace: float = 2.0, url: Optional[str] = None,
+                 login: Optional[Callable[[], None]] = None, min_timeout: float = STOCK_MIN_TIMEOUT):
         self.payloads = [dict(p) for p in payloads]
         self.submit_factory = submit_factory or conductor_submit_factory()
         self.cancel_grace = cancel_grace
+        self.timeout = max(float(timeout or DEFAULT_TIMEOUT), min_timeout)
+        self.create_grace = create_grace
+        self.url = url
+        if login is None and getattr(self.submit_factory, "uses_ciocore", False):
+            login = ciocore_login
+        self.login = login
         self._abandoned: List[threading.Thread] = []
 
     def abandoned_threads(self) -> List[threading.Thread]:
@@ -124,25 +225,88 @@ class ConductorSource(Source):
 
     def run(self, emit, control):
         emit(ev.start(len(self.payloads)))
+        stalled_login = self._login(control)
+        stalled_at = None
         for index, payload in enumerate(self.payloads):
             title = str(payload.get("job_title", "job {}".format(index + 1)))
             if control.cancelled:
                 emit(ev.canceled(title))
                 return
             emit(ev.job_start(index, title))
-            if not self._run_job(index, title, payload, emit, control):
+            if stalled_login:
+                emit(ev.stalled(title, "login", self.timeout))
+                continue
+            if stalled_at is not None:
+                emit(ev.error(ev.STALLED_TYPE, "not sent: Conductor stopped answering during {}; "
+                              "submit this job again".format(stalled_at), title))
+                continue
+            outcome = self._run_job(index, title, payload, emit, control)
+            if outcome == "stop":
                 return
+            if outcome == "stalled":
+                stalled_at = "the submission of {}".format(title)
 
-    def _run_job(self, index, title, payload, emit, control) -> bool:
-        """Run one job; False when the run must stop (cancelled)."""
+    def _login(self, control) -> bool:
+        """Log in once, retrying what is safe; True when the login stalled."""
+        if self.login is None:
+            return False
+        for attempt in range(3):
+            call = BackgroundCall(self.login, "ciokatana-login")
+            clock = _Clock()
+            while not call.wait(0.05):
+                if control.cancelled:
+                    self._abandoned.append(call.thread)
+                    return False
+                if clock.idle() > self.timeout:
+                    self._abandoned.append(call.thread)
+                    return True
+            if call.error is None:
+                return False
+            logger.info("Login failed (%s); trying again", call.error)
+            if control.wait(0.5 * (attempt + 1)):
+                return False
+        return False
+
+    @staticmethod
+    def _may_be_sent(outcome, payload) -> bool:
+        """Whether ciocore's Submit may already have sent the job creation request."""
+        submit = outcome.get("submit")
+        if submit is None or not outcome.get("main_started"):
+            return False
+        uploader = getattr(submit, "uploader_", None)
+        if uploader is not None:
+            if getattr(uploader, "working", True):
+                return False  # still hashing or uploading
+            return not getattr(uploader, "cancel", False) and not getattr(uploader, "error_messages", None)
+        if payload.get("upload_paths") and payload.get("local_upload", True):
+            return False  # still scanning paths or logging in
+        return True  # nothing to upload: main() goes straight to jobs/
+
+    @staticmethod
+    def _stalled_step(outcome) -> str:
+        submit = outcome.get("submit")
+        uploader = getattr(submit, "uploader_", None) if submit is not None else None
+        if uploader is None:
+            return "login or the file scan (ciocore's Submit)"
+        return "the upload (ciocore's uploader)"
+
+    def _run_job(self, index, title, payload, emit, control) -> str:
+        """Run one job; "ok", "stop" (cancelled) or "stalled"."""
         open_job = threading.Event()
         open_job.set()
+        clock = _Clock()
+        last = [None]
 
         def on_progress(stats):
             if not open_job.is_set():
                 return  # late progress from an abandoned job
             try:
-                emit(ev.progress_from_stats(stats, index, title))
+                event = ev.progress_from_stats(stats, index, title)
+                key = (event.data["bytes_uploaded"], event.data["processed_md5s"], event.data["files_to_upload"])
+                if key != last[0]:
+                    last[0] = key
+                    clock.touch()
+                emit(event)
             except Exception:  # a progress report must never kill an upload
                 logger.exception("Could not report upload progress for %s", title)
 
@@ -155,41 +319,98 @@ class ConductorSource(Source):
                 outcome["submit"] = submit
                 if control.cancelled:
                     return
+                outcome["main_started"] = True
                 outcome["result"] = submit.main()
             except BaseException as err:  # becomes an error event
                 outcome["error"] = err
+            finally:
+                _release_uploader(outcome.get("submit"))
 
         thread = threading.Thread(target=work, name="ciokatana-job-{}".format(index), daemon=True)
         thread.start()
         while thread.is_alive():
             thread.join(0.05)
-            if control.cancelled and thread.is_alive():
-                submit = outcome.get("submit")
-                if submit is not None:
-                    try:
-                        submit.stop_work()
-                    except Exception:
-                        logger.exception("stop_work failed for %s", title)
-                thread.join(self.cancel_grace)
-                open_job.clear()
-                if thread.is_alive():
-                    self._abandoned.append(thread)
+            cancelled = control.cancelled
+            stalled = not cancelled and clock.idle() > self.timeout
+            if not (cancelled or stalled) or not thread.is_alive():
+                continue
+            sent = self._may_be_sent(outcome, payload)
+            step = self._stalled_step(outcome)
+            submit = outcome.get("submit")
+            if submit is not None:
+                try:
+                    submit.stop_work()
+                except Exception:
+                    logger.exception("stop_work failed for %s", title)
+            thread.join(self.create_grace if sent else self.cancel_grace)
+            open_job.clear()
+            if not thread.is_alive() and ("result" in outcome or (sent and "error" in outcome)):
+                self._finish(outcome, title, emit)
+                return "stop" if cancelled else "stalled"
+            if thread.is_alive():
+                self._abandoned.append(thread)
+            if sent:
+                why = ("cancelled while its creation request may have been in flight" if cancelled
+                       else "stalled: no answer for {:g} s".format(self.timeout))
+                emit(ev.may_exist(title, why, self.url))
+            elif cancelled:
                 emit(ev.canceled(title))
-                return False
+            else:
+                emit(ev.stalled(title, step, self.timeout))
+            return "stop" if cancelled else "stalled"
         open_job.clear()
         if control.cancelled and "result" not in outcome:
-            emit(ev.canceled(title))
-            return False
+            if self._may_be_sent(outcome, payload) and "error" not in outcome:
+                emit(ev.may_exist(title, "cancelled while its creation request may have been in flight", self.url))
+            elif "error" in outcome and type(outcome["error"]).__name__ not in ev.CANCEL_TYPES:
+                emit(ev.error_from_exception(outcome["error"], title))
+            else:
+                emit(ev.canceled(title))
+            return "stop"
+        if "error" in outcome and _unanswered(outcome["error"]) and self._may_be_sent(outcome, payload):
+            # ciocore lost the connection after its job request may have arrived
+            emit(ev.may_exist(title, "the connection was lost before Conductor answered ({})".format(
+                ev.cause_line(str(outcome["error"]), 160)), self.url))
+            return "ok"
+        return self._finish(outcome, title, emit)
+
+    @staticmethod
+    def _finish(outcome, title, emit) -> str:
         if "error" in outcome:
             err = outcome["error"]
             if type(err).__name__ in ev.CANCEL_TYPES:
                 emit(ev.canceled(title))
-                return False
+                return "stop"
             emit(ev.error_from_exception(err, title))
-            return True
+            return "ok"
         body, code = outcome.get("result") or ({}, None)
         emit(ev.response(body, code, title))
-        return True
+        return "ok"
+
+
+def _release_uploader(submit) -> None:
+    """Let no thread of ciocore's uploader outlive its job (ciocore leaves some after a cancel)."""
+    if submit is None:
+        return
+    try:
+        from ciokatana.core import ciocompat
+
+        ciocompat.stop_uploader_threads(submit)
+    except Exception:  # a fake Submit, or a ciocore that changed: nothing to stop
+        logger.debug("Could not stop the uploader's threads", exc_info=True)
+
+
+def _unanswered(err: BaseException) -> bool:
+    """A requests error raised when a request got no answer (not a refused connection)."""
+    try:
+        import requests
+    except ImportError:  # pragma: no cover - ciocore needs requests
+        return False
+    if isinstance(err, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(err, requests.exceptions.ConnectionError):
+        return "NewConnectionError" not in repr(err) and "Connection refused" not in str(err)
+    return isinstance(err, (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError))
 
 
 class Runner:
@@ -208,12 +429,24 @@ class Runner:
         self.on_event = on_event
         self.recorder = recorder
         self.control = Control()
-        self.state = PENDING
+        self._state = PENDING
         self.responses: List[ev.Event] = []
         self.errors: List[ev.Event] = []
         self._lock = threading.RLock()
         self._thread: Optional[threading.Thread] = None
         self._finished = threading.Event()
+        self._over = threading.Event()
+
+    @property
+    def state(self) -> RunState:
+        return self._state
+
+    def _set_state(self, state: RunState) -> None:
+        """The one place the state changes; refuses a transition the machine lacks."""
+        with self._lock:
+            if state not in _TRANSITIONS.get(self._state, ()):
+                raise RuntimeError("a Runner runs once (it is {}, not {})".format(self._state.value, PENDING.value))
+            self._state = state
 
     # -- user requests ---------------------------------------------------
     def cancel(self) -> None:
@@ -231,65 +464,85 @@ class Runner:
 
     # -- running ---------------------------------------------------------
     def start(self) -> "Runner":
-        if self.state != PENDING:
+        if self._state != PENDING or self._thread is not None:
             raise RuntimeError("a Runner runs once")
-        self._thread = threading.Thread(target=self.run, name="ciokatana-runner", daemon=True)
+        self._thread = threading.Thread(target=self._run_started, name="ciokatana-runner", daemon=True)
+        self._set_state(RUNNING)
         self._thread.start()
         return self
 
     def wait(self, timeout: Optional[float] = None) -> bool:
-        """Wait for ``done``; True if the run has finished."""
-        return self._finished.wait(timeout)
+        """Wait until ``done`` has reached the listener; True if it has."""
+        return self._over.wait(timeout)
 
     @property
     def finished(self) -> bool:
         return self._finished.is_set()
 
-    def run(self) -> str:
+    def run(self) -> RunState:
         """Run to the end on this thread; return the final state."""
-        with self._lock:
-            if self.state != PENDING:
-                raise RuntimeError("a Runner runs once")
-            self.state = RUNNING
+        self._set_state(RUNNING)
+        return self._run_started()
+
+    def _run_started(self) -> RunState:
         try:
             self.source.run(self._emit, self.control)
         except BaseException as err:  # the source itself broke
             logger.debug("Event source failed", exc_info=True)
             self._emit(ev.error_from_exception(err, ""))
         finally:
-            with self._lock:
-                if self.control.cancelled or any(e.is_cancel for e in self.errors):
-                    self.state = CANCELLED
-                elif self.errors:
-                    self.state = FAILED
-                else:
-                    self.state = SUCCEEDED
-            self._emit(ev.done())
+            self._finish()
+        return self._state
+
+    def _finish(self) -> None:
+        """Record ``done``, close the recorder, settle the state, then tell the listener."""
+        done = ev.done()
+        with self._lock:
+            if self.control.cancelled or any(e.is_cancel for e in self.errors):
+                final = CANCELLED
+            elif self.errors:
+                final = FAILED
+            else:
+                final = SUCCEEDED
+            self._record(done)
             if self.recorder is not None:
                 try:
                     self.recorder.close()
                 except Exception:
                     logger.exception("Could not finish the mock file")
+            self._set_state(final)
             self._finished.set()
-        return self.state
+        try:
+            self._deliver(done)
+        finally:
+            self._over.set()
 
     def abandoned_threads(self) -> List[threading.Thread]:
         return self.source.abandoned_threads()
 
+    def _record(self, event: ev.Event) -> None:
+        if self.recorder is not None:
+            try:
+                self.recorder.write(event)
+            except Exception:
+                logger.exception("Could not record an event; recording stopped")
+                self.recorder = None
+
+    def _deliver(self, event: ev.Event) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(event)
+            except Exception:
+                logger.exception("An event listener failed on a %s event", event.type)
+
     def _emit(self, event: ev.Event) -> None:
         with self._lock:
+            if self._finished.is_set():
+                logger.debug("Dropped a %s event that came after done", event.type)
+                return
             if event.type == ev.RESPONSE:
                 self.responses.append(event)
             elif event.type == ev.ERROR:
                 self.errors.append(event)
-            if self.recorder is not None:
-                try:
-                    self.recorder.write(event)
-                except Exception:
-                    logger.exception("Could not record an event; recording stopped")
-                    self.recorder = None
-            if self.on_event is not None:
-                try:
-                    self.on_event(event)
-                except Exception:
-                    logger.exception("An event listener failed on a %s event", event.type)
+            self._record(event)
+            self._deliver(event)

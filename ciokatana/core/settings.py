@@ -18,6 +18,10 @@ DEFAULT_TASK_TEMPLATE = "katana --batch --katana-file={scene} --render-node={nod
 MERGE_POLICIES = ("exclusive", "append", "prepend")
 MOCK_MODES = ("off", "use", "generate")
 MIN_MOCK_INTERVAL = 0.05
+#: "shared": upload every job's files once, then create the jobs (default);
+#: "stock": ciocore's Submit per job (its own uploader; about 10 s per job).
+UPLOADERS = ("shared", "stock")
+DEFAULT_TIMEOUT = 120.0
 # The bounds the scene-file schema also sets (settings.mock_interval,
 # settings.autoretry): one rule for files, flags and the dialog.
 MAX_MOCK_INTERVAL = 3600.0
@@ -96,6 +100,8 @@ class Settings:
     notify: List[str] = field(default_factory=list)
     location: str = ""
     use_daemon: bool = False
+    uploader: str = "shared"
+    timeout: float = DEFAULT_TIMEOUT
     # Mocks (only offered when CIO_FEATURE_MOCK=1)
     mock_mode: str = "off"
     mock_file: str = ""

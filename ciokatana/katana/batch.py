@@ -6,13 +6,14 @@
 Katana and run it headless.
 
 Layer: katana (no Qt). :func:`submit` does what the dialog's Submit button
-does, with the pieces the ``ciokatana submit`` command uses: read the
-ConductorRender node's settings, snapshot the scene, plan
-(:func:`~ciokatana.core.plan.plan_submission`), validate (errors raise
+does, through the same core pipeline as the ``ciokatana submit`` command
+(:mod:`ciokatana.core.submission`): read the ConductorRender node's
+settings, snapshot the scene, prepare and validate (errors raise
 :class:`BatchSubmitError` listing them; warnings are printed), then run the
-jobs through the core runner with live terminal progress
-(:class:`~ciokatana.core.console.TerminalReporter`). Ctrl-C cancels
-the current job and starts no more.
+submission with live terminal progress (``submission.run_in_terminal``):
+every job's files are uploaded once, then the jobs are created. Ctrl-C
+cancels the current job and starts no more; a service that stops answering
+ends the run after ``timeout`` seconds instead of blocking the script.
 
 Example, in a script run with ``katana --script submit.py``::
 
@@ -27,12 +28,10 @@ Example, in a script run with ``katana --script submit.py``::
 import os
 import sys
 
-from ciokatana.core import conductor
-from ciokatana.core.plan import plan_submission
+from ciokatana.core import conductor, submission
 from ciokatana.core.redact import install_log_redaction
-from ciokatana.core.runner import CANCELLED, SUCCEEDED, ConductorSource, Runner, conductor_submit_factory
-from ciokatana.core.settings import Settings
-from ciokatana.core.validation import ERROR, by_level, validate
+from ciokatana.core.runner import SUCCEEDED
+from ciokatana.core.settings import UPLOADERS, Settings
 from ciokatana.katana import constants as C
 from ciokatana.katana import settings_node
 from ciokatana.katana.scene import KatanaScene
@@ -125,6 +124,8 @@ def submit(
     database_filepath="",
     submit_factory=None,
     check_credentials=True,
+    timeout=None,
+    uploader=None,
 ):
     """Submit Render nodes to Conductor with the ConductorRender node's settings.
 
@@ -138,26 +139,42 @@ def submit(
         stream / err: where progress and results / findings are printed
             (stdout / stderr by default).
         quiet: print only the results.
-        database_filepath: ciocore's upload md5 cache (passed to ``Submit``).
+        database_filepath: ciocore's upload md5 cache.
         submit_factory: ``factory(payload)`` building a ciocore-like
-            ``Submit``; ciocore's by default.
+            ``Submit`` for the stock uploader; ciocore's by default.
         check_credentials: refuse early when ciocore has no credentials.
+        timeout: seconds without progress or answer before a step is ended
+            as stalled (default: the settings', 120 s).
+        uploader: ``"shared"`` (default: upload once, then create the jobs)
+            or ``"stock"`` (ciocore's ``Submit`` per job).
 
     Returns:
         a :class:`BatchResult`.
 
     Raises:
-        BatchSubmitError: no settings, validation errors, no credentials, or
-            a scene that cannot be saved; nothing was submitted.
+        BatchSubmitError: no settings, validation errors, no credentials, a
+            bad timeout or uploader, or a scene that cannot be saved;
+            nothing was submitted.
     """
     from ciokatana.core.scene import SceneError
-    from ciokatana.core.console import TerminalReporter, print_findings, run_jobs
+    from ciokatana.core.console import print_findings
 
     install_log_redaction()  # ciocore logs in this Katana process from here on
     out = stream or sys.stdout
     err = err or sys.stderr
     resolved = _settings_node(node) if (settings is None or node is not None) else None
     settings_obj = _settings(settings, resolved)
+    if timeout is not None:
+        try:
+            settings_obj.timeout = float(timeout)
+        except (TypeError, ValueError):
+            settings_obj.timeout = -1.0
+        if not settings_obj.timeout > 0 or settings_obj.timeout == float("inf"):
+            raise BatchSubmitError("Conductor: timeout={!r} must be a number of seconds above 0".format(timeout))
+    if uploader is not None:
+        if uploader not in UPLOADERS:
+            raise BatchSubmitError("Conductor: uploader={!r}: use {}".format(uploader, " or ".join(UPLOADERS)))
+        settings_obj.uploader = uploader
     try:
         scene = KatanaScene(nodes=nodes, settings_node=resolved)
         if save:
@@ -166,14 +183,13 @@ def submit(
     except SceneError as error:
         raise BatchSubmitError("Conductor: {}".format(error))
 
-    plan = plan_submission(snapshot, settings_obj)
-    findings = validate(plan)
-    errors = by_level(findings, ERROR)
-    if errors:
+    prepared = submission.prepare(snapshot, settings_obj)
+    if prepared.errors:
         raise BatchSubmitError(
-            "Conductor: not submitted, {} error(s):\n{}".format(len(errors), _findings_text(errors)), findings
+            "Conductor: not submitted, {} error(s):\n{}".format(len(prepared.errors), _findings_text(prepared.errors)),
+            prepared.findings,
         )
-    print_findings(findings, err)
+    print_findings(prepared.findings, err)
     url = None
     if check_credentials:
         try:
@@ -182,21 +198,26 @@ def submit(
         except conductor.ConductorError as error:
             raise BatchSubmitError("Conductor: not submitted: {}".format(error))
 
-    factory = submit_factory or conductor_submit_factory(database_filepath)
-    reporter = TerminalReporter(out, url=url, quiet=quiet)
-    runner = Runner(ConductorSource(plan.payloads, submit_factory=factory), reporter)
-    state = run_jobs(runner, reporter, err)
-    out.write(reporter.summary() + "\n")
-    out.flush()
-    result = BatchResult(
-        state=state,
-        results=list(reporter.results),
-        responses=[dict(e.data) for e in runner.responses],
-        errors=[dict(e.data) for e in runner.errors],
-        findings=findings,
-        plan=plan,
+    spec = submission.SourceSpec(
+        uploader=settings_obj.uploader,
+        timeout=settings_obj.timeout,
+        database_filepath=database_filepath,
+        submit_factory=submit_factory,
+        url=url,
     )
-    if state == CANCELLED:
+    try:
+        run = submission.run_in_terminal(prepared, spec, out, err, quiet=quiet, url=url)
+    except submission.SourceError as error:
+        raise BatchSubmitError("Conductor: not submitted: {}".format(error))
+    result = BatchResult(
+        state=run.state,
+        results=list(run.results),
+        responses=[dict(e.data) for e in run.runner.responses],
+        errors=[dict(e.data) for e in run.runner.errors],
+        findings=prepared.findings,
+        plan=prepared.plan,
+    )
+    if run.cancelled:
         err.write("Conductor: cancelled; no further jobs were started\n")
     return result
 

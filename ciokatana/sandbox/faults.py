@@ -9,8 +9,10 @@ the first matching rule, counts it down and applies it in this order:
 1. ``delay`` -- wait that many seconds (cut short if the sandbox stops);
 2. ``hang`` -- wait until :meth:`FaultTable.release` or the sandbox stops;
 3. ``drop`` -- close the connection without answering, or
-   ``status`` -- answer with that HTTP status and a JSON error body;
-   with neither, the request is then served normally (a pure delay or hang).
+   ``status`` -- answer with that HTTP status and a JSON error body, or
+   ``lose_answer`` -- serve the request (a job is created, a file stored),
+   then close the connection instead of answering: the answer is lost;
+   with none of them, the request is then served normally (a pure delay or hang).
 
 ``times`` counts requests down (``1`` by default); ``times=None`` keeps the
 rule until it is cleared. The same rules can be set over HTTP on a sandbox
@@ -50,17 +52,19 @@ class Fault(object):
         drop (bool): Close the connection without answering.
         delay (float): Seconds to wait before acting.
         hang (bool): Block until released or the sandbox stops.
+        lose_answer (bool): Serve the request, then close the connection unanswered.
         times (int or None): Requests left to affect; None means until cleared.
         message (str): Error text put in the JSON body of a ``status`` answer.
         hits (int): Requests this rule has affected so far.
     """
 
     def __init__(self, fault_id, endpoint, status=None, drop=False, delay=0.0,
-                 hang=False, times=1, message=None):
+                 hang=False, times=1, message=None, lose_answer=False):
         self.id = fault_id
         self.endpoint = endpoint
         self.status = status
         self.drop = bool(drop)
+        self.lose_answer = bool(lose_answer)
         self.delay = float(delay or 0.0)
         self.hang = bool(hang)
         self.times = times
@@ -77,6 +81,8 @@ class Fault(object):
             parts.append("hang")
         if self.drop:
             parts.append("drop")
+        if self.lose_answer:
+            parts.append("lose-answer")
         if self.status is not None:
             parts.append("status:%d" % self.status)
         return "+".join(parts)
@@ -90,6 +96,7 @@ class Fault(object):
             "drop": self.drop,
             "delay": self.delay,
             "hang": self.hang,
+            "lose_answer": self.lose_answer,
             "times": self.times,
             "message": self.message,
             "hits": self.hits,
@@ -118,7 +125,7 @@ class FaultTable(object):
     # --- rules -------------------------------------------------------------
 
     def add(self, endpoint, status=None, times=1, drop=False, delay=0.0,
-            hang=False, message=None):
+            hang=False, message=None, lose_answer=False):
         """Add a rule and return the :class:`Fault`.
 
         Args:
@@ -129,6 +136,7 @@ class FaultTable(object):
             delay (float): Seconds to wait first.
             hang (bool): Block until :meth:`release` or stop.
             message (str): Error text for a ``status`` answer.
+            lose_answer (bool): Serve the request, then close the connection unanswered.
 
         Raises:
             ValueError: Unknown endpoint, no effect given, both ``drop`` and
@@ -143,8 +151,8 @@ class FaultTable(object):
             status = int(status)
             if not 100 <= status <= 599:
                 raise ValueError("status must be an HTTP status code, got %r" % status)
-        if drop and status is not None:
-            raise ValueError("A fault either drops the connection or answers a status, not both")
+        if sum(1 for x in (drop, status is not None, lose_answer) if x) > 1:
+            raise ValueError("A fault drops the connection, answers a status or loses the answer: one of them")
         delay = float(delay or 0.0)
         if delay < 0:
             raise ValueError("delay must not be negative")
@@ -152,11 +160,12 @@ class FaultTable(object):
             times = int(times)
             if times < 1:
                 raise ValueError("times must be at least 1 (or None for until cleared)")
-        if status is None and not drop and not delay and not hang:
-            raise ValueError("A fault needs at least one of status, drop, delay or hang")
+        if status is None and not drop and not delay and not hang and not lose_answer:
+            raise ValueError("A fault needs at least one of status, drop, delay, hang or lose_answer")
         with self._lock:
             fault = Fault(next(self._ids), endpoint, status=status, drop=drop,
-                          delay=delay, hang=hang, times=times, message=message)
+                          delay=delay, hang=hang, times=times, message=message,
+                          lose_answer=lose_answer)
             self._rules.append(fault)
         return fault
 
@@ -164,7 +173,7 @@ class FaultTable(object):
         """Add a rule from its JSON form (``{"endpoint": ..., "status": ...}``)."""
         if not isinstance(data, dict):
             raise ValueError("A fault must be a JSON object")
-        allowed = {"endpoint", "status", "times", "drop", "delay", "hang", "message"}
+        allowed = {"endpoint", "status", "times", "drop", "delay", "hang", "message", "lose_answer"}
         unknown = set(data) - allowed
         if unknown:
             raise ValueError("Unknown fault field(s): %s" % ", ".join(sorted(unknown)))

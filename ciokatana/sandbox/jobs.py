@@ -5,7 +5,9 @@ Layer: sandbox (test and demo tooling; stdlib only, no Qt, no Katana).
 A submitted payload is checked the way the service would check it before
 accepting it (required fields, an active project, a known instance type and
 known software packages, well-formed tasks, and every uploaded file's md5
-held in storage), then kept with a zero-padded five-digit job id.
+held in storage), then kept with a zero-padded five-digit job id. A job
+with ``local_upload`` false leaves its files to Conductor's upload daemon:
+they are listed without md5 and need not be held yet, as on Conductor.
 
 By default jobs do not run. Each task starts ``pending`` (or ``holding``
 when the job has scout frames and the task renders none of them); tests move
@@ -116,11 +118,18 @@ class JobBook(object):
         upload_files = payload.get("upload_files") or []
         if not isinstance(upload_files, list):
             raise JobError("upload_files must be a list.")
+        # local_upload false: Conductor's upload daemon uploads (and hashes)
+        # the files later, so they arrive without md5 and are not held yet.
+        daemon = payload.get("local_upload", True) is False
         for entry in upload_files:
             if not isinstance(entry, dict):
                 raise JobError("Each upload_files entry must be an object.")
             name = entry.get("destination") or entry.get("path") or "?"
             md5 = entry.get("md5")
+            if daemon:
+                if not entry.get("destination"):
+                    raise JobError("A file for the upload daemon has no destination.")
+                continue
             if not md5:
                 raise JobError("Uploaded file %s has no md5." % name)
             if not has_file(md5):

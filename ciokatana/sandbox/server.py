@@ -637,6 +637,9 @@ class _Handler(BaseHTTPRequestHandler):
         if sandbox._stopping.is_set():
             record(None, "stopping")
             return self._drop()
+        if fault_kind and "lose-answer" in fault_kind:  # served, but the client never hears
+            record(None, fault_kind)
+            return self._drop()
         # Record first, so a client that has its answer finds it in the log.
         entry = record(reply.status, fault_kind)
         try:

@@ -23,59 +23,26 @@ from typing import List, Optional
 
 from ciokatana import __version__
 from ciokatana.core import conductor, pathmap
-from ciokatana.core.filescene import FileScene, SceneFormatError
+from ciokatana.core.filescene import SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
-from ciokatana.core.plan import plan_submission
 from ciokatana.core.printable import PrintableFormatter, json_printable, printable
 from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import Settings
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
 from ciokatana.standalone import gui, install, submit
+from ciokatana.standalone.loading import load_plan
 from ciokatana.standalone.options import (
     UsageError,
     add_scene_arguments,
     add_setting_arguments,
-    apply_setting_arguments,
     job_problem_lines,
-    var_sets_argument,
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
-
-
-def load_plan(args):
-    """Read the scene, apply flags, resolve software names through
-    Conductor when there are any, plan. Raises SceneError / UsageError."""
-    scene = FileScene(args.scene, nodes=args.node)
-    settings = apply_setting_arguments(Settings.from_dict(scene.load_settings()), args)
-    var_sets = var_sets_argument(args)
-    katana, renderers = getattr(args, "software", None), getattr(args, "renderer", None) or []
-    replay = bool(getattr(args, "mock", None))  # a replay submits nothing: no package list needed
-    if not replay and conductor.needs_resolving(settings, katana, renderers):
-        settings = resolve_software(settings, katana, renderers, sandbox=getattr(args, "sandbox", False))
-    snapshot = scene.snapshot()
-    if var_sets is not None:
-        snapshot = snapshot.with_var_sets(var_sets)
-    return scene, plan_submission(snapshot, settings)
-
-
-def resolve_software(settings, katana, renderers, sandbox=False):
-    """Software names to packages through Conductor's package list."""
-    where = "--software/--renderer" if (katana or renderers) else "the scene's software names"
-    try:
-        data = conductor.fetch(force=True)
-    except conductor.ConductorError as err:
-        raise UsageError("{} need Conductor's package list, which is out of reach: {}{}".format(
-            where, err, "" if sandbox else "; or add --sandbox"))
-    try:
-        return conductor.resolve_software(settings, data, katana, renderers)
-    except conductor.SoftwareError as err:
-        raise UsageError(str(err))
 
 
 @contextmanager
@@ -233,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--sandbox", action="store_true", help="list what an embedded local sandbox offers")
     listing.set_defaults(func=cmd_list)
 
-    submit.register(sub, load_plan)
+    submit.register(sub)
     install.register(sub)
     gui.register(sub)
     return parser

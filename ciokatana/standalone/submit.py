@@ -1,9 +1,13 @@
 """``ciokatana submit``, ``ciokatana demo`` and ``ciokatana sandbox``.
 
-Layer: standalone. ``submit`` validates (errors stop it, warnings are
-printed), then runs the jobs through the runner with live terminal
-progress and prints one result line per job. It can record the run to a
-mock file, replay a mock instead of submitting, or submit to an embedded
+Layer: standalone. ``submit`` reads the scene, prepares and validates the
+submission (:func:`ciokatana.core.submission.prepare`; errors stop it,
+warnings are printed), then runs it in the terminal
+(:func:`ciokatana.core.submission.run_in_terminal`): live progress, one
+result line per job. By default every job's files are uploaded once and
+then the jobs are created (``--uploader shared``); ``--uploader stock``
+runs ciocore's own ``Submit`` per job. It can record the run to a mock
+file, replay a mock instead of submitting, or submit to an embedded
 Conductor sandbox. ``demo`` is the main job on the embedded defaults: the
 example shot, a generated sample show, and an embedded sandbox that keeps
 its files between runs (so a second run uploads nothing).
@@ -11,23 +15,23 @@ its files between runs (so a second run uploads nothing).
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from typing import Optional
 
-from ciokatana.core import conductor
-from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay, check_mock_file
+from ciokatana.core import conductor, submission
+from ciokatana.core.console import human_size, print_findings
+from ciokatana.core.mock import check_mock_file
 from ciokatana.core.redact import install_log_redaction
-from ciokatana.core.runner import CANCELLED, ConductorSource, Runner, conductor_submit_factory
-from ciokatana.core.settings import MAX_MOCK_INTERVAL
-from ciokatana.core.validation import ERROR, validate
-from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments, job_problem_lines
+from ciokatana.core.settings import MAX_MOCK_INTERVAL, UPLOADERS
+from ciokatana.core.validation import ERROR
+from ciokatana.standalone.loading import load_scene
+from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
 from ciokatana.standalone.sample_show import ensure_sample_show, sample_show_size
-from ciokatana.core.console import TerminalReporter, human_size, print_findings, run_jobs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
 DEMO_SCENE = "shot010.json"
@@ -66,41 +70,64 @@ def embedded_sandbox(storage_dir: Optional[str], home: str, out):
         sandbox.stop()
 
 
-def submit_plan(plan, args, out, err, database_filepath: str = "", url: Optional[str] = None) -> int:
-    """Validate and submit (or replay/record) a planned submission."""
-    findings = validate(plan)
+def apply_run_arguments(settings, args):
+    """The settings with ``--uploader`` and ``--timeout`` applied. Raises UsageError."""
+    uploader = getattr(args, "uploader", None)
+    if uploader is not None:
+        settings.uploader = uploader
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise UsageError("--timeout {} must be a number of seconds above 0, e.g. --timeout 120".format(timeout))
+        settings.timeout = float(timeout)
+    return settings
+
+
+def prepare_args(args):
+    """Read the scene (flags applied) and prepare the submission; vet --mock once.
+
+    Raises UsageError for a bad mock file (before anything is submitted).
+    """
+    _scene, settings, snapshot = load_scene(args)
+    settings = apply_run_arguments(settings, args)
+    mock = getattr(args, "mock", None)
+    prepared = submission.prepare(snapshot, settings, check_mock=(lambda: check_mock_file(mock)) if mock else None)
+    if prepared.mock_error:
+        raise UsageError(prepared.mock_error)
+    return prepared
+
+
+def submit_prepared(prepared, args, out, err, database_filepath: str = "", url: Optional[str] = None) -> int:
+    """Print the findings, refuse on errors, else run the submission (or replay); the exit code."""
+    findings = prepared.findings
     if getattr(args, "mock", None):  # a replay submits nothing: software names are not looked up
         findings = [f for f in findings if f.rule != "unresolved_software"]
     print_findings(findings, err)
     if any(f.level == ERROR for f in findings):
         err.write("ciokatana submit: not submitted: fix the errors above ('ciokatana validate' lists them)\n")
         return EXIT_FAILED
-    problems = job_problem_lines(plan)
-    if problems:  # pragma: no cover - validation reports these as errors first
-        for line in problems:
-            err.write("ciokatana submit: {}\n".format(line))
-        return EXIT_FAILED
+    settings = prepared.plan.settings
     mock = getattr(args, "mock", None)
-    if mock:
-        check_mock_file(mock)
-        source = MockReplay(mock, interval=args.interval)
-        url = None
-    else:
-        source = ConductorSource(plan.payloads, submit_factory=conductor_submit_factory(database_filepath))
-    recorder = MockRecorder(args.record) if getattr(args, "record", None) else None
-    reporter = TerminalReporter(out, url=url, quiet=getattr(args, "quiet", False))
-    started = time.monotonic()
-    state = run_jobs(Runner(source, reporter, recorder), reporter, err)
-    out.write(reporter.summary() + "\n")
-    if recorder is not None:
-        out.write("Recorded {} event(s) to {}\n".format(recorder.count, args.record))
-    out.write("Finished in {:.1f} s\n".format(time.monotonic() - started))
-    if state == CANCELLED:
+    spec = submission.SourceSpec(
+        replay_file=mock or "",
+        interval=getattr(args, "interval", 0.0),
+        record_file=getattr(args, "record", None) or "",
+        uploader=settings.uploader,
+        timeout=settings.timeout,
+        database_filepath=database_filepath,
+        url=None if mock else url,
+    )
+    try:
+        run = submission.run_in_terminal(prepared, spec, out, err, quiet=getattr(args, "quiet", False),
+                                         url=None if mock else url)
+    except submission.SourceError as error:
+        raise UsageError(str(error))
+    if run.cancelled:
         return EXIT_INTERRUPTED
-    return EXIT_OK if reporter.all_ok else EXIT_FAILED
+    return EXIT_OK if run.ok else EXIT_FAILED
 
 
-def cmd_submit(args, load_plan) -> int:
+def cmd_submit(args) -> int:
     install_log_redaction()
     out, err = sys.stdout, sys.stderr
     if args.mock and args.sandbox:
@@ -108,28 +135,23 @@ def cmd_submit(args, load_plan) -> int:
     if not 0 <= args.interval <= MAX_MOCK_INTERVAL:  # also refuses nan and 1e300
         raise UsageError("--interval {} is not a usable number of seconds: use 0 to {:g}".format(
             args.interval, MAX_MOCK_INTERVAL))
-    if args.mock:
-        try:
-            check_mock_file(args.mock)
-        except MockFileError as error:
-            raise UsageError(str(error))
     if args.record and not os.path.isdir(os.path.dirname(os.path.abspath(args.record))):
         raise UsageError("--record {}: its folder does not exist".format(args.record))
     if args.sandbox:
         home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
         try:
             with embedded_sandbox(None, home, out) as (sandbox, cfg):
-                _scene, plan = load_plan(args)  # software names resolve against the sandbox
-                return submit_plan(plan, args, out, err, cfg.database_filepath, sandbox.url)
+                prepared = prepare_args(args)  # software names resolve against the sandbox
+                return submit_prepared(prepared, args, out, err, cfg.database_filepath, sandbox.url)
         finally:
             shutil.rmtree(home, ignore_errors=True)
-    _scene, plan = load_plan(args)
+    prepared = prepare_args(args)
     if not args.mock:
         try:
             conductor.check_credentials()
         except conductor.ConductorError as error:
             raise UsageError(str(error))
-    return submit_plan(plan, args, out, err, url=None if args.mock else conductor.service_url())
+    return submit_prepared(prepared, args, out, err, url=None if args.mock else conductor.service_url())
 
 
 def prepare_demo(folder: str, out) -> str:
@@ -150,7 +172,7 @@ def prepare_demo(folder: str, out) -> str:
     return os.path.join(folder, DEMO_SCENE)
 
 
-def cmd_demo(args, load_plan) -> int:
+def cmd_demo(args) -> int:
     install_log_redaction()
     out, err = sys.stdout, sys.stderr
     folder = os.path.abspath(args.dir or default_demo_dir())
@@ -159,19 +181,31 @@ def cmd_demo(args, load_plan) -> int:
     except OSError as error:
         raise UsageError("cannot prepare the demo in {}: {}".format(folder, error.strerror or error))
     args.scene = scene_path
-    _scene, plan = load_plan(args)
+    prepared = prepare_args(args)
     home = os.path.join(folder, ".conductor-home")
     os.makedirs(home, exist_ok=True)
     with embedded_sandbox(os.path.join(folder, ".sandbox"), home, out) as (sandbox, cfg):
-        return submit_plan(plan, args, out, err, cfg.database_filepath, sandbox.url)
+        return submit_prepared(prepared, args, out, err, cfg.database_filepath, sandbox.url)
 
 
 def add_run_arguments(parser) -> None:
     parser.add_argument("--record", metavar="FILE", help="record the run's events to a mock file")
     parser.add_argument("--quiet", action="store_true", help="print only the results")
+    parser.add_argument(
+        "--uploader",
+        choices=UPLOADERS,
+        help="shared (default): upload every job's files once, then create the jobs; "
+        "stock: ciocore's own uploader per job (about 10 s a job)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="end a step that gets no answer and makes no progress for S seconds (default 120)",
+    )
 
 
-def register(sub, load_plan) -> None:
+def register(sub) -> None:
     submit = sub.add_parser("submit", help="validate, then submit every Render node in scope as a Conductor job")
     add_scene_arguments(submit)
     add_setting_arguments(submit)
@@ -179,7 +213,7 @@ def register(sub, load_plan) -> None:
     submit.add_argument("--sandbox", action="store_true", help="submit to an embedded local Conductor sandbox")
     submit.add_argument("--mock", metavar="FILE", help="replay a mock file instead of submitting")
     submit.add_argument("--interval", type=float, default=0.0, metavar="S", help="seconds between replayed events (default 0)")
-    submit.set_defaults(func=lambda a: cmd_submit(a, load_plan))
+    submit.set_defaults(func=cmd_submit)
 
     demo = sub.add_parser(
         "demo",
@@ -192,7 +226,7 @@ def register(sub, load_plan) -> None:
     add_setting_arguments(demo)
     add_run_arguments(demo)
     demo.add_argument("--dir", metavar="DIR", help="working folder (default: {})".format(default_demo_dir()))
-    demo.set_defaults(func=lambda a: cmd_demo(a, load_plan), mock=None, interval=0.0)
+    demo.set_defaults(func=cmd_demo, mock=None, interval=0.0)
 
     # 'ciokatana sandbox ARGS' is handed to the sandbox's own parser by cli.main.
     sub.add_parser("sandbox", help="run the local Conductor sandbox (see 'ciokatana sandbox --help')", add_help=False)

@@ -40,14 +40,15 @@ from dataclasses import fields, replace
 from ciokatana.core import conductor as conductor_mod
 from ciokatana.core import events as ev
 from ciokatana.core import presets as presets_mod
-from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay, check_mock_file
+from ciokatana.core import submission
+from ciokatana.core.mock import MockFileError, MockReplay, check_mock_file
 from ciokatana.core.redact import redact_text
-from ciokatana.core.runner import ConductorSource, Runner
+from ciokatana.core.runner import Runner
 from ciokatana.core.scene import SceneError
-from ciokatana.core.settings import MIN_MOCK_INTERVAL, Settings
+from ciokatana.core.settings import Settings
 from ciokatana.core.wording import plain_error
 from ciokatana.qt import QtCore, QtGui
-from ciokatana.ui import planning, session
+from ciokatana.ui import session
 from ciokatana.ui.bridge import DEFAULT_REFRESH_HZ, Bridge
 from ciokatana.ui.interface import AbstractController
 from ciokatana.ui.runs import RECORD, REPLAY, SUBMIT, SUBMITTED, MAY_EXIST, RunRecord, fingerprint
@@ -85,11 +86,10 @@ def open_in_browser(url):
     QtGui.QDesktopServices.openUrl(QtCore.QUrl(url))
 
 
-# The two steps the pipeline's core.submission module takes over: planning a
-# snapshot (prepare) and choosing what runs (open_source). Kept as single
-# call sites so the swap is one line each.
+# Planning a snapshot and choosing what runs are core.submission's
+# (prepare, open_source), shared with the command line and Katana's batch.
 def _prepare(generation, snapshot, settings, conductor_data, check_mock=None):
-    return planning.compute(generation, snapshot, settings, conductor_data, check_mock=check_mock)
+    return submission.prepare(snapshot, settings, conductor_data, check_mock=check_mock, generation=generation)
 
 
 def _file_sizes(result):
@@ -113,7 +113,8 @@ class Controller(AbstractController):
         scene: a :class:`~ciokatana.core.scene.Scene`.
         parent: owning QObject.
         fetch: ``fetch(force=bool) -> ConductorData``; ciocore's by default.
-        submit_factory: passed to :class:`ConductorSource` (tests and the
+        submit_factory: ciocore's ``Submit`` factory for the stock uploader
+            (see :func:`ciokatana.core.submission.open_source`; tests and the
             sandbox mode use it to adjust the ciocore ``Submit``).
         url_opener: ``opener(url)``; opens the browser by default.
         mock_feature: show and honour the mock settings; by default from
@@ -176,7 +177,6 @@ class Controller(AbstractController):
         self._bridge = Bridge(self, refresh_hz=refresh_hz)
         self._save_timer = self._single_shot(save_delay_ms, self.save_settings)
         self._plan_timer = self._single_shot(plan_delay_ms, self.request_plan)
-        self._finish_timer = self._single_shot(20, self._check_run_finished)
         timeout = connect_timeout_s if connect_timeout_s is not None else connect_timeout_from_env()
         self.connect_timeout_s = float(timeout)
         self._connect_timer = self._single_shot(int(self.connect_timeout_s * 1000), self._on_connect_timeout)
@@ -401,7 +401,7 @@ class Controller(AbstractController):
     # -- planning --------------------------------------------------------------
     @property
     def plan_result(self):
-        """The newest :class:`~ciokatana.ui.planning.PlanResult` shown, or None before the first."""
+        """The newest :class:`~ciokatana.core.submission.Prepared` shown, or None before the first."""
         return self._result
 
     @property
@@ -673,22 +673,18 @@ class Controller(AbstractController):
         settings = self._settings
         mode = self.effective_mock_mode()
         number = len(self._runs) + 1
-        recorder = None
         try:
+            spec = submission.SourceSpec.from_settings(
+                settings, mode, submit_factory=self._submit_factory,
+                url=self._conductor.url if self._conductor is not None else None)
             if mode == "use":
-                if not settings.mock_file:
-                    raise SubmitError("Use Mock is on but no mock file is chosen: pick one in Advanced")
-                source = MockReplay(settings.mock_file, max(float(settings.mock_interval), MIN_MOCK_INTERVAL))
+                source, recorder = submission.open_source([], spec)
                 record = RunRecord(number, REPLAY, mock_file=settings.mock_file, can_raise_error=True)
             else:
                 jobs = self._jobs_to_submit(result, nodes)
                 if not jobs:
                     raise SubmitError("No job can be built: see the Validation tab")
-                if mode == "generate" and not settings.mock_file:
-                    raise SubmitError("Generate Mock is on but no mock file is chosen: pick one in Advanced")
-                source = ConductorSource([job.payload for job in jobs], submit_factory=self._submit_factory)
-                if mode == "generate":
-                    recorder = MockRecorder(settings.mock_file)
+                source, recorder = submission.open_source([job.payload for job in jobs], spec)
                 record = RunRecord(
                     number,
                     RECORD if mode == "generate" else SUBMIT,
@@ -699,7 +695,7 @@ class Controller(AbstractController):
                     known_bytes=result.total_size,
                 )
                 record.file_sizes = dict(self._file_sizes)
-        except (MockFileError, ValueError, OSError) as err:
+        except (submission.SourceError, MockFileError, ValueError, OSError) as err:
             raise SubmitError(str(err))
         self.start_source(source, recorder, record)
         return record
@@ -744,10 +740,7 @@ class Controller(AbstractController):
 
     def _check_run_finished(self):
         runner = self._runner
-        if runner is None:
-            return
-        if not runner.finished:
-            self._finish_timer.start()  # the runner closes its recorder after 'done'
+        if runner is None or not runner.finished:  # 'done' comes after the runner has finished
             return
         self._last_runner = runner
         self._runner = None
@@ -845,7 +838,6 @@ class Controller(AbstractController):
             self.save_settings()
         self._closed = True
         self._plan_timer.stop()
-        self._finish_timer.stop()
         self._connect_timer.stop()
         if self._runner is not None:
             self._runner.cancel()

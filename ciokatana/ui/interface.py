@@ -25,8 +25,8 @@ Signals, by group:
 - scene: ``scene_changed(SceneSnapshot)``, ``problem(str)``
 - plan: ``plan_stale(bool)`` (True while settings or the scene changed
   since the shown plan; the tabs mark their figures "updating"),
-  ``plan_ready(PlanResult)``, ``plan_failed(str)``,
-  ``submission_prepared(PlanResult or None)``
+  ``plan_ready(Prepared)``, ``plan_failed(str)``,
+  ``submission_prepared(Prepared or None)``
 - Conductor: ``conductor_busy()``, ``conductor_ready(ConductorData)``,
   ``conductor_failed(str)``
 - run: ``run_started(RunRecord)``, ``run_event(Event)``,
@@ -199,7 +199,7 @@ class AbstractController(QtCore.QObject):
     @property
     @abstractmethod
     def plan_result(self):
-        """The newest :class:`~ciokatana.ui.planning.PlanResult`, or None before the first."""
+        """The newest :class:`~ciokatana.core.submission.Prepared`, or None before the first."""
 
     @property
     def plan_is_stale(self):

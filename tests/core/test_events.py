@@ -81,3 +81,54 @@ def test_from_json_rejects_what_is_not_an_event(raw, message):
 
 def test_seconds_reads_numbers_and_timedelta_text():
     assert ev.seconds("0:01:02.5") == 62.5 and ev.seconds(3) == 3.0 and ev.seconds(None) is None
+
+
+CIOCORE_UPLOAD_FAILURE = (
+    "\n\nCould not upload files, encountered 1 errors:\n\nError 1:\nTraceback (most recent call last):\n"
+    '  File "ciocore/worker.py", line 228, in target\n    output = self.do_work(job, thread_int)\n'
+    "ciocore.exceptions.UploadError: Upload of /show/tex/a.tx failed with a response code 400 (Bad Request) "
+    "(expected 'x==', got 'y==')\n\n"
+)
+CIOCORE_JOB_FAILURE = 'Job Submission failed: Error 400 ...\n{"error": "Project \'No Such Project\' does not exist or is not active."}'
+
+
+@pytest.mark.parametrize(
+    "text,cause",
+    [
+        (CIOCORE_JOB_FAILURE, "Project 'No Such Project' does not exist or is not active. (HTTP 400)"),
+        (CIOCORE_UPLOAD_FAILURE, "ciocore.exceptions.UploadError: Upload of /show/tex/a.tx failed with a response "
+                                 "code 400 (Bad Request) (expected 'x==', got 'y==')"),
+        ("Connection refused\nmore", "Connection refused"),
+        ("", ""),
+    ],
+)
+def test_cause_line_is_the_line_that_says_why(text, cause):
+    assert ev.cause_line(text) == cause
+
+
+def test_cause_line_is_capped_and_scrubbed():
+    line = ev.cause_line("failed: Authorization: Bearer eyJabc.eyJdef.sig " + "x" * 1000)
+    assert len(line) == ev.CAUSE_LIMIT and line.endswith("...") and "eyJabc" not in line
+
+
+def test_an_error_event_leads_with_its_cause():
+    error = ev.error_from_exception(Exception(CIOCORE_JOB_FAILURE), "job1")
+    assert error.data["exception"].splitlines()[0] == "Project 'No Such Project' does not exist or is not active. (HTTP 400)"
+    assert CIOCORE_JOB_FAILURE in error.data["exception"]  # the whole message is kept below it
+
+
+def test_optional_fields_of_the_shared_path_leave_old_readers_working():
+    start = ev.start(4, upload_files=120, upload_bytes=240000000)
+    assert start.data == {"job_count": 4, "upload_files": 120, "upload_bytes": 240000000}
+    assert ev.start(4).data == {"job_count": 4}  # the stock path and old files: no upload fields
+    job = ev.job_start(0, "beauty", phase=ev.CREATE_PHASE)
+    assert job.data == {"job_index": 0, "job_title": "beauty", "phase": "create"}
+    assert ev.Event.from_json(job.to_json()) == job
+    maybe = ev.may_exist("beauty", "cancelled while its creation request was in flight", "http://127.0.0.1:9")
+    assert maybe.may_exist and not maybe.is_cancel and maybe.data["may_exist"] is True
+    assert maybe.data["exception_type"] == ev.MAY_EXIST_TYPE and maybe.data["status"] == "error"
+    assert maybe.data["exception"].startswith("beauty may have been created - check http://127.0.0.1:9/jobs")
+    assert set(ev.FIELDS[ev.ERROR]) <= set(maybe.data)
+    stall = ev.stalled("beauty", "upload of /a.tx", 120)
+    assert stall.data["exception_type"] == ev.STALLED_TYPE and not stall.may_exist and not stall.is_cancel
+    assert stall.data["exception"] == "stalled: no answer and no progress for 120 s during upload of /a.tx"

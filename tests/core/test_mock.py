@@ -16,7 +16,8 @@ from ciokatana.core.runner import CANCELLED, FAILED, SUCCEEDED, Runner
 
 from conftest_paths import ROOT
 
-SHIPPED = os.path.join(ROOT, "scripts", "mock_submission.json")
+SHIPPED = os.path.join(ROOT, "scripts", "mock_submission.json")  # recorded on the shared path
+STOCK_PATH_MOCK = os.path.join(ROOT, "tests", "data", "mock_stock_path_0.2.json")  # ciocore's per-job path
 
 
 def synthetic(jobs=3, progress=2, files=3):
@@ -183,11 +184,21 @@ def test_interval_paces_the_replay(tmp_path):
     assert elapsed >= 0.15
 
 
-def test_shipped_mock_replays_four_or_more_jobs():
+def test_shipped_mock_replays_one_upload_then_four_jobs():
     assert check_mock_file(SHIPPED) >= 4
     runner, seen = replay(SHIPPED)
     assert runner.state == SUCCEEDED
     assert len([e for e in seen if e.type == "response"]) >= 4
+    first_job = [e.type for e in seen].index("job_start")
+    assert all(e.is_shared_upload for e in seen if e.type == "progress")
+    assert seen[first_job - 1].data["percent_complete"] == 100.0
+    assert all(e.data.get("phase") == "create" for e in seen if e.type == "job_start")
+
+
+def test_a_recording_of_ciocores_per_job_path_replays_unchanged():
+    assert check_mock_file(STOCK_PATH_MOCK) == 4
+    runner, seen = replay(STOCK_PATH_MOCK)
+    assert runner.state == SUCCEEDED and len(runner.responses) == 4
     assert any(f["already_uploaded"] for e in seen if e.type == "progress" for f in e.data["file_progress"].values())
 
 

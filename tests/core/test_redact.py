@@ -37,6 +37,14 @@ def test_logging_filter_masks_records(caplog):
     assert JWT not in caplog.text and MASK in caplog.text
 
 
+def test_presigned_upload_url_signatures_are_masked():
+    text = ("Max retries exceeded with url: /sandbox-storage/hashstore/ab?X-Sandbox-Signature=abcDEF_12 and "
+            "https://s3.amazonaws.com/b/k?X-Amz-Credential=AKIA%2F2024&X-Amz-Signature=deadbeef&X-Amz-Expires=60")
+    masked = redact_text(text)
+    assert "abcDEF_12" not in masked and "deadbeef" not in masked and "AKIA" not in masked
+    assert "X-Amz-Expires=60" in masked and "/sandbox-storage/hashstore/ab?" in masked
+
+
 # -- secret names by whole tokens (a light named KEY_LIGHT is not a secret) --
 
 import json  # noqa: E402

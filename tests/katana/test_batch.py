@@ -1,8 +1,8 @@
 """Batch submission from ``katana --script``: refusal on errors, a fake run, the sandbox.
 
-Layer: tests/katana (no Qt). The sandbox job uploads two small files
-(ciocore polls every 5 s, so it takes about 10 s); the other tests submit
-nothing or through a fake ``Submit``.
+Layer: tests/katana (no Qt). The sandbox job uploads two small files (on
+ciocore's per-job path it takes about 10 s: its uploader polls every 5 s);
+the other tests submit nothing or through a fake ``Submit``.
 """
 
 import io
@@ -136,12 +136,12 @@ def test_batch_without_credentials_refuses_early(plugin, tmp_path, monkeypatch):
     assert FakeSubmit.made == []
 
 
-@pytest.mark.slow
-def test_batch_submits_one_job_to_the_sandbox(plugin, tmp_path, ciocore_sandbox):
+@pytest.mark.parametrize("uploader", ["shared", pytest.param("stock", marks=pytest.mark.slow)])
+def test_batch_submits_one_job_to_the_sandbox(plugin, tmp_path, ciocore_sandbox, uploader):
     sandbox = ciocore_sandbox
     scene_path = small_scene(tmp_path, shot_settings())
     out = io.StringIO()
-    result = batch.submit(stream=out, err=io.StringIO(),
+    result = batch.submit(stream=out, err=io.StringIO(), uploader=uploader, timeout=30,
                           database_filepath=sandbox.ciocore_config.database_filepath)
     assert result.ok, (result.errors, out.getvalue())
     [job] = sandbox.jobs
@@ -150,6 +150,29 @@ def test_batch_submits_one_job_to_the_sandbox(plugin, tmp_path, ciocore_sandbox)
     assert uploaded == sorted([scene_path, str(tmp_path / "caches/hero.abc")])
     assert job["payload"]["output_path"] == str(tmp_path / "renders")
     assert "submitted as job {}".format(job["jobid"]) in out.getvalue()
+
+
+def test_batch_gives_up_on_a_silent_service_after_its_timeout(plugin, tmp_path, ciocore_sandbox):
+    """An unattended katana --script step never blocks for ever."""
+    import time
+
+    ciocore_sandbox.faults.add("jobs", hang=True, times=None)
+    small_scene(tmp_path, shot_settings())
+    started = time.monotonic()
+    result = batch.submit(stream=io.StringIO(), err=io.StringIO(), timeout=1,
+                          database_filepath=ciocore_sandbox.ciocore_config.database_filepath)
+    assert time.monotonic() - started < 6.0
+    assert not result.ok and result.results[0].status == "may_exist"
+    assert result.errors[0]["may_exist"] is True
+    ciocore_sandbox.release()
+
+
+@pytest.mark.parametrize("kwargs, message", [({"timeout": 0}, "timeout=0"), ({"timeout": "soon"}, "timeout='soon'"),
+                                             ({"uploader": "fast"}, "uploader='fast'")])
+def test_batch_refuses_a_bad_timeout_or_uploader(plugin, tmp_path, kwargs, message):
+    small_scene(tmp_path, shot_settings())
+    with pytest.raises(batch.BatchSubmitError, match=message):
+        batch.submit(stream=io.StringIO(), err=io.StringIO(), check_credentials=False, **kwargs)
 
 
 def test_batch_imports_no_qt(tmp_path):

@@ -19,7 +19,7 @@ from ciokatana.core.settings import Settings
 from ciokatana.katana import batch, shelf
 from ciokatana.katana.scene import KatanaScene
 from ciokatana.standalone import cli
-from ciokatana.ui import planning
+from ciokatana.core import submission
 
 import katana_scenes as ks
 
@@ -60,7 +60,7 @@ def dialog_preview(nodes=None):
     """What the dialog's Preview shows inside Katana: the controller's planning on a KatanaScene."""
     scene = KatanaScene(nodes=nodes)
     settings = Settings.from_dict(scene.load_settings())
-    result = planning.compute(1, scene.snapshot(), settings)
+    result = submission.prepare(scene.snapshot(), settings, generation=1)
     return [redact(p) for p in result.plan.payloads]
 
 

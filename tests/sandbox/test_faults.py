@@ -163,3 +163,18 @@ def test_fault_arguments_are_checked(sandbox):
 def test_every_fault_endpoint_is_served():
     routed = {route.endpoint for route in server._ROUTES if route.endpoint}
     assert routed == set(ENDPOINTS)
+
+
+def test_lose_answer_serves_the_request_then_hangs_up(sandbox, auth_headers):
+    """The answer is lost: the job exists although its client never heard (the ghost-job case)."""
+    import json
+
+    sandbox.faults.add("jobs", lose_answer=True)
+    body = {"job_title": "lost", "project": "default", "instance_type": "n2-standard-4",
+            "output_path": "/renders", "tasks_data": [{"command": "katana -t 1", "frames": "1"}]}
+    with pytest.raises(requests.ConnectionError):
+        requests.post(sandbox.url + "/jobs/", headers=auth_headers(sandbox), data=json.dumps(body), timeout=10)
+    assert [j["payload"]["job_title"] for j in sandbox.jobs] == ["lost"]
+    assert sandbox.requests[-1]["status"] is None and sandbox.requests[-1]["fault"] == "lose-answer"
+    with pytest.raises(ValueError, match="one of them"):
+        sandbox.faults.add("jobs", lose_answer=True, status=500)

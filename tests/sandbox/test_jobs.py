@@ -48,6 +48,25 @@ def test_submit_without_uploads_records_the_payload(ciocore_sandbox):
     assert [t["status"] for t in jobs[0]["tasks"]] == ["pending", "holding", "pending"]
 
 
+def test_daemon_jobs_are_accepted_with_files_left_to_the_daemon(ciocore_sandbox, tmp_path):
+    """local_upload false: ciocore sends the files without md5 and uploads nothing, as for Conductor."""
+    texture = tmp_path / "tex.tx"
+    texture.write_bytes(b"texture bytes")
+    response, code = ciocompat.submit(_job(local_upload=False, upload_paths=[str(texture)])).main()
+    assert code == 201 and response["jobid"] == "00001"
+    (job,) = ciocore_sandbox.jobs
+    assert job["payload"]["local_upload"] is False
+    assert [(f["destination"], f["md5"]) for f in job["payload"]["upload_files"]] == [(str(texture), None)]
+    assert ciocore_sandbox.upload_log == [] and ciocore_sandbox.files == {}
+
+
+def test_local_upload_jobs_still_need_their_files(ciocore_sandbox, auth_headers):
+    body = _job(upload_files=[{"destination": "/x.tx", "md5": None}])
+    headers = auth_headers(ciocore_sandbox)
+    answer = requests.post(ciocore_sandbox.url + "/jobs/", headers=headers, data=json.dumps(body))
+    assert answer.status_code == 400 and "has no md5" in answer.json()["error"]
+
+
 @pytest.mark.parametrize("upload_paths, local_upload", [
     ([], False),          # ciocore 7.0.2 - 8.1 started an uploader with no file here
     (["EMPTY_DIR"], True),  # every ciocore up to 9.2: paths that expand to no file

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from conftest_paths import EXAMPLES, ROOT
 
 SHOT = os.path.join(EXAMPLES, "shot010.json")
 SIMPLE = os.path.join(EXAMPLES, "simple.json")
-MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")  # recorded on the shared path
+STOCK_MOCK = os.path.join(ROOT, "tests", "data", "mock_stock_path_0.2.json")  # ciocore's per-job path, 0.2
 
 
 def run(capsys, *argv):
@@ -25,6 +27,14 @@ def run(capsys, *argv):
 
 def test_mock_replay_prints_one_result_line_per_job(capsys):
     code, out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", MOCK, "--quiet")
+    assert code == 0
+    lines = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert len(lines) == 4 and "/job/00001" in lines[0]
+    assert "Upload (once for every job): uploaded 49 of 49 file(s), 4.8 MB" in out
+
+
+def test_a_recording_of_the_per_job_path_still_replays(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SHOT, "--mock", STOCK_MOCK, "--quiet")
     assert code == 0
     lines = [x for x in out.splitlines() if x.startswith("  OK ")]
     assert len(lines) == 4
@@ -70,7 +80,6 @@ def test_real_submission_without_credentials_says_what_to_set(tmp_path):
     assert "no Conductor credentials: set CONDUCTOR_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.slow
 def test_submit_to_the_embedded_sandbox(capsys):
     code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet")
     assert code == 0, out
@@ -79,16 +88,70 @@ def test_submit_to_the_embedded_sandbox(capsys):
 
 
 @pytest.mark.slow
+def test_submit_with_the_stock_uploader(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--uploader", "stock")
+    assert code == 0, out
+    (line,) = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert "job 00001" in line and "uploaded 1 file(s)" in line
+    assert "Upload (once for every job)" not in out
+
+
+def _screen(text):
+    """The terminal output without what differs between a run and its replay (URLs, times)."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"(?: at)? https?://\S+", "", line)
+        if line.startswith(("Embedded Conductor sandbox", "Finished in", "Recorded ")):
+            continue
+        lines.append(" ".join(line.split()))
+    return [x for x in lines if x]
+
+
+def test_a_recording_of_the_shared_path_replays_to_the_same_screen(capsys, tmp_path):
+    recorded = str(tmp_path / "run.json")
+    code, live, _err = run(capsys, "submit", "--scene", SHOT, "--sandbox", "--record", recorded)
+    assert code == 0, live
+    code, replayed, _err = run(capsys, "submit", "--scene", SHOT, "--mock", recorded)
+    assert code == 0
+    assert _screen(replayed) == _screen(live)
+    assert "Upload (once for every job): uploaded 1 of 1 file(s)" in replayed
+    with open(recorded, encoding="utf-8") as handle:
+        events = json.load(handle)
+    assert [e["event"] for e in events][-1] == "done" and events[0]["data"]["upload_files"] == 1
+
+
+def test_an_unknown_project_is_named_on_the_command_line(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--project", "No Such Project")
+    assert code == 1
+    (line,) = [x for x in out.splitlines() if x.startswith("  FAILED ")]
+    assert "Project 'No Such Project' does not exist or is not active. (HTTP 400)" in line
+
+
+def test_daemon_jobs_are_accepted_and_nothing_is_uploaded(capsys):
+    code, out, _err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--quiet", "--daemon")
+    assert code == 0, out
+    assert "Upload (once for every job)" not in out  # the daemon uploads, not this process
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf"])
+def test_a_bad_timeout_is_one_line(capsys, value):
+    code, _out, err = run(capsys, "submit", "--scene", SIMPLE, "--sandbox", "--timeout", value)
+    assert code == 2 and "--timeout" in err and len(err.strip().splitlines()) == 1
+
+
 def test_demo_twice_uploads_nothing_the_second_time(tmp_path):
-    argv = ["ciokatana", "demo", "--dir", str(tmp_path / "demo"), "--node", "beauty", "--quiet"]
+    argv = ["ciokatana", "demo", "--dir", str(tmp_path / "demo"), "--quiet"]
     first = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Generated the sample show: 48 of 48 file(s)" in first.stdout
-    assert "uploaded 49 file(s), 4.8 MB" in first.stdout
+    assert len([x for x in first.stdout.splitlines() if x.startswith("  OK ")]) == 4
+    assert "Upload (once for every job): uploaded 49 of 49 file(s), 4.8 MB; md5: 49 hashed, 0 from the cache" \
+        in first.stdout
     second = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert "Sample show present" in second.stdout
-    assert "uploaded nothing: all 49 file(s) already on Conductor (cached)" in second.stdout
+    assert "uploaded nothing: all 49 file(s) already on Conductor (cached); md5: 0 hashed, 49 from the cache" \
+        in second.stdout
     assert "Nothing was uploaded: every file was already on Conductor (cached)." in second.stdout
 
 

@@ -10,7 +10,7 @@ from ciokatana.core.validation import WARNING, Finding
 from ciokatana.qt import QtCore
 from ciokatana.ui.dialog import ConductorDialog
 from ciokatana.ui.interface import AbstractController
-from ciokatana.ui.planning import PlanResult
+from ciokatana.core.submission import Prepared
 from ciokatana.ui.runs import SUBMIT, RunRecord
 
 
@@ -29,7 +29,7 @@ class FakeController(AbstractController):
         self._snapshot = SceneSnapshot("/shows/demo/shot.katana", (1, 10), nodes=(_node("beauty"), _node("fx")))
         plan = plan_submission(self._snapshot, self.settings)
         finding = Finding(WARNING, "demo", "Render node 'fx'", "is a demonstration warning")
-        self._result = PlanResult(generation=1, plan=plan, findings=[finding])
+        self._result = Prepared(generation=1, plan=plan, findings=[finding])
         self.calls = []
 
     settings = property(lambda self: self._settings.copy())

@@ -8,7 +8,8 @@ from ciokatana.core.mock import MockRecorder
 from ciokatana.core import events as ev
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHIPPED_MOCK = os.path.join(ROOT, "scripts", "mock_submission.json")
+# A per-job recording (ciocore's stock path): each job has uploads to watch, cancel and fail.
+SHIPPED_MOCK = os.path.join(ROOT, "tests", "data", "mock_stock_path_0.2.json")
 TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_hero", "fx_smoke", "env_bg")]
 
 
@@ -85,6 +86,18 @@ def test_mock_replay_fills_progress_and_responses(make_dialog, scene, mock_featu
     assert "Mock replay" in summary and "4 of 4 jobs replayed" in summary and "Nothing was submitted" in summary
     assert "submitted" not in summary.replace("Nothing was submitted", "")
     assert opened == []
+
+
+def test_a_shared_upload_recording_shows_one_upload_then_the_jobs(make_dialog, scene, mock_feature, ui, qtbot):
+    shared = os.path.join(ROOT, "scripts", "mock_submission.json")  # recorded on the shared path
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, shared, 0.05)
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job"), timeout=20000)
+    ui.wait_run_done(dialog)
+    assert [c.level for c in _cards(dialog)] == ["success"] * 4
+    assert progress.file_model.rowCount() == 49  # the shared upload's files stay listed
+    assert progress.upload_bar.value() == progress.upload_bar.maximum()
 
 
 def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene, mock_feature, mock_file, ui, qtbot):

@@ -1,6 +1,6 @@
 """The list of asset paths found in the scene, with file counts and sizes.
 
-Layer: ui. Rows are :class:`~ciokatana.ui.planning.AssetRow` values made
+Layer: ui. Rows are :class:`~ciokatana.core.submission.AssetRow` values made
 on a worker thread; a path that names nothing on disk is marked missing
 (error icon, red text). A model, not a widget per row, because a scene can
 reference thousands of paths.
