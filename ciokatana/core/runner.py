@@ -349,6 +349,9 @@ class ConductorSource(Source):
                 return "stop" if cancelled else "stalled"
             if thread.is_alive():
                 self._abandoned.append(thread)
+                # ciocore's uploader would end its workers only after its 5 s sleeps and its
+                # reporters' joins (or never); do it now so none outlives the run's done.
+                _release_uploader(submit)
             if sent:
                 why = ("cancelled while its creation request may have been in flight" if cancelled
                        else "stalled: no answer for {:g} s".format(self.timeout))
