@@ -27,6 +27,7 @@ allowed, and is called directly.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Dict, List, Optional
 
 import ciocore
@@ -76,8 +77,31 @@ def submit(args: Dict[str, Any]):
     return _submit_class()(args)
 
 
+_uploading_lock = threading.Lock()
+_uploading = []  # type: List[Any]  # Submits whose main() runs and that were not cancelled
+
+
+def uploading(submit_obj, running: bool) -> None:
+    """Record that ``submit_obj``'s ``main()`` runs (True) or ended or was cancelled (False).
+
+    :func:`stop_uploader_threads` uses it to know whether another uploader
+    needs ciocore's module-wide ``WORKING`` flag.
+    """
+    with _uploading_lock:
+        if running:
+            _uploading.append(submit_obj)
+        else:
+            _uploading[:] = [s for s in _uploading if s is not submit_obj]
+
+
+def _others_uploading(submit_obj) -> bool:
+    with _uploading_lock:
+        return any(s is not submit_obj for s in _uploading)
+
+
 def stop_uploader_threads(submit_obj) -> None:
-    """End the worker threads of ``submit_obj``'s uploader, if it started any.
+    """End the worker threads of ``submit_obj``'s uploader, if it started any,
+    and keep its later ``stop_work`` from stopping every other uploader.
 
     ciocore's uploader leaves its JobManager's threads (MetricStore,
     ErrorThread, one FileStatWorker and HttpBatchWorker per pool) waiting on
@@ -85,14 +109,37 @@ def stop_uploader_threads(submit_obj) -> None:
     taken: it skips both ``JobManager.stop_work`` and ``join``. This does
     what ``stop_work`` does to them, without touching ciocore's module-wide
     ``WORKING`` flag (another uploader may be running): a poison pill per
-    worker thread, the reporters' and the metric store's stop flags. Safe to
-    call more than once, and on a Submit whose uploader never ran. Same
-    attributes in every ciocore allowed (7.0.2 to 9.x).
+    worker thread, the reporters' and the metric store's stop flags.
+
+    A cancelled uploader also wakes from its 5 s sleep and calls its
+    manager's ``stop_work``, which clears ``WORKING`` for the whole process:
+    an uploader started meanwhile (a new submission) then stops passing
+    files on and hangs. So this manager's ``stop_work`` is replaced, on this
+    one instance, by the local stop above while another uploader runs (see
+    :func:`uploading`); with none running, ciocore's own runs (it also ends
+    a file read in flight). Safe to call more than once, and on a Submit
+    whose uploader never ran. Same attributes in every ciocore allowed
+    (7.0.2 to 9.x).
     """
     uploader = getattr(submit_obj, "uploader_", None)
     manager = getattr(uploader, "manager", None)
     if manager is None:
         return
+    _stop_locally(manager)
+    if not getattr(manager, "_ciokatana_shielded", False):
+        own_stop = manager.stop_work
+
+        def stop_work(force=False):
+            if _others_uploading(submit_obj):
+                _stop_locally(manager)
+                return manager.error
+            return own_stop(force)
+
+        manager.stop_work = stop_work
+        manager._ciokatana_shielded = True
+
+
+def _stop_locally(manager) -> None:
     manager.error_handler_stop = True
     metric_store = getattr(manager, "metric_store", None)
     if metric_store is not None:

@@ -111,3 +111,23 @@ def test_a_stalled_upload_names_the_file(ciocore_sandbox, files):
                           or "no answer within 1 s" in r.message for r in failed)
     assert any(os.path.basename(p) in out.getvalue() for p in files)
     sandbox.release()
+
+
+@pytest.mark.slow
+def test_a_stock_run_started_right_after_a_cancelled_one_still_uploads(ciocore_sandbox, files, tmp_path):
+    """ciocore's uploader, once cancelled, wakes from its 5 s sleep and clears ciocore's
+    module-wide WORKING flag: any uploader running by then stops passing files on. Cancel,
+    submit again at once (the artist's "oops, submit"): the second run must not hang."""
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("upload", hang=True, times=None)
+    runner, _seen = start(sandbox, payloads(1, files=files), "stock")
+    assert wait_for(lambda: sandbox.faults.hung_count > 0 or runner.finished), "the upload was never reached"
+    runner.cancel()
+    assert runner.wait(5) and runner.state == CANCELLED
+    sandbox.faults.clear()
+    sandbox.release()
+    again = make_files(tmp_path / "again", {"new_a.tx": 40000, "new_b.tx": 50000})
+    runner, seen = start(sandbox, payloads(1, files=again), "stock", timeout=15.0)
+    assert runner.wait(60)
+    assert [e.type for e in seen if e.type in (ev.RESPONSE, ev.ERROR)] == [ev.RESPONSE], \
+        [e.data for e in seen if e.type == ev.ERROR]
