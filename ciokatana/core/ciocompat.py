@@ -10,8 +10,11 @@ rest of the code calls it instead of checking versions:
   ciocore's uploader for an empty file map (that hangs forever: on 7.0.2 to
   8.1 whenever ``upload_paths`` is empty, on 8.3+ when the paths expand to
   no file), and sends ``local_upload: true`` when there is nothing to upload
-  (what 8.3+ does). :func:`stop_uploader_threads` ends the threads its
-  uploader leaves waiting after a cancel.
+  (what 8.3+ does), and sends its ``jobs/`` request once (ciocore's
+  ``ApiClient.make_request`` retries a lost answer, creating the job
+  twice). :func:`stop_uploader_threads` ends the threads its uploader
+  leaves waiting after a cancel and keeps a cancelled uploader from
+  stopping another one (:func:`uploading`).
 - :func:`get_jobs`, :func:`get_log`, :func:`kill_jobs`, :func:`kill_tasks`,
   :func:`request_extra_environment`: ciocore's own (8.0+), or on 7.0.2 the
   same requests made through ciocore's ``ApiClient``.
@@ -56,6 +59,7 @@ def _submit_class():
                     # ciocore 8.3+: no uploads, so the backend must not wait for
                     # an upload daemon.
                     self.payload["local_upload"] = True
+                _send_job_creation_once(self.api_client)
 
             def _handle_local_upload(self, file_map):
                 if not file_map:
@@ -66,6 +70,24 @@ def _submit_class():
 
         _SUBMIT_CLASS = Submit
     return _SUBMIT_CLASS
+
+
+def _send_job_creation_once(client) -> None:
+    """Make ``client`` (this Submit's own ApiClient) send a ``jobs/`` request once.
+
+    ciocore's ``make_request`` tries every request up to 5 times when it
+    ends in a connection error, a lost answer included: for ``jobs/`` that
+    creates (and bills) the job again. Other requests keep ciocore's retries.
+    """
+    own = client.make_request
+
+    def make_request(*args, **kwargs):
+        uri = kwargs.get("uri_path", args[0] if args else "")
+        if str(uri).strip("/") == "jobs":
+            kwargs["tries"] = 1
+        return own(*args, **kwargs)
+
+    client.make_request = make_request
 
 
 def submit(args: Dict[str, Any]):

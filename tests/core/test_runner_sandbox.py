@@ -222,3 +222,19 @@ def test_the_shared_path_sends_the_jobs_body_ciocores_submit_sends(ciocore_sandb
     for stock, shared in zip(bodies["stock"], bodies["shared"]):
         assert shared == stock
     assert [len(b["upload_files"]) for b in bodies["shared"]] == [2, 2, 0]
+
+
+@pytest.mark.parametrize("uploader", BOTH_FAST)
+def test_a_lost_answer_to_a_job_creation_is_never_sent_again(ciocore_sandbox, uploader):
+    """Conductor creates the job, then the connection drops before its answer. Sending the
+    request again would create (and bill) a second job: ciocore's API client retries every
+    request that ends in a connection error, so the job creation must not go through that."""
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("jobs", lose_answer=True, times=1)
+    runner, seen = start(payloads(2), sandbox, uploader)
+    assert runner.wait(60)
+    held = [j["payload"]["job_title"] for j in sandbox.jobs]
+    assert held == ["job1", "job2"], held  # one job each: job1 was not created twice
+    (job1,) = [e for e in seen if e.job_title == "job1" and e.type in (ev.RESPONSE, ev.ERROR)]
+    assert job1.may_exist and not job1.is_cancel
+    assert [e.data["jobid"] for e in runner.responses] == [sandbox.jobs[1]["jobid"]]
