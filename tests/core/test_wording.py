@@ -48,4 +48,6 @@ def test_every_simulated_mock_error_still_says_it_was_simulated():
     for kind, message in SIMULATED_ERRORS:
         worded = plain_error("{}: {}".format(kind, message))
         assert worded.endswith("(simulated by the mock player)"), (kind, worded)
+        cause, _ = failure_cause("{}: {}".format(kind, message))  # what an error card shows
+        assert cause.endswith("(simulated by the mock player)"), (kind, cause)
     assert plain_error("503 Server Error: Service Unavailable for url: /jobs/").count("simulated") == 0
