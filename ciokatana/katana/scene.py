@@ -232,7 +232,7 @@ class KatanaScene(Scene):
                     name=name,
                     selected=bool(_ng().IsNodeSelected(node)),
                     farm_settings=farm.read_farm_settings(node, frame_range, time),
-                    outputs=tuple(_output(o) for o in (getattr(entry, "outputs", None) or ())),
+                    outputs=tuple(RenderOutput.from_dict(o) for o in (getattr(entry, "outputs", None) or ())),
                     renderer=str(getattr(entry, "renderService", "") or ""),
                 )
             )
@@ -356,11 +356,3 @@ def _gone(node):
         "close the dialog and open it again".format(C.NODE_TYPE, name)
     )
 
-
-def _output(data):
-    return RenderOutput(
-        name=str(data.get("name", "") or ""),
-        enabled=bool(data.get("enabled", True)),
-        output_location=str(data.get("outputLocation", "") or ""),
-        temp_render_location=str(data.get("tempRenderLocation", "") or ""),
-    )
