@@ -19,14 +19,7 @@ from ciokatana.core import events as ev
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level
 from ciokatana.core.conductor import dashboard_link
 from ciokatana.core.printable import printable
-
-
-def human_size(num: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(num) < 1024.0 or unit == "TB":
-            return ("{:.0f} {}" if unit == "B" else "{:.1f} {}").format(num, unit)
-        num /= 1024.0
-    return "{:.1f} TB".format(num)  # pragma: no cover
+from ciokatana.core.units import human_bytes as human_size
 
 
 def bar(percent: float, width: int = 20) -> str:

@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from typing import Optional
 
 from ciokatana.core import conductor, submission
-from ciokatana.core.console import human_size, print_findings
+from ciokatana.core.console import print_findings
 from ciokatana.core.mock import check_mock_file
 from ciokatana.core.redact import install_log_redaction
 from ciokatana.core.settings import MAX_MOCK_INTERVAL, UPLOADERS
+from ciokatana.core.units import human_bytes
 from ciokatana.core.validation import ERROR
 from ciokatana.standalone.loading import load_scene
 from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
@@ -166,9 +167,9 @@ def prepare_demo(folder: str, out) -> str:
     written, total = ensure_sample_show(folder)
     if written:
         out.write("Generated the sample show: {} of {} file(s), {} in {}\n".format(
-            written, count, human_size(total), os.path.join(folder, "sample_show")))
+            written, count, human_bytes(total), os.path.join(folder, "sample_show")))
     else:
-        out.write("Sample show present: {} file(s), {} in {}\n".format(count, human_size(size), os.path.join(folder, "sample_show")))
+        out.write("Sample show present: {} file(s), {} in {}\n".format(count, human_bytes(size), os.path.join(folder, "sample_show")))
     return os.path.join(folder, DEMO_SCENE)
 
 
