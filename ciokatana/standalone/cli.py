@@ -34,12 +34,7 @@ from ciokatana.standalone import demo, gui, install, submit
 from ciokatana.standalone.embedded import embedded_sandbox
 from ciokatana.standalone.exit_codes import EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ciokatana.standalone.loading import load_plan
-from ciokatana.standalone.options import (
-    UsageError,
-    add_scene_arguments,
-    add_setting_arguments,
-    job_problem_lines,
-)
+from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
 
 SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
@@ -62,7 +57,7 @@ def conductor_session(args):
 def cmd_preview(args) -> int:
     with conductor_session(args):
         _scene, plan = load_plan(args)
-    problems = job_problem_lines(plan)
+    problems = plan.problem_lines()
     if problems:
         for line in problems:
             _err("preview", line)
