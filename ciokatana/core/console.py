@@ -293,17 +293,3 @@ def print_findings(findings, out) -> None:
             out.write("{}: {}\n".format(label, printable(finding)))
             for detail in finding.details:
                 out.write("    {}\n".format(printable(detail)))
-
-
-def run_jobs(runner, err) -> str:
-    """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
-    Ctrl-C in the terminal cancels it cleanly; return the final state."""
-    runner.start()
-    try:
-        while not runner.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        err.write("\nCancelling: stopping the current job, starting no more...\n")
-        runner.cancel()
-        runner.wait(10)
-    return runner.state
