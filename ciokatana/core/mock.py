@@ -119,7 +119,7 @@ def check_mock_file(path: str) -> int:
     if first is None:
         raise MockFileError("mock file {} holds no events".format(path))
     try:
-        event = ev.Event.from_json(first, "its first event")
+        event = ev.Event.from_data(first, "its first event")
     except ev.EventFormatError as err:
         raise MockFileError("mock file {} is not a mock: {}".format(path, err))
     if event.type != ev.START:
@@ -256,7 +256,7 @@ class MockReplay(Source):
                 read += 1
                 try:
                     try:
-                        event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
+                        event = ev.Event.from_data(redact_event(raw), "event #{}".format(read))
                     except RecursionError:
                         raise ev.EventFormatError(TOO_DEEP.format(read))
                 except ev.EventFormatError as err:
@@ -279,7 +279,7 @@ class MockReplay(Source):
                                   title if job_open else ""))
                     return
                 if control.wait(self.interval if read > 1 else 0):
-                    emit(ev.canceled(title if job_open else ""))
+                    emit(ev.cancelled(title if job_open else ""))
                     return
                 if control.take_raise() and job_open and not skipping:
                     kind, message = self.rng.choice(SIMULATED_ERRORS)
