@@ -229,7 +229,7 @@ class _Run(object):
             self._shared_phase()
         except _Cancelled:
             self._progress(force=True)
-            self.emit(ev.canceled("", body="cancelled before any job was created; nothing was submitted"))
+            self.emit(ev.cancelled("", body="cancelled before any job was created; nothing was submitted"))
             return
         self._create_all()
 
@@ -605,7 +605,7 @@ class _Run(object):
         stalled_at = None
         for job in self.jobs:
             if self.control.cancelled:
-                self.emit(ev.canceled(job.title))
+                self.emit(ev.cancelled(job.title))
                 return
             self.emit(ev.job_start(job.index, job.title, phase=ev.CREATE_PHASE))
             if stalled_at is not None:
@@ -690,7 +690,7 @@ class _Run(object):
             if isinstance(err, CallError) and not err.sent and err.status is None and attempt < SAFE_TRIES:
                 logger.info("%s could not connect (%s); trying again", step, err)
                 if self.control.wait(BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]):
-                    self.emit(ev.canceled(job.title))
+                    self.emit(ev.cancelled(job.title))
                     return "cancelled"
                 continue
             return self._answer(job, call)

@@ -5,8 +5,8 @@ Katana, so pipelines can script the submitter and a new user can try it at
 once. Every failure a user can cause ends in one line on stderr naming the
 problem and a non-zero exit, never a traceback (``--debug`` shows one).
 
-Exit codes: 0 success, 1 validation errors or failed jobs, 2 bad input,
-3 interrupted, 70 internal error.
+Exit codes (:mod:`ciokatana.standalone.exit_codes`): 0 success, 1 validation
+errors or failed jobs, 2 bad input, 3 interrupted, 70 internal error.
 """
 
 from __future__ import annotations
@@ -30,16 +30,11 @@ from ciokatana.core.printable import PrintableFormatter, json_printable, printab
 from ciokatana.core.redact import install_log_redaction, redact_payload
 from ciokatana.core.scene import SceneError
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
-from ciokatana.standalone import gui, install, submit
+from ciokatana.standalone import demo, gui, install, submit
+from ciokatana.standalone.embedded import embedded_sandbox
+from ciokatana.standalone.exit_codes import EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ciokatana.standalone.loading import load_plan
-from ciokatana.standalone.options import (
-    UsageError,
-    add_scene_arguments,
-    add_setting_arguments,
-    job_problem_lines,
-)
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 70
+from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
 
 SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
@@ -53,7 +48,7 @@ def conductor_session(args):
         return
     home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
     try:
-        with submit.embedded_sandbox(None, home, sys.stderr):
+        with embedded_sandbox(None, home, sys.stderr):
             yield
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -62,7 +57,7 @@ def conductor_session(args):
 def cmd_preview(args) -> int:
     with conductor_session(args):
         _scene, plan = load_plan(args)
-    problems = job_problem_lines(plan)
+    problems = plan.problem_lines()
     if problems:
         for line in problems:
             _err("preview", line)
@@ -201,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(func=cmd_list)
 
     submit.register(sub)
+    demo.register(sub)
+    # 'ciokatana sandbox ARGS' is handed to the sandbox's own parser by main.
+    sub.add_parser("sandbox", help="run the local Conductor sandbox (see 'ciokatana sandbox --help')", add_help=False)
     install.register(sub)
     gui.register(sub)
     return parser
