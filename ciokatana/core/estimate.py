@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import textwrap
 import threading
 import time
 from collections import OrderedDict
@@ -130,11 +131,10 @@ class Estimate:
 
     def summary(self) -> str:
         """One line (the Configure tab)."""
-        text = "{:,} files, {}; on Conductor: {:,} ({})".format(
-            self.files, human_size(self.bytes), self.held_files, human_size(self.held_bytes))
+        text = "{}; on Conductor: {:,} ({})".format(
+            files_text(self.files, self.bytes), self.held_files, human_size(self.held_bytes))
         if self.upload_bytes:
-            text += "; to upload: {} ({:,} files), {}".format(
-                human_size(self.upload_bytes), self.upload_files, self.time_text())
+            text += "; to upload: {}, {}".format(files_text(self.upload_files, self.upload_bytes), self.time_text())
         else:
             text += "; nothing left to upload"
         if self.missing:
@@ -151,9 +151,9 @@ class Estimate:
             when = datetime.datetime.fromtimestamp(rate.at).strftime("%Y-%m-%d %H:%M") if rate.at else "earlier"
             measured = " (measured {} over {})".format(when, human_size(rate.bytes))
         rows = [
-            ("In the submission", "{:,} files, {}".format(self.files, human_size(self.bytes))),
-            ("Already on Conductor", "{:,} files, {}".format(self.held_files, human_size(self.held_bytes))),
-            ("Left to upload", "{:,} files, {}".format(self.upload_files, human_size(self.upload_bytes))),
+            ("In the submission", files_text(self.files, self.bytes)),
+            ("Already on Conductor", files_text(self.held_files, self.held_bytes)),
+            ("Left to upload", files_text(self.upload_files, self.upload_bytes)),
             ("Time", self.time_text() + (measured if self.upload_bytes and self.seconds is not None else "")),
             ("md5s", "{:,} from ciocore's md5 cache, {:,} hashed now".format(self.cached_files, self.hashed_files)),
         ]
@@ -165,7 +165,7 @@ class Estimate:
         width = max(len(label) for label, _ in rows) + 2
         out = ["Upload estimate"]
         out.extend("  {:<{w}}{}".format(label + ":", value, w=width) for label, value in rows)
-        out.append("  Note: " + NO_CHECK_NOTE)
+        out.extend(textwrap.wrap(NO_CHECK_NOTE, 96, initial_indent="  Note: ", subsequent_indent="        "))
         return out
 
     def to_dict(self) -> dict:
@@ -186,6 +186,11 @@ class Estimate:
             "held_from": "local record",
             "note": NO_CHECK_NOTE,
         }
+
+
+def files_text(count: int, nbytes: int) -> str:
+    """``1 file, 133 B`` / ``2,000 files, 1.2 GB``."""
+    return "{:,} file{}, {}".format(count, "" if count == 1 else "s", human_size(nbytes))
 
 
 def human_duration(seconds: float) -> str:
