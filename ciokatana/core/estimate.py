@@ -39,7 +39,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional
+from typing import Callable, Iterable, List, Optional, Tuple
 
 from ciokatana.core import hashing, upload_record
 from ciokatana.core.console import human_size
@@ -143,18 +143,18 @@ class Estimate:
             text += "; the upload daemon sends them"
         return text
 
-    def lines(self) -> List[str]:
-        """The plain-text block ``ciokatana validate --estimate`` prints (and the Validation tab shows)."""
+    def rows(self) -> List[Tuple[str, str]]:
+        """``(label, value)`` pairs: the figures, one per row."""
         rate = self.rate
         measured = ""
-        if rate is not None:
+        if rate is not None and self.upload_bytes:
             when = datetime.datetime.fromtimestamp(rate.at).strftime("%Y-%m-%d %H:%M") if rate.at else "earlier"
             measured = " (measured {} over {})".format(when, human_size(rate.bytes))
         rows = [
             ("In the submission", files_text(self.files, self.bytes)),
             ("Already on Conductor", files_text(self.held_files, self.held_bytes)),
             ("Left to upload", files_text(self.upload_files, self.upload_bytes)),
-            ("Time", self.time_text() + (measured if self.upload_bytes and self.seconds is not None else "")),
+            ("Time", self.time_text() + measured),
             ("md5s", "{:,} from ciocore's md5 cache, {:,} hashed now".format(self.cached_files, self.hashed_files)),
         ]
         if self.missing:
@@ -162,6 +162,11 @@ class Estimate:
                 len(self.missing), ", ".join(self.missing[:3]) + (" ..." if len(self.missing) > 3 else ""))))
         if self.daemon:
             rows.append(("Uploader", "the upload daemon uploads these files, not this submission"))
+        return rows
+
+    def lines(self) -> List[str]:
+        """The plain-text block ``ciokatana validate --estimate`` prints."""
+        rows = self.rows()
         width = max(len(label) for label, _ in rows) + 2
         out = ["Upload estimate"]
         out.extend("  {:<{w}}{}".format(label + ":", value, w=width) for label, value in rows)
@@ -353,5 +358,5 @@ def _hash_all(todo, md5s, missing, cancelled, progress, threads, hashed) -> None
         for info in todo:
             work(info)
     else:
-        with ThreadPoolExecutor(max_workers=count) as pool:
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="ciokatana-estimate-md5") as pool:
             list(pool.map(work, todo))
