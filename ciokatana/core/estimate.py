@@ -121,13 +121,14 @@ class Estimate:
         return self.upload_bytes / self.rate.bytes_per_second
 
     # -- words -----------------------------------------------------------------
-    def time_text(self) -> str:
+    def time_text(self, why: str = "last measured upload") -> str:
         if not self.upload_bytes:
             return "nothing left to upload"
         if self.seconds is None:
             return "no upload measured on this machine yet, so no time estimate"
-        return "about {} at {}/s (last measured upload)".format(human_duration(self.seconds),
-                                                              human_size(self.rate.bytes_per_second))
+        duration = human_duration(self.seconds)
+        return "{} at {}/s ({})".format(
+            duration if self.seconds < 1 else "about " + duration, human_size(self.rate.bytes_per_second), why)
 
     def summary(self) -> str:
         """One line (the Configure tab)."""
@@ -146,15 +147,15 @@ class Estimate:
     def rows(self) -> List[Tuple[str, str]]:
         """``(label, value)`` pairs: the figures, one per row."""
         rate = self.rate
-        measured = ""
-        if rate is not None and self.upload_bytes:
-            when = datetime.datetime.fromtimestamp(rate.at).strftime("%Y-%m-%d %H:%M") if rate.at else "earlier"
-            measured = " (measured {} over {})".format(when, human_size(rate.bytes))
+        why = "last measured upload"
+        if rate is not None and rate.at:
+            when = datetime.datetime.fromtimestamp(rate.at).strftime("%Y-%m-%d %H:%M")
+            why = "the upload of {} measured {}".format(human_size(rate.bytes), when)
         rows = [
             ("In the submission", files_text(self.files, self.bytes)),
             ("Already on Conductor", files_text(self.held_files, self.held_bytes)),
             ("Left to upload", files_text(self.upload_files, self.upload_bytes)),
-            ("Time", self.time_text() + measured),
+            ("Time", self.time_text(why)),
             ("md5s", "{:,} from ciocore's md5 cache, {:,} hashed now".format(self.cached_files, self.hashed_files)),
         ]
         if self.missing:
