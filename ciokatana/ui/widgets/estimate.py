@@ -53,6 +53,7 @@ class EstimateService(QtCore.QObject):
         self.result = None  # the newest finished Estimate
         self.error = ""
         self._job = None  # the estimate in flight
+        self._waiting = False  # a change is waiting to be planned: the figures shown are an old plan's
         self._done_key = None
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -72,9 +73,11 @@ class EstimateService(QtCore.QObject):
     # -- state -------------------------------------------------------------------
     @property
     def running(self):
-        return self._job is not None
+        return self._job is not None or self._waiting
 
     def text(self):
+        if self._waiting and self._job is None:
+            return ESTIMATING
         if self._job is not None:
             step = self._job.progress.text()
             return "{} ({})".format(ESTIMATING, step) if step and step != "done" else ESTIMATING
@@ -86,7 +89,7 @@ class EstimateService(QtCore.QObject):
 
     def html(self):
         """The Validation tab's block: the figures of ``ciokatana validate --estimate`` as a table."""
-        if self._job is not None or self.result is None:
+        if self.running or self.result is None:
             return html.escape(self.text())
         cells = "".join("<tr><td>{}:&nbsp;&nbsp;</td><td>{}</td></tr>".format(html.escape(label), html.escape(value))
                         for label, value in self.result.rows())
@@ -139,12 +142,14 @@ class EstimateService(QtCore.QObject):
 
     # -- controller signals -----------------------------------------------------------
     def _on_plan_ready(self, result):
+        self._waiting = False
         self._start(list(getattr(result, "payloads", None) or []))
 
     def _on_plan_stale(self, stale):
+        self._waiting = bool(stale)
         if stale:
             self.cancel()  # the plan is changing: what runs is for an old plan
-            self.changed.emit()
+        self.changed.emit()
 
     def _on_run_finished(self, _record):
         result = self.controller.plan_result
