@@ -38,14 +38,15 @@ from ciokatana.core.redact import redact_event
 from ciokatana.core.regular_file import NotRegularFile, open_regular
 from ciokatana.core.runner import Control, Source
 from ciokatana.core.settings import MAX_MOCK_INTERVAL
+from ciokatana.core.wording import SIMULATED
 
-SIMULATED_ERRORS = (
-    ("ConnectionError", "Connection aborted while uploading (simulated by the mock player)"),
-    ("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/ (simulated by the mock player)"),
-    ("TimeoutError", "The upload timed out (simulated by the mock player)"),
-    ("UploadError", "Upload of a texture failed: md5 mismatch (simulated by the mock player)"),
-    ("ValueError", "Invalid payload value (simulated by the mock player)"),
-)
+SIMULATED_ERRORS = tuple((kind, "{} {}".format(message, SIMULATED)) for kind, message in (
+    ("ConnectionError", "Connection aborted while uploading"),
+    ("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/"),
+    ("TimeoutError", "The upload timed out"),
+    ("UploadError", "Upload of a texture failed: md5 mismatch"),
+    ("ValueError", "Invalid payload value"),
+))
 
 
 BOM = b"\xef\xbb\xbf"

@@ -64,11 +64,19 @@ def _network(text: str) -> str:
 def plain_error(text: str) -> str:
     """``text`` with developer-speak replaced by what happened and what to do."""
     text = str(text or "")
+    original = text
     for pattern, words in _FORMAT:
         text = pattern.sub(words, text)
     if _NETWORK.search(text):
-        return _network(text)
+        text = _network(text)
+    if SIMULATED in original and SIMULATED not in text:
+        # A mock replay's error must never read as a real outage.
+        text = "{} {}".format(text, SIMULATED)
     return text
+
+
+# The marker the mock player puts in every error it simulates (core.mock).
+SIMULATED = "(simulated by the mock player)"
 
 
 _SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
