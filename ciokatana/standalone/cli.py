@@ -17,17 +17,20 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 import traceback
 from contextlib import contextmanager
 from typing import List, Optional
 
 from ciokatana import __version__
 from ciokatana.core import conductor, pathmap
+from ciokatana.core import estimate as estimate_mod
 from ciokatana.core.filescene import SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.printable import PrintableFormatter, json_printable, printable
 from ciokatana.core.redact import install_log_redaction, redact_payload
+from ciokatana.core.runner import BackgroundCall
 from ciokatana.core.scene import SceneError
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
 from ciokatana.standalone import demo, gui, install, submit
@@ -94,25 +97,68 @@ def scene_format_findings(err: SceneFormatError) -> List[Finding]:
 
 
 def cmd_validate(args) -> int:
+    upload = None
     try:
         with conductor_session(args):
             _scene, plan = load_plan(args)
+            if getattr(args, "estimate", False):
+                # Inside the session: with --sandbox the record of the sandbox's URL is read.
+                upload = run_estimate(plan.payloads, sys.stderr)
     except SceneFormatError as err:
         # Every malformed key, each named; exit 2 (bad input) as elsewhere.
         _print_findings(args, scene_format_findings(err))
         _err("validate", "{} is not a valid scene file".format(err.path))
         return EXIT_USAGE
     findings = validate(plan)
-    if getattr(args, "paths", False):
-        rows = pathmap.path_rows(plan)
-        if args.json:
-            sys.stdout.write(json.dumps({"findings": [_finding_dict(f) for f in findings],
-                                         "paths": [r.to_dict() for r in rows]}, indent=2) + "\n")
-            return EXIT_FAILED if has_errors(findings) else EXIT_OK
+    code = EXIT_FAILED if has_errors(findings) else EXIT_OK
+    rows = pathmap.path_rows(plan) if getattr(args, "paths", False) else None
+    if args.json and (rows is not None or upload is not None):
+        data = {"findings": [_finding_dict(f) for f in findings]}
+        if rows is not None:
+            data["paths"] = [r.to_dict() for r in rows]
+        if upload is not None:
+            data["estimate"] = upload.to_dict()
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return code
+    if rows is not None:
         print("\n".join(printable(line) for line in pathmap.format_rows(rows)))
         print()
+    if upload is not None:
+        print("\n".join(printable(line) for line in upload.lines()))
+        print()
     _print_findings(args, findings)
-    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+    return code
+
+
+def run_estimate(payloads, err, tick: float = 1.0):
+    """The upload estimate of these payloads, on a worker thread so Ctrl-C stops it within a block.
+
+    While it hashes for longer than ``tick`` seconds, what it is doing is
+    shown on ``err`` when that is a terminal.
+    """
+    progress = estimate_mod.Progress()
+    stop = threading.Event()
+    call = BackgroundCall(lambda: estimate_mod.estimate(payloads, cancelled=stop.is_set, progress=progress),
+                          "ciokatana-estimate")
+    shown = False
+    live = hasattr(err, "isatty") and err.isatty()
+    try:
+        while not call.wait(tick):
+            if live:
+                err.write("\restimating the upload: {}\033[K".format(progress.text()))
+                err.flush()
+                shown = True
+    except KeyboardInterrupt:
+        stop.set()
+        call.wait(5.0)
+        raise
+    finally:
+        if shown:
+            err.write("\r\033[K")
+            err.flush()
+    if call.error is not None:
+        raise call.error
+    return call.result
 
 
 def _finding_dict(f) -> dict:
@@ -186,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--paths", action="store_true",
                        help="also list every scene, asset and output path as the Linux render node sees it, "
                        "and whether it is uploaded, on the farm or missing")
+    check.add_argument("--estimate", action="store_true",
+                       help="also estimate the upload: files and bytes, how many Conductor already holds "
+                       "(per this machine's record of earlier uploads), bytes left and the time at the last "
+                       "measured rate; hashes only files ciocore's md5 cache does not know, sends nothing")
     check.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     check.set_defaults(func=cmd_validate)
 
