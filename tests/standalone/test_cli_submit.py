@@ -221,3 +221,34 @@ def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tm
     assert "Traceback" not in err, err
     assert "MAY EXIST" in out and title in out and "check {}/jobs".format(sandbox.url) in out, (out, err)
     assert "CANCELLED" not in out.replace("Cancelling", ""), out
+
+
+@pytest.mark.parametrize("phase", ["upload_urls", "upload"])
+def test_ctrl_c_during_the_shared_upload_creates_no_job(sandbox, tmp_path, phase):
+    """Ctrl-C while the files go up: exit 3, every job not started, nothing on Conductor even once
+    the service lets go."""
+    import time
+
+    sandbox.faults.add(phase, hang=True, times=None)
+    env = sandbox.client_env(str(tmp_path / "home"), base=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", SHOT, "--frames", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while sandbox.faults.hung_count == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert sandbox.faults.hung_count >= 1, proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    sandbox.faults.clear()
+    sandbox.release()
+    time.sleep(0.5)
+    assert proc.returncode == 3, (out, err)
+    assert "Traceback" not in err and "CANCELLED" in out and "MAY EXIST" not in out, (out, err)
+    assert sandbox.jobs == []
