@@ -146,15 +146,20 @@ def load(url: Optional[str] = None, path: Optional[str] = None) -> UploadRecord:
     """The record for a Conductor URL (ciocore's by default); empty when there is none."""
     path = path or default_path()
     service = service_key(url if url is not None else conductor_url())
-    entry = _read(path).get("services", {}).get(service) or {}
+    entry = _read(path).get("services", {}).get(service)
+    if not isinstance(entry, dict):
+        entry = {}
     files = {}
-    raw = entry.get("files") if isinstance(entry, dict) else None
-    for md5, value in (raw or {}).items():
+    raw = entry.get("files")
+    if not isinstance(raw, dict):  # hand-edited or another version: what cannot be read is not known
+        raw = {}
+    for md5, value in raw.items():
         try:
             files[str(md5)] = (int(value[0]), float(value[1]))
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, KeyError):
             continue
-    rate = Rate.from_dict(entry.get("rate") or {}) if isinstance(entry, dict) else None
+    rate = entry.get("rate")
+    rate = Rate.from_dict(rate) if isinstance(rate, dict) else None
     return UploadRecord(service, files, rate, path)
 
 

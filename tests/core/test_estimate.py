@@ -176,3 +176,24 @@ def test_a_corrupt_record_is_replaced_not_fatal(tmp_path):
         text = handle.read()
     assert "pw" not in text and "k=1" not in text and "x.example.com" in text
     assert [n for n in os.listdir(str(tmp_path)) if n.startswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("entry", [
+    {"files": ["bWQ1", 10]},  # a list where an object belongs
+    {"files": {"bWQ1": {"size": 10}}},  # an object where [size, when] belongs
+    {"files": {"bWQ1": None, "b3Rh": [10, 1.0]}},
+    {"files": "bWQ1", "rate": {"bytes": "x"}},
+])
+def test_a_record_of_the_wrong_shape_is_read_as_empty_never_a_crash(tmp_path, entry, shot, capsys):
+    """Valid JSON but not the record's shape (hand-edited, another version): the estimate still comes."""
+    path = str(tmp_path / "rec.json")
+    url = "https://x.example.com"
+    with open(path, "w") as handle:
+        json.dump({"version": upload_record.VERSION, "services": {upload_record.service_key(url): entry}}, handle)
+    record = upload_record.load(url, path)
+    assert not record.holds("bWQ1", 10)
+    result = est.estimate(payloads(1, files=shot), url=url, record_path=path)
+    assert (result.files, result.held_files) == (4, 0)
+    # and the next submission can still note what it saw
+    assert upload_record.note([("bWQ1", 10)], url=url, path=path)
+    assert upload_record.load(url, path).holds("bWQ1", 10)
