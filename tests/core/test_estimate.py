@@ -197,3 +197,22 @@ def test_a_record_of_the_wrong_shape_is_read_as_empty_never_a_crash(tmp_path, en
     # and the next submission can still note what it saw
     assert upload_record.note([("bWQ1", 10)], url=url, path=path)
     assert upload_record.load(url, path).holds("bWQ1", 10)
+
+
+def test_a_small_upload_does_not_replace_the_rate_a_large_one_measured(tmp_path):
+    """A 3 KB upload takes a round trip whatever the link: its 'rate' would time the next 10 GB at days."""
+    path = str(tmp_path / "rec.json")
+    url = "https://x.example.com"
+    assert upload_record.note([("Ymln", 100 << 20)], 100 << 20, 10.0, url=url, path=path, now=1000.0)
+    assert upload_record.note([("c21hbGw=", 3000)], 3000, 0.3, url=url, path=path, now=2000.0)
+    rate = upload_record.load(url, path).rate
+    assert rate.bytes_per_second == pytest.approx((100 << 20) / 10.0) and rate.at == 1000.0
+    result = est.Estimate(upload_bytes=10 << 30, upload_files=1, rate=rate)
+    assert "about 17 min" in result.time_text()
+    # an upload large enough to measure the link replaces it, even when slower (the link changed)
+    assert upload_record.note([("bmV3", 32 << 20)], 32 << 20, 16.0, url=url, path=path, now=3000.0)
+    assert upload_record.load(url, path).rate.bytes_per_second == pytest.approx(2 << 20)
+    # and with no rate yet, any measurement is better than none
+    other = "https://y.example.com"
+    assert upload_record.note([("c21hbGw=", 3000)], 3000, 0.3, url=other, path=path)
+    assert upload_record.load(other, path).rate.bytes == 3000
