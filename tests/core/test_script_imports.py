@@ -65,3 +65,33 @@ def test_each_name_a_script_imports_exists(where, module, name):
     imported = importlib.import_module(module)
     if name is not None and not hasattr(imported, name):
         importlib.import_module("{}.{}".format(module, name))  # a submodule
+
+
+# Public names a pipeline script could import before issue 13's cleanup moved them.
+MOVED = [
+    ("ciokatana.core.console", "run_jobs", "ciokatana.core.submission", "run_until_done"),
+    ("ciokatana.core.console", "human_size", "ciokatana.core.units", "human_bytes"),
+    ("ciokatana.katana.scan", "human_size", "ciokatana.core.units", "human_bytes"),
+    ("ciokatana.standalone.submit", "prepare_demo", "ciokatana.standalone.demo", "prepare_demo"),
+    ("ciokatana.standalone.submit", "cmd_demo", "ciokatana.standalone.demo", "cmd_demo"),
+    ("ciokatana.standalone.submit", "examples_dir", "ciokatana.standalone.demo", "examples_dir"),
+    ("ciokatana.standalone.submit", "default_demo_dir", "ciokatana.standalone.demo", "default_demo_dir"),
+    ("ciokatana.standalone.submit", "DEMO_SCENE", "ciokatana.standalone.demo", "DEMO_SCENE"),
+    ("ciokatana.standalone.submit", "embedded_sandbox", "ciokatana.standalone.embedded", "embedded_sandbox"),
+]
+
+
+@pytest.mark.parametrize("old,name,new,new_name", MOVED, ids=lambda v: str(v))
+def test_a_name_the_cleanup_moved_still_imports_from_its_old_place(old, name, new, new_name):
+    assert getattr(importlib.import_module(old), name) is getattr(importlib.import_module(new), new_name)
+
+
+def test_job_problem_lines_still_gives_the_plans_problem_lines():
+    from ciokatana.core.filescene import FileScene
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.settings import Settings
+    from ciokatana.standalone.options import job_problem_lines
+
+    shot = FileScene(os.path.join(ROOT, "examples", "shot010.json"))
+    plan = plan_submission(shot.snapshot(), Settings.from_dict(dict(shot.load_settings(), task_template="{bad")))
+    assert job_problem_lines(plan) == plan.problem_lines() and job_problem_lines(plan)
