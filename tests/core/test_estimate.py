@@ -216,3 +216,11 @@ def test_a_small_upload_does_not_replace_the_rate_a_large_one_measured(tmp_path)
     other = "https://y.example.com"
     assert upload_record.note([("c21hbGw=", 3000)], 3000, 0.3, url=other, path=path)
     assert upload_record.load(other, path).rate.bytes == 3000
+
+
+def test_hashing_progress_never_counts_more_bytes_than_the_files_hold(ciocore_sandbox, tmp_path):
+    """ciocore reports whole 64 KB blocks: the last one of a 100,000-byte file reads as 131,072."""
+    paths = make_files(tmp_path / "odd", {"a.bin": 100000, "b.bin": 70000})
+    progress = est.Progress()
+    estimate(ciocore_sandbox, payloads(1, files=paths), progress=progress, hash_threads=1)
+    assert progress.hashed == 2 and progress.bytes_hashed == progress.bytes_to_hash == 170000
