@@ -224,3 +224,56 @@ def test_hashing_progress_never_counts_more_bytes_than_the_files_hold(ciocore_sa
     progress = est.Progress()
     estimate(ciocore_sandbox, payloads(1, files=paths), progress=progress, hash_threads=1)
     assert progress.hashed == 2 and progress.bytes_hashed == progress.bytes_to_hash == 170000
+
+
+def test_the_estimate_counts_what_the_submission_then_uploads(ciocore_sandbox, tmp_path):
+    """A plan with a folder, a #### sequence, <UDIM> tiles, extra assets (one a copy of a texture) and two
+    jobs that share most files and differ in one: the estimate's files, bytes and bytes to send are the
+    submission's own start figures and what reached the sandbox."""
+    from ciokatana.core.filescene import FileScene
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.settings import Settings
+
+    from conftest_paths import EXAMPLES
+
+    sandbox = ciocore_sandbox
+    show = tmp_path / "show"
+    make_files(show, {"tex/wood.1001.tx": 30000, "tex/wood.1002.tx": 20000, "cache/sim.0001.abc": 5000,
+                      "cache/sim.0002.abc": 6000, "lookdev/a.xml": 700, "lookdev/sub/b.xml": 800,
+                      "renders/A/prev.exr": 900, "shot.katana": 1500})
+    extra = make_files(tmp_path / "extra", {"notes.txt": 400})
+    with open(str(show / "tex" / "wood.1001.tx"), "rb") as src, open(str(tmp_path / "extra" / "copy.tx"), "wb") as dst:
+        dst.write(src.read())  # same content under another path: sent once
+    settings = FileScene(os.path.join(EXAMPLES, "shot010.json")).load_settings()
+    settings.update(extra_assets=[str(tmp_path / "extra")], scout_spec="")
+
+    def node(name):
+        return {"name": name, "renderer": "prman", "outputs": [
+            {"name": "primary", "enabled": True, "outputLocation": str(show / "renders" / name / "x.####.exr")}]}
+
+    scene = {"katana_file": "shot.katana", "frame_range": {"start": 1, "end": 2},
+             "render_nodes": [node("A"), node("B")],
+             "assets": ["tex/wood.<UDIM>.tx", "cache/sim.####.abc", "lookdev", "renders/A/prev.exr"],
+             "settings": settings}
+    path = show / "scene.json"
+    path.write_text(json.dumps(scene))
+    shot = FileScene(str(path))
+    plan = plan_submission(shot.snapshot(), Settings.from_dict(shot.load_settings()))
+    assert plan.problem_lines() == [] and len(plan.payloads) == 2
+    a, b = (set(p["upload_paths"]) for p in plan.payloads)
+    assert b - a == {str(show / "renders" / "A" / "prev.exr")}  # A renders there; B reads it
+
+    before = estimate(sandbox, plan.payloads)
+    seen = []
+    source = SharedUploadSource(plan.payloads, database_filepath=sandbox.ciocore_config.database_filepath,
+                                url=sandbox.url)
+    runner = Runner(source, seen.append)
+    runner.start()
+    assert runner.wait(60) and runner.state == SUCCEEDED, [e.data for e in runner.errors]
+    start = seen[0].data
+    assert (before.files, before.bytes) == (start["upload_files"], start["upload_bytes"]) == (10, 95300)
+    sent = [e for e in sandbox.upload_log if e["stored"]]
+    assert (before.upload_bytes, before.upload_files) == (sum(e["size"] for e in sent), 10)
+    assert before.upload_bytes == 95300 - 30000  # the copy is not sent again
+    after = estimate(sandbox, plan.payloads)
+    assert (after.held_files, after.held_bytes, after.upload_bytes) == (10, 95300, 0)
