@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from ciokatana.core import hashing, upload_record
-from ciokatana.core.console import human_size
+from ciokatana.core.units import human_bytes as human_size
 
 logger = logging.getLogger(__name__)
 
