@@ -136,7 +136,11 @@ def _read(path: str) -> dict:
     try:
         with open(path, "r", encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, IOError):
+    except FileNotFoundError:
+        return {}  # no upload yet
+    except (OSError, IOError) as err:
+        logger.warning("The upload record %s cannot be read (%s): the upload estimate counts every file as to "
+                       "upload; make it readable, or set %s to a file of your own", path, err, ENV_VAR)
         return {}
     except ValueError:
         logger.warning("The upload record %s is not valid JSON; starting a new one", path)
@@ -204,7 +208,8 @@ def note(held: Iterable[Tuple[str, int]], sent_bytes: int = 0, seconds: float = 
             _write_atomic(path, data)
             return True
         except (OSError, IOError, ValueError, TypeError) as err:
-            logger.warning("Could not update the upload record %s: %s", path, err)
+            logger.warning("Could not update the upload record %s (%s): the next upload estimate counts these files "
+                           "as to upload; make it writable, or set %s to a file of your own", path, err, ENV_VAR)
             return False
 
 

@@ -277,3 +277,21 @@ def test_the_estimate_counts_what_the_submission_then_uploads(ciocore_sandbox, t
     assert before.upload_bytes == 95300 - 30000  # the copy is not sent again
     after = estimate(sandbox, plan.payloads)
     assert (after.held_files, after.held_bytes, after.upload_bytes) == (10, 95300, 0)
+
+
+def test_an_unreadable_or_unwritable_record_says_so_and_how_to_fix_it(tmp_path, caplog):
+    url = "https://x.example.com"
+    folder = tmp_path / "a_folder"  # a folder where the record file should be: neither read nor written
+    folder.mkdir()
+    with caplog.at_level("WARNING", logger="ciokatana.core.upload_record"):
+        assert len(upload_record.load(url, str(folder))) == 0
+        assert upload_record.note([("bWQ1", 10)], url=url, path=str(folder)) is False
+    messages = [r.getMessage() for r in caplog.records]
+    read, write = messages[0], messages[-1]
+    assert str(folder) in read and "cannot be read" in read and upload_record.ENV_VAR in read
+    assert str(folder) in write and "counts these files as to upload" in write and upload_record.ENV_VAR in write
+    assert "Traceback" not in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="ciokatana.core.upload_record"):
+        assert len(upload_record.load(url, str(tmp_path / "none_yet.json"))) == 0  # no record yet: no noise
+    assert caplog.records == []
