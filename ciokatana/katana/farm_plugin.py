@@ -75,11 +75,13 @@ Messages and log files never hold credentials.
 import logging
 import os
 import re
+import shlex
 import shutil
 import time
 
 from Katana import FarmAPI
 
+from ciokatana.core import gsv
 from ciokatana.core import jobs as jobs_mod
 from ciokatana.core.command import posix_path
 from ciokatana.core.remote_render import RemoteRenders, RestartError, SubmitError, UnknownJob
@@ -136,7 +138,10 @@ def render_method_type(commands):
 
 
 def _error(message):
-    return FarmAPI.FarmPluginException("Conductor: {}".format(message))
+    """A FarmPluginException for Katana to show; credentials are masked (ciocore errors may quote them)."""
+    from ciokatana.core.redact import redact_text
+
+    return FarmAPI.FarmPluginException("Conductor: {}".format(redact_text(str(message))))
 
 
 class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
@@ -158,6 +163,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
     """
 
     def __init__(self, root=None):
+        from ciokatana.core.redact import install_log_redaction
+
+        install_log_redaction()  # ciocore runs in this Katana process from here on, whatever else loaded
         self.root = os.path.abspath(root) if root else farm_dir()
         self.service = None
         self.submit_factory = None
@@ -315,18 +323,22 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             raise _error("Katana sent no frame to render for {}; check the node's frame range".format(node_name))
 
         settings = self._settings()
-        snapshot = self._snapshot(node_name, frames, settings)
+        snapshot, var_set = self._snapshot(node_name, frames, settings, commands)
         local_dir = self._context_dir(context)
         prepare = _Preparation(snapshot, settings, node_name, frames, commands, environment,
                                local_dir, context)
         header = [
             "Katana node: {}   frames: {}".format(node_name, prepare.frames_text),
-            "Katana commands ({}):".format(len(commands)),
-        ] + ["  {}".format(c) for c in commands]
+        ]
+        if var_set:
+            header.append("Graph State Variables: {}".format(gsv.format_var_set(var_set)))
+        header += ["Katana commands ({}):".format(len(commands))] + ["  {}".format(c) for c in commands]
+        spec = self._spec(settings)
         try:
-            return self.renders.submit(prepare, title=node_name, header=header, context=context)
+            return self.renders.submit(prepare, title=node_name + gsv.title_suffix(var_set), header=header,
+                                       context=context, spec=spec)
         except SubmitError as err:
-            raise _error("{} was not submitted: {}".format(node_name, err))
+            raise _error("{} was not submitted: {}".format(node_name + gsv.title_suffix(var_set), err))
 
     # -- information retrieval ---------------------------------------------------------------
     def getJobs(self, filters):
@@ -372,7 +384,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         try:
             return fn()
         except UnknownJob as err:
-            raise FarmAPI.JobNotFoundException(str(err.jobid), "Conductor: {}".format(err))
+            from ciokatana.core.redact import redact_text
+
+            raise FarmAPI.JobNotFoundException(str(err.jobid), "Conductor: {}".format(redact_text(str(err))))
         except SubmitError as err:
             raise _error(str(err))
         except jobs_mod.JobServiceError as err:
@@ -403,8 +417,22 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             except OSError:
                 continue
 
-    def _snapshot(self, node_name, frames, settings):
-        """The scene as the dialog reads it, with the node's frames set to the request's."""
+    def _spec(self, settings):
+        """How to send: the settings' uploader and timeout, as the dialog sends (``SourceSpec.from_settings``)."""
+        from ciokatana.core import submission
+
+        try:
+            return submission.SourceSpec.from_settings(settings, submit_factory=self.submit_factory)
+        except (submission.SourceError, TypeError, ValueError) as err:
+            raise _error("the {} node's submission settings cannot be used: {}".format(C.NODE_TYPE, err))
+
+    def _snapshot(self, node_name, frames, settings, commands=()):
+        """The scene as the dialog reads it, with the node's frames set to the request's.
+
+        Returns ``(snapshot, var_set)``: a node with Graph State Variable
+        sets keeps only the set this render is for (:func:`choose_var_set`),
+        so the plan holds exactly the one job Katana asked for.
+        """
         from ciokatana.core.frames import katana_frames
         from ciokatana.core.plan import effective_farm_values
         from ciokatana.core.scene import FarmSettings, SceneError
@@ -417,10 +445,98 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         node = snapshot.node(node_name)
         if node is None:
             raise _error("the scene has no Render node named {!r}".format(node_name))
+        var_set = choose_var_set(node_name, node.farm_settings.var_sets, commands, graph_state())
         _over, _frames, scout, chunk = effective_farm_values(node, settings, snapshot)
         farm = FarmSettings(overrides=True, frame_spec=katana_frames(sorted(set(frames))),
-                            scout_spec=scout, chunk_size=chunk)
-        return snapshot.with_farm_settings(node_name, farm)
+                            scout_spec=scout, chunk_size=chunk, var_sets=(var_set,) if var_set else ())
+        return snapshot.with_farm_settings(node_name, farm), var_set
+
+
+def graph_state():
+    """The project's Graph State Variables and their current values, or None when they cannot be read.
+
+    The project's variables are the children of the root node's
+    ``variables`` parameter, one group per variable holding a ``value``
+    (see :mod:`ciokatana.katana.gsv_check`); Katana bakes these values into
+    the render files of a render started from its menus.
+    """
+    try:
+        from Katana import NodegraphAPI
+
+        parameter = NodegraphAPI.GetRootNode().getParameter("variables")
+        if parameter is None:
+            return None
+        values = {}
+        for child in parameter.getChildren():
+            value = child.getChild("value")
+            values[child.getName()] = "" if value is None else str(value.getValue(0))
+        return values
+    except Exception:  # a state that cannot be read decides nothing
+        return None
+
+
+def _command_vars(commands):
+    """``--var name=value`` arguments in Katana's commands, as a dict (empty when none)."""
+    found = {}
+    for command in commands or []:
+        try:
+            words = shlex.split(str(command))
+        except ValueError:
+            words = str(command).split()
+        for index, word in enumerate(words):
+            text = None
+            if word == "--var" and index + 1 < len(words):
+                text = words[index + 1]
+            elif word.startswith("--var="):
+                text = word[len("--var="):]
+            if text and "=" in text:
+                name, value = text.split("=", 1)
+                found[name.strip()] = value
+    return found
+
+
+def choose_var_set(node_name, var_sets, commands=(), state=None):
+    """The variable set of ``node_name`` a render request is for (``()`` when the node has none).
+
+    A node with Conductor variable sets is several jobs in the dialog (one
+    per set); a Disk Render from Katana's menus is one of them, the one
+    whose values are the render's graph state. That state is read from
+    ``--var name=value`` arguments in Katana's commands when there are any,
+    else from the project's Graph State Variables (``state``, see
+    :func:`graph_state`). The set whose every variable has its value there
+    is chosen. A single set is used when the state cannot be read (nothing
+    contradicts it). Otherwise (no set matches, several do, or the state of
+    several sets cannot be told) a FarmPluginException names the choices:
+    never silently the first.
+    """
+    var_sets = [tuple(s) for s in (var_sets or ()) if s]
+    if not var_sets:
+        return ()
+    known = _command_vars(commands) or state
+    if known is None:
+        if len(var_sets) == 1:
+            return var_sets[0]
+        matches = []
+    else:
+        matches = [s for s in var_sets if all(name in known and str(known[name]) == str(value)
+                                              for name, value in s)]
+        if len(matches) == 1:
+            return matches[0]
+    choices = "; ".join(gsv.format_var_set(s) for s in var_sets)
+    if known is None:
+        why = "the render's Graph State Variables cannot be read here, so which one it is cannot be told"
+    else:
+        names = []
+        for var_set in var_sets:
+            names.extend(n for n, _v in var_set if n not in names)
+        current = ", ".join("{}={}".format(n, known[n]) if n in known else "{} unset".format(n) for n in names)
+        why = "the render's Graph State Variables ({}) match {}".format(
+            current, "none of them" if not matches else "several of them ({})".format(
+                "; ".join(gsv.format_var_set(s) for s in matches)))
+    raise _error(
+        "{} has {} Conductor variable sets ({}) and {}. Set the project's Graph State Variables to the values "
+        "of one set and render again, or submit every set from the Conductor dialog".format(
+            node_name, len(var_sets), choices, why))
 
 
 def katana_tasks(frames, commands, chunks):
@@ -475,10 +591,9 @@ class _Preparation(object):
         self.notes = []
 
     def __call__(self, note=lambda text: None):
-        from ciokatana.core import conductor
-        from ciokatana.core.plan import plan_submission
+        from ciokatana.core import conductor, submission
         from ciokatana.core.settings import DEFAULT_TASK_TEMPLATE
-        from ciokatana.core.validation import ERROR, validate
+        from ciokatana.core.validation import ERROR
 
         # Katana's commands replace the task template, so a bad template must not stop a farm render.
         self.settings.task_template = DEFAULT_TASK_TEMPLATE
@@ -486,12 +601,15 @@ class _Preparation(object):
             conductor.check_credentials()
         except conductor.ConductorError as err:
             raise SubmitError(str(err))
-        plan = plan_submission(self.snapshot, self.settings)
-        findings = [f for f in validate(plan) if f.rule not in NOT_FOR_FARM_RENDERS]
+        prepared = submission.prepare(self.snapshot, self.settings)
+        findings = [f for f in prepared.findings if f.rule not in NOT_FOR_FARM_RENDERS]
         errors = [f for f in findings if f.level == ERROR]
         if errors:
             raise SubmitError("{} error(s): {}".format(len(errors), "; ".join(str(f) for f in errors)))
-        job = plan.job(self.node_name)
+        # The snapshot holds this node with at most the one variable set of
+        # this render (see ConductorFarmPlugin._snapshot): one job.
+        jobs = prepared.plan.jobs_of(self.node_name)
+        job = jobs[0] if len(jobs) == 1 else None
         if job is None or job.payload is None:
             raise SubmitError("the job for {} could not be built: {}".format(
                 self.node_name, "; ".join((job.problems if job else {}).values()) or "no payload"))
