@@ -143,3 +143,41 @@ def test_a_lost_answer_within_the_wait_is_said_at_once_and_the_job_kept(to_sandb
     assert job.jobId.startswith("conductor-upload-"), "this session's render, found on Conductor"
     assert "Katana node: beauty" in read(job.renderLogFilename)
     assert len(to_sandbox.jobs) == 1
+
+
+# -- credentials ---------------------------------------------------------------------------------
+
+
+def test_service_errors_quoting_the_key_reach_katana_masked(to_sandbox, farm):
+    from Katana import FarmAPI
+
+    key = to_sandbox.api_key["private_key"]
+    to_sandbox.faults.add("job_list", status=500, message="internal error for key " + key, times=None)
+    for call, args in ((fpm().GetJobs, ()), (fpm().GetJobState, ("00001",))):
+        with pytest.raises(FarmAPI.FarmPluginException) as err:
+            call(*args)
+        assert "500" in str(err.value) and key not in str(err.value)
+    to_sandbox.faults.clear()
+
+
+def test_constructing_the_plugin_installs_log_masking(tmp_path):
+    """Katana may construct the farm plug-in in a session where nothing else of ciokatana ran."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from test_log_masking import CHECK, HERE, KEY, ROOT, SETUP, STANDIN
+
+    body = (
+        "from ciokatana import post_install\n"
+        "ksc.load_plugins(post_install.resources_dir())\n"
+        "from Katana import FarmAPI\n"
+        "assert FarmAPI.FarmPluginManager.GetFarmPluginNames() == ['Conductor']\n"
+        "from _katana_standin import farmplugins\n"
+        "farmplugins.instance('Conductor')\n"
+    )
+    env = dict(os.environ, CONDUCTOR_API_KEY=json.dumps(KEY), CIOKATANA_FARM_DIR=str(tmp_path / "farm"))
+    done = subprocess.run([sys.executable, "-c", SETUP.format(standin=STANDIN, tests=HERE) + body + CHECK],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
