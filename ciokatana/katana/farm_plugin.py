@@ -183,7 +183,8 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             from ciokatana.core import conductor
 
             if self.service is None:
-                self.service = jobs_mod.JobService(check_credentials=conductor.check_credentials)
+                self.service = jobs_mod.JobService(check_credentials=conductor.check_credentials,
+                                                   wait=jobs_mod.wait_from_env())
             factory = self.submit_factory
             if factory is None:
                 from ciokatana.core.runner import conductor_submit_factory

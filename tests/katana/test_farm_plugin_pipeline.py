@@ -181,3 +181,44 @@ def test_constructing_the_plugin_installs_log_masking(tmp_path):
     done = subprocess.run([sys.executable, "-c", SETUP.format(standin=STANDIN, tests=HERE) + body + CHECK],
                           capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr
+
+
+# -- Katana's UI thread is held at most a short while ----------------------------------------------
+
+
+def test_a_hung_job_list_holds_katana_about_two_seconds_not_the_farm_timeout(to_sandbox, farm, monkeypatch):
+    from Katana import FarmAPI
+
+    monkeypatch.delenv("CIOKATANA_FARM_WAIT", raising=False)
+    monkeypatch.delenv("CIOKATANA_FARM_TIMEOUT", raising=False)  # 10 s: a request's own limit
+    to_sandbox.faults.add("job_list", hang=True, times=None)
+    to_sandbox.faults.add("kill_jobs", hang=True, times=None)
+    for call, args in ((fpm().GetJobs, ()), (fpm().GetJobState, ("00001",)), (fpm().StopJob, ("00001",))):
+        started = time.time()
+        with pytest.raises(FarmAPI.FarmPluginException) as err:
+            call(*args)
+        assert time.time() - started < 3.0
+        assert "has not answered within 2 s" in str(err.value) or "not asking again" in str(err.value)
+    to_sandbox.faults.clear()
+    to_sandbox.release()
+
+
+def test_a_slow_answer_serves_the_next_call(to_sandbox, farm):
+    """Conductor answers in 1.5 s, Katana waits 0.5 s: the first call is told to try again, the next
+    one gets that answer instead of asking again (and waiting again) for ever."""
+    import os
+
+    from Katana import FarmAPI
+
+    to_sandbox.faults.add("job_list", delay=1.5, times=None)
+    os.environ["CIOKATANA_FARM_WAIT"] = "0.5"
+    try:
+        with pytest.raises(FarmAPI.FarmPluginException, match="still asking in the background"):
+            fpm().GetJobs()
+    finally:
+        del os.environ["CIOKATANA_FARM_WAIT"]
+    time.sleep(1.5)
+    started = time.time()
+    assert fpm().GetJobs() == []
+    assert time.time() - started < 0.3
+    to_sandbox.faults.clear()
