@@ -343,12 +343,14 @@ class JobService(object):
         # while leaves a later caller less to wait, or nothing).
         remaining = max(0.0, call.started + self.timeout - time.time())
         wait = remaining if self.wait is None else min(remaining, max(0.0, self.wait))
+        if call.abandoned:  # a caller already waited its share for this request: do not hold another
+            wait = 0.0
         if not call.done.wait(wait):
             if wait < remaining:
                 call.abandoned = True
                 raise JobServiceError(
-                    "Conductor has not answered within {:g} s while {}; still asking in the background "
-                    "(up to {:g} s): try again shortly".format(wait, what, self.timeout))
+                    "Conductor has not answered in {:.0f} s while {}; still asking in the background "
+                    "(up to {:g} s): try again shortly".format(time.time() - call.started, what, self.timeout))
             raise JobServiceError(
                 "Conductor did not answer within {:g} s while {}; check the network or "
                 "CONDUCTOR_URL and try again".format(self.timeout, what))
