@@ -509,9 +509,14 @@ class RemoteRenders(object):
         for render in renders:
             infos.append(self._render_info(render, by_number))
         own = set(numbers)
+        tokens = {r.token for r in renders if r.token}
         for number, job in by_number.items():
             if not number or number in own or not self._wanted(job):
                 continue
+            metadata = job.get("metadata")
+            if isinstance(metadata, dict) and metadata.get(SUBMISSION_KEY) in tokens:
+                continue  # one of ours whose answer is on its way: listed once, as the render
+
             infos.append(JobInfo(
                 jobid=number,
                 name="{} [Conductor {}]".format(job.get("title") or job.get("job_title") or "untitled", number),

@@ -226,3 +226,53 @@ def test_a_slow_answer_serves_the_next_call(to_sandbox, farm):
     assert fpm().GetJobs() == []
     assert time.time() - started < 0.3
     to_sandbox.faults.clear()
+
+
+# -- faults during the send ----------------------------------------------------------------------
+
+
+def test_a_failed_upload_is_refused_with_the_reason_and_nothing_is_created(to_sandbox, farm, ksc, tmp_path):
+    from Katana import FarmAPI
+
+    shot(tmp_path, ksc)
+    to_sandbox.faults.add("upload", status=500, times=None)
+    with pytest.raises(FarmAPI.FarmPluginException) as err:
+        disk_render("beauty")
+    message = str(err.value)
+    assert message.startswith("Conductor: beauty was not submitted:") and "500" in message
+    assert to_sandbox.jobs == []
+    assert fpm().GetJobs() == [], "a refused render is not listed"
+    to_sandbox.faults.clear()
+
+
+def test_a_failed_upload_after_the_wait_is_a_failed_job_that_can_be_restarted(to_sandbox, farm, ksc, tmp_path):
+    shot(tmp_path, ksc)
+    farm.submit_wait = 0.0
+    to_sandbox.run_jobs(wait=30, run=30)
+    to_sandbox.faults.add("upload", status=500, times=None)
+    jobid = disk_render("beauty")[0]
+    assert jobid.startswith("conductor-upload-")
+    assert wait_for(lambda: fpm().GetJobState(jobid) == State().kFailed, 30)
+    log_path = fpm().GetRenderLogFilename(jobid)
+    assert "Conductor did not create the job" in read(log_path) and "500" in read(log_path)
+    to_sandbox.faults.clear()
+    fpm().StartJob(jobid)  # nothing reached Conductor: sending again is safe
+    assert wait_for(lambda: fpm().GetJobState(jobid) == State().kWaiting and len(to_sandbox.jobs) == 1, 30)
+    names = []
+    for _ in range(100):
+        names.append([j.name for j in fpm().GetJobs()])
+        if names[-1] == ["Katana shot beauty [Conductor 00001, run 2]"]:
+            break
+        time.sleep(0.05)
+    assert all(len(n) == 1 for n in names), "listed once, also while Conductor's answer is on its way"
+    assert names[-1] == ["Katana shot beauty [Conductor 00001, run 2]"]
+
+
+def test_unknown_ids_of_every_form_raise_job_not_found(to_sandbox, farm):
+    from Katana import FarmAPI
+
+    for jobid in ("conductor-upload-deadbeef", "", "render_3", "99999"):
+        for call in (fpm().GetJobState, fpm().GetRenderLogFilename, fpm().StopJob, fpm().StartJob):
+            with pytest.raises(FarmAPI.JobNotFoundException) as err:
+                call(jobid)
+            assert err.value.jobId == jobid
