@@ -527,7 +527,7 @@ def choose_var_set(node_name, var_sets, commands=(), state=None):
     if known is None:
         why = "the render's Graph State Variables cannot be read here, so which one it is cannot be told"
     else:
-        names = []
+        names = []  # type: list
         for var_set in var_sets:
             names.extend(n for n, _v in var_set if n not in names)
         current = ", ".join("{}={}".format(n, known[n]) if n in known else "{} unset".format(n) for n in names)
