@@ -6,12 +6,20 @@ nothing of Katana's classes, only job ids, payloads, states
 (:mod:`ciokatana.core.jobs`) and render-log files (:mod:`ciokatana.core.render_log`).
 
 Submission goes through the same core path as the dialog: a payload built
-by :func:`ciokatana.core.plan.plan_submission` (prepared by the caller, on
-a worker thread here because planning reads the disk) and sent by the core
-runner (:class:`~ciokatana.core.runner.Runner` on the source
-:func:`ciokatana.core.submission.open_source` picks), whose events feed the
-render log (upload progress, the job id, errors).
-:func:`start_submission` is the one place that starts it.
+by :func:`ciokatana.core.submission.prepare` (the caller's ``prepare``
+callable, run on a worker thread here because planning reads the disk) and
+sent by the core runner (:class:`~ciokatana.core.runner.Runner` on the
+source :func:`ciokatana.core.submission.open_source` picks for the caller's
+:class:`~ciokatana.core.submission.SourceSpec`: the settings' uploader and
+timeout), whose events feed the render log (upload progress, the job id,
+errors). :func:`start_submission` is the one place that starts it.
+
+May have been created. When the job-creation request got no answer (the
+runner's ``JobMayHaveBeenCreated`` error), the render is neither failed nor
+created: it is listed as "may have been created", its state is failed
+until Conductor's job list shows a job carrying its send's token
+(metadata :data:`SUBMISSION_KEY`), which it then follows as its own; a
+restart is refused (it would send a second job).
 
 Job ids. Katana keeps the id ``submitJob`` returns. :meth:`RemoteRenders.submit`
 waits up to ``submit_wait`` seconds for Conductor's answer: if the job is

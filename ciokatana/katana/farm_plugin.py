@@ -21,18 +21,27 @@ Katana's "Render Farm Plug-ins" guide:
    files there and returns the paths a render node sees.
 3. ``getRemoteInstallationMetadata()`` / ``getEnvironmentForJob(...)``: from
    the Katana and renderer packages chosen in the ConductorRender node.
-4. ``submitJob(jobRequest)``: builds the job with the core (settings from the
-   ConductorRender node, :func:`~ciokatana.core.plan.plan_submission`,
-   :func:`~ciokatana.core.validation.validate`, the payload builder) and sends
-   it through the core runner, like the dialog. Katana's commands replace the
-   task template; the request's frames are chunked by the node's chunk size.
-   Returns Conductor's job id, or a local id while the files still upload
-   (see :mod:`ciokatana.core.remote_render`: Katana is never held for an
-   upload longer than ``$CIOKATANA_FARM_SUBMIT_WAIT`` s, default 2).
+4. ``submitJob(jobRequest)``: the one submission pipeline of the dialog, the
+   command line and ``katana.batch.submit``
+   (:mod:`ciokatana.core.submission`): on a worker thread,
+   :func:`~ciokatana.core.submission.prepare` plans and validates the node
+   with the request's frames (settings from the ConductorRender node), and
+   :func:`~ciokatana.core.submission.open_source` with
+   ``SourceSpec.from_settings`` sends it (the node's uploader and timeout:
+   the shared upload by default, its stall and "may have been created"
+   answers) on a :class:`~ciokatana.core.runner.Runner`. Katana's commands
+   replace the task template; the request's frames are chunked by the
+   node's chunk size. A node with Graph State Variable sets submits the
+   one set this render is for (:func:`choose_var_set`). Returns Conductor's
+   job id, or a local id while the files still upload (see
+   :mod:`ciokatana.core.remote_render`: Katana is never held for an upload
+   longer than ``$CIOKATANA_FARM_SUBMIT_WAIT`` s, default 2).
 5. ``getJobs``, ``getJobState``, ``getRenderLogFilename``, ``stopJob``,
    ``startJob``: through :class:`ciokatana.core.jobs.JobService` (ciocore's
-   API client, every call bounded by ``$CIOKATANA_FARM_TIMEOUT`` s,
-   default 10) and :class:`ciokatana.core.remote_render.RemoteRenders`.
+   API client; each request limited to ``$CIOKATANA_FARM_TIMEOUT`` s,
+   default 10, and Katana's thread held at most ``$CIOKATANA_FARM_WAIT`` s,
+   default 2, the request going on in the background) and
+   :class:`ciokatana.core.remote_render.RemoteRenders`.
 
 Job states (``Job.State``) from Conductor statuses
 (:data:`ciokatana.core.jobs.STATE_OF_STATUS`):
@@ -44,7 +53,10 @@ Conductor job status                        Job.State
 preempted, any status not recognised
 running                                     kRunning
 success                                     kCompleted
-failed; a submission Conductor refused      kFailed
+failed; a submission Conductor refused;     kFailed
+no answer to the creation request ("may
+have been created") until Conductor's job
+list shows the job (then followed as above)
 killed; stopped while uploading             kCancelled
 ==========================================  ===============
 
@@ -67,7 +79,8 @@ chunk size could not be applied).
 
 Restart (``startJob``): Conductor has no restart call; a finished job from
 this session is submitted again as a new Conductor job (no file is uploaded
-twice) and keeps its Katana id. Unknown ids raise ``JobNotFoundException``;
+twice) and keeps its Katana id. A job that may have been created is never
+sent again: the restart is refused with a pointer to the dashboard. Unknown ids raise ``JobNotFoundException``;
 service errors and timeouts raise ``FarmPluginException`` with the reason.
 Messages and log files never hold credentials.
 """
@@ -153,9 +166,13 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
     Attributes:
         root: the farm dir (render files in ``renders/``, logs in ``logs/``).
         service: a :class:`~ciokatana.core.jobs.JobService` (default: one on
-            ciocore with ``$CIOKATANA_FARM_TIMEOUT``).
-        submit_factory: builds ciocore's ``Submit`` from a payload (default:
-            :func:`~ciokatana.core.runner.conductor_submit_factory`).
+            ciocore; each request limited to ``$CIOKATANA_FARM_TIMEOUT`` s,
+            default 10, and Katana's thread held at most
+            ``$CIOKATANA_FARM_WAIT`` s, default 2).
+        submit_factory: handed to :class:`~ciokatana.core.submission.SourceSpec`
+            as the dialog's is (None: the settings' uploader with ciocore's
+            defaults; :func:`~ciokatana.core.runner.conductor_submit_factory`
+            with a database path to choose ciocore's md5 cache).
         submit_wait: seconds ``submitJob`` waits for Conductor's job id
             (default ``$CIOKATANA_FARM_SUBMIT_WAIT`` or 2).
         log_interval: seconds between render-log updates (default 5).
@@ -185,14 +202,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             if self.service is None:
                 self.service = jobs_mod.JobService(check_credentials=conductor.check_credentials,
                                                    wait=jobs_mod.wait_from_env())
-            factory = self.submit_factory
-            if factory is None:
-                from ciokatana.core.runner import conductor_submit_factory
-
-                factory = conductor_submit_factory()
             self._renders = RemoteRenders(
                 self.service, os.path.join(self.root, "logs"), project=self._project_or_none(),
-                submit_factory=factory, submit_wait=self.submit_wait, log_interval=self.log_interval,
+                submit_factory=self.submit_factory, submit_wait=self.submit_wait, log_interval=self.log_interval,
                 state_ttl=self.state_ttl)
         return self._renders
 
