@@ -482,8 +482,11 @@ class RemoteRenders(object):
         if listing is None:
             with self._lock:
                 numbers = [n for r in self._renders.values() for n in r.runs]
-            listing = self._recent(numbers)
             render.looked_up_at = time.time()
+            try:
+                listing = self._recent(numbers)
+            except jobs_mod.JobServiceError:  # cannot look now: still "may have been created"
+                return False
         for job in listing:
             metadata = job.get("metadata")
             number = jobs_mod.jid(job.get("jid", job.get("id", "")))

@@ -524,6 +524,11 @@ def test_a_job_creation_with_no_answer_is_may_have_been_created_never_resubmitte
     assert "restarting would send it a second time" in str(err.value)
     fpm().StopJob(jobid)  # nothing known to stop: said in the log, no error
     assert "does not show this job" in read(log_path)
+    to_sandbox.faults.add("job_list", hang=True, times=1)  # the job list cannot be read: the state stays known
+    time.sleep(0.1)
+    started = time.time()
+    assert fpm().GetJobState(jobid) == State().kFailed
+    assert time.time() - started < 3.0
 
     to_sandbox.release()  # Conductor answers the held request: the job exists after all
     assert wait_for(lambda: len(to_sandbox.jobs) == 1, 5)
