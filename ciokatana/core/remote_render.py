@@ -378,25 +378,25 @@ class RemoteRenders(object):
 
     def _failed(self, render: Render, event: ev.Event) -> None:
         message = str(event.data.get("exception") or event.data.get("body") or "submission failed")
-        with self._lock:
-            if event.is_cancel:
-                render.phase, render.reason = CANCELLED_EARLY, "stopped before Conductor created the job"
-            elif event.data.get("may_exist") or event.data.get("exception_type") == ev.MAY_EXIST_TYPE:
-                render.phase, render.reason = MAY_EXIST, (
-                    "no answer came after the job was sent, so Conductor may have created it: check the "
-                    "dashboard before rendering again ({})".format(message))
-            else:
-                render.phase, render.reason = REFUSED, "Conductor did not create the job: {}".format(message)
-            render.finished_at = time.time()
-        render.log.note(render.reason)
-        self._stop_following(render)
-        render.created.set()
+        if event.is_cancel:
+            phase, reason = CANCELLED_EARLY, "stopped before Conductor created the job"
+        elif event.data.get("may_exist") or event.data.get("exception_type") == ev.MAY_EXIST_TYPE:
+            phase, reason = MAY_EXIST, (
+                "no answer came after the job was sent, so Conductor may have created it: check the "
+                "dashboard before rendering again ({})".format(message))
+        else:
+            phase, reason = REFUSED, "Conductor did not create the job: {}".format(message)
+        self._end(render, phase, reason, reason)
 
     def _refuse(self, render: Render, reason: str) -> None:
+        self._end(render, REFUSED, reason, "not submitted: {}".format(reason))
+
+    def _end(self, render: Render, phase: str, reason: str, note: str) -> None:
+        """A run that ends without a job: the render log says why before the state shows it."""
+        render.log.note(note)
         with self._lock:
-            render.phase, render.reason = REFUSED, reason
+            render.phase, render.reason = phase, reason
             render.finished_at = time.time()
-        render.log.note("not submitted: {}".format(reason))
         self._stop_following(render)
         render.created.set()
 

@@ -664,7 +664,7 @@ def test_a_failed_upload_after_the_wait_is_a_failed_job_that_can_be_restarted(to
     assert jobid.startswith("conductor-upload-")
     assert wait_for(lambda: fpm().GetJobState(jobid) == State().kFailed, 30)
     log_path = fpm().GetRenderLogFilename(jobid)
-    assert "Conductor did not create the job" in read(log_path) and "500" in read(log_path)
+    assert "Conductor did not create the job" in read(log_path) and "500" in read(log_path), "said before shown"
     to_sandbox.faults.clear()
     fpm().StartJob(jobid)  # nothing reached Conductor: sending again is safe
     assert wait_for(lambda: fpm().GetJobState(jobid) == State().kWaiting and len(to_sandbox.jobs) == 1, 30)
