@@ -33,12 +33,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from typing import Dict, Iterable, Optional, Tuple
 
 from urllib.parse import urlsplit, urlunsplit
+
+from ciokatana.core import atomic
 
 logger = logging.getLogger(__name__)
 
@@ -220,21 +221,11 @@ def _replaces(stored, sent_bytes: int) -> bool:
 
 
 def _write_atomic(path: str, data: dict) -> None:
-    """Compact JSON written to a temp file beside ``path``, then renamed over it."""
+    """Compact JSON, written beside ``path`` and renamed over it (the folder is made if needed)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-upload-record-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic.write_json(path, data, compact=True)
 
 
 def _when(value) -> float:

@@ -241,7 +241,7 @@ def test_the_estimate_counts_what_the_submission_then_uploads(ciocore_sandbox, t
     make_files(show, {"tex/wood.1001.tx": 30000, "tex/wood.1002.tx": 20000, "cache/sim.0001.abc": 5000,
                       "cache/sim.0002.abc": 6000, "lookdev/a.xml": 700, "lookdev/sub/b.xml": 800,
                       "renders/A/prev.exr": 900, "shot.katana": 1500})
-    extra = make_files(tmp_path / "extra", {"notes.txt": 400})
+    make_files(tmp_path / "extra", {"notes.txt": 400})
     with open(str(show / "tex" / "wood.1001.tx"), "rb") as src, open(str(tmp_path / "extra" / "copy.tx"), "wb") as dst:
         dst.write(src.read())  # same content under another path: sent once
     settings = FileScene(os.path.join(EXAMPLES, "shot010.json")).load_settings()
