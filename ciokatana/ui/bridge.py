@@ -183,7 +183,11 @@ class Bridge(QtCore.QObject):
                 outcome = (on_result, fn(), None)
             except Exception as err:  # delivered to on_error
                 outcome = (on_error, err, traceback.format_exc())
-            self._emit(self._result, outcome)
+            try:
+                signal = self._result  # PyQt raises here once the Bridge was deleted
+            except RuntimeError:  # the dialog was destroyed: the result goes nowhere
+                return
+            self._emit(signal, outcome)
 
         thread = threading.Thread(target=target, name=name)
         thread.daemon = True
