@@ -5,7 +5,7 @@ Layer: ui. The dialog takes one thing, a controller
 :class:`~ciokatana.ui.controller.Controller`). The tabs are built from
 :data:`TAB_CLASSES` in order (see :mod:`ciokatana.ui.tabs.base` for their
 contract); the dialog itself only switches tabs, shows prompts and status,
-and runs the Submit sequence (:class:`~ciokatana.ui.submission.SubmitFlow`).
+and runs the Submit sequence (:class:`~ciokatana.ui.submit_flow.SubmitFlow`).
 
 Keys: Enter in a field commits that field and nothing else - no button of
 the dialog is a default button, so Enter never submits; submitting takes a
@@ -32,7 +32,7 @@ from ciokatana.ui import theme
 from ciokatana.ui.compat import has_flag
 from ciokatana.ui.interface import AbstractController
 from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
-from ciokatana.ui.submission import IDLE, RUNNING, SubmitFlow
+from ciokatana.ui.submit_flow import IDLE, RUNNING, SubmitFlow
 from ciokatana.ui.tabs.configure import ConfigureTab
 from ciokatana.ui.tabs.preview import PreviewTab
 from ciokatana.ui.tabs.progress import ProgressTab

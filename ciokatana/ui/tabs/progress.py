@@ -488,5 +488,11 @@ class ProgressTab(Tab):
         header.setSortIndicatorShown(True)
         self.file_model.sort(section, order)
 
+    # -- queries (tests and hosts) ----------------------------------------------------
+    def job_state_text(self, index):
+        """What the jobs table says of job ``index`` ("submitted", "may have been created"...), or ""."""
+        item = self._job_items.get(index)
+        return item.text(1) if item is not None else ""
+
     def on_closing(self):
         self._clock.stop()

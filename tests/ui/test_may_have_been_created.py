@@ -1,0 +1,150 @@
+"""A job whose creation request reached Conductor with no answer, as the artist sees it.
+
+The default (shared-upload) path against the sandbox: the ``jobs/`` request
+is held (a ``hang`` fault), the artist presses Cancel, the run times out,
+or the dialog is closed. The job is never called "cancelled": its card is
+amber, names its title, says "may have been created" and points to the
+dashboard; the Progress tab and the footer say the same; and when
+Conductor's answer does come within the grace, the job id replaces it.
+"""
+
+import pytest
+
+from ciokatana.core import events as ev
+from ciokatana.ui import runs as runs_mod
+from ciokatana.ui import session
+
+TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_hero", "fx_smoke", "env_bg")]
+
+
+@pytest.fixture
+def connected(make_dialog, scene, ciocore_sandbox, ui, qtbot):
+    """A dialog on shot010 connected to the sandbox (so links point at the sandbox's dashboard)."""
+    dialog = make_dialog(scene)
+    bar = dialog.tab("configure").connection_bar
+    ui.click(bar.connect_button)
+    qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
+    general = ui.section(dialog, "General")
+    ui.choose(general.project_combo, "Previs")
+    ui.choose(general.instance_combo, "n2-standard-4")
+    return dialog
+
+
+def _submit(dialog, ui, qtbot):
+    ui.submit(dialog)
+    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=20000)
+    while dialog.prompt is not None and not dialog.controller.is_running:
+        ui.answer(dialog, "submit")
+        qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=20000)
+
+
+def _wait_creating(dialog, sandbox, qtbot):
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1 of 4"), timeout=30000)
+    qtbot.waitUntil(lambda: sandbox.faults.hung_count > 0 or sandbox.jobs, timeout=10000)
+    return progress
+
+
+def _events(dialog):
+    seen = []
+    dialog.controller.run_event.connect(seen.append)
+    return seen
+
+
+def _assert_may_exist_everywhere(dialog, sandbox, title):
+    """The first job reads 'may have been created' on every surface, never 'cancelled'."""
+    record = dialog.controller.last_run
+    assert record.jobs[0].state == runs_mod.MAY_EXIST
+    response = dialog.tab("response")
+    card = response.card_list()[0]
+    assert card.level == "warning"
+    assert card.title == title
+    assert "May have been created" in card.message and "check the dashboard" in card.message
+    assert "ancel" not in card.message.split("(")[0]  # the lead words never say cancelled
+    assert card.link_button.url == "{}/".format(sandbox.url) or card.link_button.url.startswith(sandbox.url)
+    assert "/job/" not in card.link_button.url  # the dashboard, not a job that may not exist
+    assert card.jobid is None
+    progress = dialog.tab("progress")
+    assert progress.job_state_text(0) == "may have been created"
+    assert "may have been created" in dialog.status_label.text()
+    assert "may have been created" in response.groups()[0].summary_label.text()
+    assert dialog.status_level == "warning"
+
+
+def test_cancel_while_conductor_creates_a_job(connected, ciocore_sandbox, ui, qtbot):
+    dialog, sandbox = connected, ciocore_sandbox
+    sandbox.faults.add("jobs", hang=True, times=None)
+    seen = _events(dialog)
+    _submit(dialog, ui, qtbot)
+    progress = _wait_creating(dialog, sandbox, qtbot)
+    ui.click(progress.cancel_button)
+    ui.wait_run_done(dialog, timeout=15000)
+
+    may = [e for e in seen if e.type == ev.ERROR and e.may_exist]
+    assert [e.job_title for e in may] == [TITLES[0]]  # the source said so, the dialog did not guess
+    _assert_may_exist_everywhere(dialog, sandbox, TITLES[0])
+    states = [j.state for j in dialog.controller.last_run.jobs]
+    assert states == ["may_exist", "not_started", "not_started", "not_started"]
+    assert dialog.status_label.text().startswith("Partly submitted")
+    sandbox.release()
+
+
+def test_an_answer_within_the_grace_replaces_may_have_been_created(connected, ciocore_sandbox, ui, qtbot):
+    """Conductor answers 1 s after the cancel (the grace is 2 s): the job is submitted, with its id."""
+    dialog, sandbox = connected, ciocore_sandbox
+    sandbox.faults.add("jobs", delay=1.5, times=1)
+    _submit(dialog, ui, qtbot)
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1 of 4"), timeout=30000)
+    ui.click(progress.cancel_button)
+    ui.wait_run_done(dialog, timeout=15000)
+
+    assert [j["payload"]["job_title"] for j in sandbox.jobs] == [TITLES[0]]
+    jobid = sandbox.jobs[0]["jobid"]
+    record = dialog.controller.last_run
+    assert [j.state for j in record.jobs] == ["submitted", "not_started", "not_started", "not_started"]
+    card = dialog.tab("response").card_list()[0]
+    assert card.level == "success" and card.jobid == jobid
+    assert card.url == "{}/job/{}".format(sandbox.url, jobid)
+    assert progress.job_state_text(0) == "submitted"
+    assert "may have been created" not in dialog.status_label.text()
+
+
+def test_a_stalled_job_creation_may_have_been_created(connected, ciocore_sandbox, ui, qtbot):
+    """No answer for the run's timeout: the same amber card, naming the stall; later jobs were not sent."""
+    dialog, sandbox = connected, ciocore_sandbox
+    dialog.controller.update_settings(timeout=1.0)
+    sandbox.faults.add("jobs", hang=True, times=None)
+    _submit(dialog, ui, qtbot)
+    _wait_creating(dialog, sandbox, qtbot)
+    ui.wait_run_done(dialog, timeout=20000)  # no click: the timeout ends it
+
+    _assert_may_exist_everywhere(dialog, sandbox, TITLES[0])
+    record = dialog.controller.last_run
+    assert "1 s" in record.jobs[0].message
+    later = dialog.tab("response").card_list()[1:]
+    assert [c.level for c in later] == ["error"] * 3
+    assert all(c.message.startswith("Stalled: ") or "not sent" in c.message for c in later)
+    sandbox.release()
+
+
+def test_closing_the_dialog_while_a_job_is_created(connected, ciocore_sandbox, ui, qtbot, scene, make_dialog):
+    """Close mid-creation: the dialog closes at once (no hang), and the job is kept as may-have-been-created."""
+    dialog, sandbox = connected, ciocore_sandbox
+    sandbox.faults.add("jobs", hang=True, times=None)
+    _submit(dialog, ui, qtbot)
+    _wait_creating(dialog, sandbox, qtbot)
+    dialog.close()
+    prompt = ui.answer(dialog, "cancel_run")
+    assert prompt.default_key == "keep"
+    qtbot.waitUntil(lambda: dialog.is_closed, timeout=8000)  # the grace (2 s) and no more
+
+    (record,) = session.runs_for(scene)
+    assert record.finished and record.jobs[0].state == runs_mod.MAY_EXIST
+    sandbox.release()
+
+    # Reopened on the same scene: the run is listed as it ended, and Submit warns about that job.
+    again = make_dialog(scene)
+    card = again.tab("response").card_list()[0]
+    assert card.level == "warning" and "May have been created" in card.message
+    assert again.controller.previous_submissions(again.controller.plan_result)
