@@ -491,7 +491,7 @@ class RunRecord(object):
         job.creating_since = self.clock()
 
     def _on_response(self, data):
-        job = self._job_for(data)
+        job = self._late_answer(data) or self._job_for(data)
         job.state = SUBMITTED
         job.jobid = str(data.get("jobid") or "")
         job.link = self.link_for(job.jobid) if (self.link_for and job.jobid and not self.mock) else ""
@@ -572,6 +572,22 @@ class RunRecord(object):
     @property
     def current_job(self):
         return self.jobs[self.current] if self.current is not None and self.current < len(self.jobs) else None
+
+    def _late_answer(self, data):
+        """The job marked "may have been created" that this answer is for, if any.
+
+        Conductor's answer may come after a job was ended as "may have been
+        created" (the contract allows it, even after a cancel): the job id
+        then replaces that state, on the same job, not as another job.
+        """
+        title = str(data.get("job_title") or "")
+        current = self.current_job
+        if current is not None and not current.ended_state and (not title or current.title == title):
+            return None
+        for job in self.jobs:
+            if job.state == MAY_EXIST and title and job.title == title:
+                return job
+        return None
 
     def _job_for(self, data):
         title = str(data.get("job_title") or "")

@@ -131,6 +131,24 @@ def test_a_run_that_ends_while_a_job_is_being_created_leaves_it_may_exist():
     assert record.jobs[0].state == runs.MAY_EXIST
 
 
+def test_an_answer_after_may_have_been_created_gives_that_job_its_id():
+    """Conductor's answer arrives after the job was ended as "may have been created": same job, now submitted."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b"), link_for="https://x/job/{}".format)
+    record.apply(ev.start(2))
+    created = ev.job_start(0, "T a")
+    created.data["phase"] = "create"
+    record.apply(created)
+    record.apply(ev.may_exist("T a", "cancelled while its creation request was in flight"))
+    assert record.jobs[0].state == runs.MAY_EXIST
+    record.apply(ev.response({"jobid": "00042", "body": "job submitted."}, 201, "T a"))
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert len(record.jobs) == 2  # not a third job
+    assert (record.jobs[0].state, record.jobs[0].jobid) == (runs.SUBMITTED, "00042")
+    assert record.jobs[0].link == "https://x/job/00042"
+    assert record.summary_text() == "1 of 2 jobs submitted, 1 not started"
+
+
 def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_not_started():
     record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b", "c", "d"))
     start = ev.start(4)
