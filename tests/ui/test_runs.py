@@ -114,7 +114,8 @@ def test_a_cancel_while_conductor_creates_the_job_says_it_may_exist():
     record.apply(ev.done())
     record.finish("cancelled")
     job = record.jobs[0]
-    assert job.state == runs.MAY_EXIST and "may have been created" in job.message
+    assert job.state == runs.MAY_EXIST
+    assert job.message == "Cancelled while Conductor was creating it: its creation request may have arrived."
     assert "Cancelled before Conductor created" not in job.message
     assert [j.state for j in record.jobs] == [runs.MAY_EXIST, runs.NOT_STARTED]
     assert record.unfinished_jobs() == [record.jobs[1]]  # not offered again: it may be on Conductor
@@ -162,3 +163,31 @@ def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_no
     assert [j.state for j in record.jobs] == [runs.NOT_STARTED] * 4
     assert record.outcome() == runs.CANCELLED_RUN
     assert record.summary_text() == "0 of 4 jobs submitted, 4 not started"
+
+
+def test_the_pipelines_may_exist_message_gives_its_reason_once():
+    """The card names the job and says "may have been created"; the record keeps only the why."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a"))
+    record.apply(ev.start(1))
+    record.apply(ev.job_start(0, "T a"))
+    record.apply(ev.may_exist("T a", "stalled: no answer for 2 s", "https://c.test"))
+    job = record.jobs[0]
+    assert job.state == runs.MAY_EXIST
+    assert job.message == "Its creation request was sent but no answer came (stalled: no answer for 2 s)."
+    assert "https://c.test/jobs" in job.details  # the whole message stays in the details
+    assert record.partial_lead() == "Check the dashboard"
+
+
+def test_a_cancel_the_shared_path_sends_while_creating_is_a_plain_cancel():
+    """With ``phase: create`` the source knows its request never went out (a refused connection): no job."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b"))
+    record.apply(ev.start(2))
+    created = ev.job_start(0, "T a")
+    created.data["phase"] = "create"
+    record.apply(created)
+    record.apply(ev.canceled("T a"))
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert [j.state for j in record.jobs] == [runs.CANCELLED, runs.NOT_STARTED]
+    assert record.jobs[0].message == "Cancelled before its creation request reached Conductor: no job was created."
+    assert [j.node for j in record.unfinished_jobs()] == ["a", "b"]  # both can be sent again

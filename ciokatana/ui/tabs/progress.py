@@ -389,7 +389,8 @@ class ProgressTab(Tab):
         job = record.current_job
         count = max(record.job_count, len(record.jobs))
         if record.scope is not None and record.scope.shared and (job is None or job.state != runs_mod.CREATING):
-            self.job_label.setText("Uploading the files of all {} jobs (once, for every job)\u2026".format(count))
+            self.job_label.setText("Uploading the files of {} (once, for all of them)\u2026".format(
+                "both jobs" if count == 2 else "all {} jobs".format(count)))
             return
         if job is None:
             return

@@ -98,7 +98,7 @@ def run_summary(record):
         return theme.MOCK, "Mock replay: {} Nothing was submitted to Conductor.".format(text)
     outcome = record.outcome()
     if outcome == runs_mod.PARTIAL:
-        text = "Partly submitted: " + text
+        text = "{}: {}".format(record.partial_lead(), text)
     return OUTCOME_LEVEL.get(outcome, theme.NOTICE), text
 
 
@@ -243,10 +243,13 @@ class ResponseTab(Tab):
             return self._mock_card(job) if record.mock else self._success_card(job)
         if job.state == runs_mod.CANCELLED:
             card = Card(theme.WARNING, job.label, job.message or "Cancelled.", job.details)
+        elif job.state == runs_mod.MAY_EXIST and record.mock:
+            card = Card(theme.WARNING, job.label, "The recording ended this job as \u201cmay have been created\u201d. "
+                        "{} Nothing was sent to Conductor.".format(job.message), job.details)
         elif job.state == runs_mod.MAY_EXIST:
             card = Card(theme.WARNING, job.label, "May have been created \u2014 check the dashboard before "
                         "submitting it again. {}".format(job.message), job.details)
-            if not record.mock and record.link_for is not None:
+            if record.link_for is not None:
                 dashboard = record.link_for("").rsplit("/job/", 1)[0]
                 self._add_link(card, "Open the Conductor dashboard \u2197", dashboard)
         elif job.state == runs_mod.NOT_STARTED:
@@ -256,6 +259,8 @@ class ResponseTab(Tab):
             # The cause first, in plain words; the exception type and raw answer are in the details.
             lead = "Stalled: " if job.exception_type == runs_mod.STALLED_TYPE else ""
             card = Card(theme.ERROR, job.label, lead + job.message, job.details)
+        if record.mock:  # every card of a replay says so, not only the replayed jobs'
+            card.title_label.setText("{}  (mock)".format(job.label))
         card.jobid = None
         card.url = None
         return card
