@@ -28,6 +28,7 @@ events reach no widget.
 """
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
+from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import theme
 from ciokatana.ui.compat import has_flag
 from ciokatana.ui.interface import AbstractController
@@ -289,6 +290,13 @@ class ConductorDialog(QtWidgets.QDialog):
         event.accept()
 
     def _ask_cancel_and_close(self):
+        informative = "Cancel it and close the dialog? Jobs already submitted stay on Conductor."
+        record = self.controller.current_run
+        job = record.current_job if record is not None else None
+        if job is not None and job.state == runs_mod.CREATING and not record.mock:
+            informative = ("Cancel it and close the dialog? Conductor is creating \u201c{}\u201d now: it may "
+                           "still be created, so check the dashboard before submitting it again. Jobs already "
+                           "submitted stay on Conductor.".format(job.label))
         self.show_prompt(
             Prompt(
                 self,
@@ -296,7 +304,7 @@ class ConductorDialog(QtWidgets.QDialog):
                 "Submission running",
                 "A submission is still running.",
                 [("cancel_run", "Cancel Submission and Close", DESTRUCTIVE), ("keep", "Keep Running", REJECT)],
-                "Cancel it and close the dialog? Jobs already submitted stay on Conductor.",
+                informative,
                 default="keep",
             ),
             self._on_cancel_answered,

@@ -145,8 +145,12 @@ def test_closing_the_dialog_while_a_job_is_created(connected, ciocore_sandbox, u
     _submit(dialog, ui, qtbot)
     _wait_creating(dialog, sandbox, qtbot)
     dialog.close()
-    prompt = ui.answer(dialog, "cancel_run")
-    assert prompt.default_key == "keep"
+    qtbot.waitUntil(lambda: dialog.prompt is not None, timeout=5000)
+    assert dialog.prompt.default_key == "keep"
+    # the question says what cancelling means for the job being created
+    assert "Conductor is creating \u201c{}\u201d now: it may still be created".format(TITLES[0]) \
+        in dialog.prompt.informativeText()
+    ui.answer(dialog, "cancel_run")
     qtbot.waitUntil(lambda: dialog.is_closed, timeout=8000)  # the grace (2 s) and no more
 
     (record,) = session.runs_for(scene)
