@@ -191,3 +191,15 @@ def test_a_cancel_the_shared_path_sends_while_creating_is_a_plain_cancel():
     assert [j.state for j in record.jobs] == [runs.CANCELLED, runs.NOT_STARTED]
     assert record.jobs[0].message == "Cancelled before its creation request reached Conductor: no job was created."
     assert [j.node for j in record.unfinished_jobs()] == ["a", "b"]  # both can be sent again
+
+
+def test_a_replayed_http_failure_still_says_it_was_simulated():
+    """Plain words for a 503 must not hide that the mock player made it up."""
+    record = runs.RunRecord(1, runs.REPLAY)
+    record.apply(ev.start(1))
+    record.apply(ev.job_start(0, "T a"))
+    record.apply(ev.error("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/ "
+                                       "(simulated by the mock player)", "T a"))
+    message = record.jobs[0].message
+    assert message.startswith("Conductor did not create the job: it is unavailable (HTTP 503")
+    assert message.endswith("(simulated by the mock player)")

@@ -241,7 +241,10 @@ class ResponseTab(Tab):
     def _card(self, job, record):
         if job.state == runs_mod.SUBMITTED:
             return self._mock_card(job) if record.mock else self._success_card(job)
-        if job.state == runs_mod.CANCELLED:
+        if job.state == runs_mod.CANCELLED and record.mock:
+            card = Card(theme.WARNING, job.label, "The replay was cancelled here. Nothing was sent to Conductor.",
+                        job.details)
+        elif job.state == runs_mod.CANCELLED:
             card = Card(theme.WARNING, job.label, job.message or "Cancelled.", job.details)
         elif job.state == runs_mod.MAY_EXIST and record.mock:
             card = Card(theme.WARNING, job.label, "The recording ended this job as \u201cmay have been created\u201d. "
