@@ -95,7 +95,7 @@ def test_a_shared_upload_recording_shows_one_upload_then_the_jobs(make_dialog, s
     progress = dialog.tab("progress")
     qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job"), timeout=20000)
     ui.wait_run_done(dialog)
-    assert [c.level for c in _cards(dialog)] == ["mock"] * 4  # replayed jobs: marked as mock, never as submitted
+    assert [c.level for c in _cards(dialog)] == ["mock"] * 4  # a replay: its cards are marked as mock, never as real jobs
     assert progress.file_model.rowCount() == 49  # the shared upload's files stay listed
     assert progress.upload_bar.value() == progress.upload_bar.maximum()
 
