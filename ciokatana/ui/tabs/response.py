@@ -255,6 +255,8 @@ class ResponseTab(Tab):
             if record.link_for is not None:
                 dashboard = record.link_for("").rsplit("/job/", 1)[0]
                 self._add_link(card, "Open the Conductor dashboard \u2197", dashboard)
+        elif job.state == runs_mod.NOT_STARTED and record.mock:
+            card = Card(theme.NOTICE, job.label, "Not started: the replay stopped before this job began.")
         elif job.state == runs_mod.NOT_STARTED:
             card = Card(theme.NOTICE, job.label, "Not started: the run stopped before this job began, so "
                         "Conductor has no job for it.")
