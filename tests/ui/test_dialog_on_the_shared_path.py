@@ -1,6 +1,7 @@
-"""A job whose creation request reached Conductor with no answer, as the artist sees it.
+"""The dialog on the default (shared-upload) submission path, against the sandbox.
 
-The default (shared-upload) path against the sandbox: the ``jobs/`` request
+What Preview shows is what Conductor receives; and a job whose creation
+request reached Conductor with no answer, as the artist sees it: the ``jobs/`` request
 is held (a ``hang`` fault), the artist presses Cancel, the run times out,
 or the dialog is closed. The job is never called "cancelled": its card is
 amber, names its title, says "may have been created" and points to the
@@ -178,3 +179,34 @@ def test_the_service_going_away_mid_creation_ends_the_run_at_once(connected, cio
     jobs = dialog.controller.last_run.jobs
     assert jobs[0].state == runs_mod.MAY_EXIST  # its request was with Conductor when the line dropped
     assert all(j.state in runs_mod.ENDED for j in jobs)
+
+
+def test_what_preview_shows_is_what_conductor_receives(connected, ciocore_sandbox, ui, qtbot):
+    """The shared path sends each job as the Preview tab showed it, once Preview no longer says "Updating".
+
+    Every key Preview shows reaches Conductor with the same value; the
+    upload paths arrive as ciocore's ``upload_files`` entries, one per path.
+    """
+    import json
+
+    dialog, sandbox = connected, ciocore_sandbox
+    preview = dialog.tab("preview")
+    dialog.show_tab("preview")
+    qtbot.waitUntil(lambda: not dialog.controller.plan_is_stale, timeout=10000)  # what an artist reads
+    shown = {}
+    for index in range(preview.job_combo.count()):
+        preview.job_combo.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: "job_title" in preview.text.toPlainText(), timeout=10000)
+        qtbot.waitUntil(lambda: preview.text.isEnabled() and not dialog.controller.plan_is_stale, timeout=10000)
+        payload = json.loads(preview.text.toPlainText())
+        shown[payload["job_title"]] = payload
+    assert sorted(shown) == sorted(TITLES)
+    _submit(dialog, ui, qtbot)
+    ui.wait_run_done(dialog, timeout=60000)
+    received = {job["payload"]["job_title"]: job["payload"] for job in sandbox.jobs}
+    assert sorted(received) == sorted(TITLES)
+    for title, payload in shown.items():
+        differing = {key for key, value in payload.items() if received[title].get(key) != value}
+        assert differing <= {"upload_paths"}, (title, differing)  # ciocore sends them as upload_files
+        sent = {entry["destination"] for entry in received[title]["upload_files"]}
+        assert sent == set(payload["upload_paths"])
