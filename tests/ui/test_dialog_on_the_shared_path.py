@@ -203,6 +203,13 @@ def test_what_preview_shows_is_what_conductor_receives(connected, ciocore_sandbo
     assert sorted(shown) == sorted(TITLES)
     _submit(dialog, ui, qtbot)
     ui.wait_run_done(dialog, timeout=60000)
+    # the one upload stays listed after the run: the job table's first row, and the run's summary
+    progress = dialog.tab("progress")
+    first = progress.jobs_table.topLevelItem(0)
+    assert [first.text(c) for c in range(4)] == ["Files of every job (uploaded once)", "uploaded", "49",
+                                               "49 (4.8 MB)"]
+    summary = dialog.tab("response").groups()[0].summary_label.text()
+    assert summary == "4 of 4 jobs submitted. Files of every job, sent once: uploaded 49 of 49 files (4.8 MB)."
     received = {job["payload"]["job_title"]: job["payload"] for job in sandbox.jobs}
     assert sorted(received) == sorted(TITLES)
     for title, payload in shown.items():

@@ -96,6 +96,9 @@ def run_summary(record):
     text = record.summary_text() + "."
     if record.mock:
         return theme.MOCK, "Mock replay: {} Nothing was submitted to Conductor.".format(text)
+    shared = record.shared_summary
+    if shared is not None and shared.files:  # the shared path's one upload: no job card carries it
+        text += " Files of every job, sent once: {}.".format(shared.text(theme.human_bytes))
     outcome = record.outcome()
     if outcome == runs_mod.PARTIAL:
         text = "{}: {}".format(record.partial_lead(), text)
