@@ -206,7 +206,7 @@ def test_what_preview_shows_is_what_conductor_receives(connected, ciocore_sandbo
     # the one upload stays listed after the run: the job table's first row, and the run's summary
     progress = dialog.tab("progress")
     first = progress.jobs_table.topLevelItem(0)
-    assert [first.text(c) for c in range(4)] == ["Files of every job (uploaded once)", "uploaded", "49",
+    assert [first.text(c) for c in range(4)] == ["Files of every job (uploaded once)", "done", "49",
                                                "49 (4.8 MB)"]
     summary = dialog.tab("response").groups()[0].summary_label.text()
     assert summary == "4 of 4 jobs submitted. Files of every job, sent once: uploaded 49 of 49 files (4.8 MB)."

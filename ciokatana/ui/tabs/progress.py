@@ -281,7 +281,7 @@ class ProgressTab(Tab):
         done = scope.complete
         values = [
             SHARED_ROW_TITLE,
-            "uploaded" if done else ("stopped" if record.finished else "uploading"),
+            "done" if done else ("stopped" if record.finished else "uploading"),
             "{:,}".format(upload.files) if upload.files else "",
             self._uploaded_text(upload) if upload.files else "",
             theme.human_duration(upload.seconds) if upload.seconds is not None else "",
