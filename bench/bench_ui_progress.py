@@ -125,7 +125,7 @@ def write_mock(path, files, events):
     state = {p: upload.info(i, 0) for i, p in enumerate(upload.paths)}
     with open(path, "w") as handle:
         def put(event, first=False):
-            handle.write(("[\n" if first else ",\n") + json.dumps(event.to_json(), separators=(",", ":")))
+            handle.write(("[\n" if first else ",\n") + json.dumps(event.to_data(), separators=(",", ":")))
 
         put(ev.start(1), first=True)
         put(ev.job_start(0, "bench job"))
@@ -166,7 +166,7 @@ class FullMapSource(Source):
         uploaded = hashed = 0
         for step in range(upload.events):
             if control.cancelled:
-                emit(ev.canceled("bench job"))
+                emit(ev.cancelled("bench job"))
                 return
             for i in upload.changed(step):
                 state[upload.paths[i]] = upload.info(i, step)

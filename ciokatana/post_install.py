@@ -76,6 +76,75 @@ FILES = (
     "Plugins/ConductorFarmPlugin.py",
 )
 EXIT_OK, EXIT_LEFT_ALONE, EXIT_ERROR = 0, 1, 2
+
+# The shelf items: one template, filled in per item. The copies shipped in
+# ciokatana/katana/resources/Shelves (for the KATANA_RESOURCES route, which
+# copies nothing) are this template's output; tests/katana/test_install.py
+# checks that they match, and write_shipped_shelf_items() remakes them.
+SHELF_TEMPLATE = '''"""
+NAME: {name}
+ICON:
+KEYBOARD_SHORTCUT:
+SCOPE:
+
+{description}
+"""
+# ciokatana-managed-file: written by ciokatana's post_install; 'ciokatana install --uninstall' removes it.
+# Layer: katana resources (a shelf item); ciokatana.katana.shelf does the work.
+
+CIOKATANA_PARENT = ""
+
+
+def _conductor_shelf():
+    import os
+    import sys
+
+    folder = CIOKATANA_PARENT
+    if not folder and "__file__" in globals():
+        folder = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 5))
+    if folder and os.path.isdir(os.path.join(folder, "ciokatana")) and folder not in sys.path:
+        sys.path.insert(0, folder)
+    from ciokatana.katana import shelf
+
+    return shelf
+
+
+_conductor_shelf().run("{action}", globals())
+'''
+# file -> (shelf label, description, ciokatana.katana.shelf action)
+SHELF_ITEMS = {
+    "Shelves/Conductor/ScanAssets.py": ("Scan Assets", """\
+Conductor: list every file a submission of this scene would upload (the scene
+file, the files its nodes read, the extra assets) with file counts and sizes.
+Missing files are marked. The files are looked up on a background thread;
+the listing appears in the console when it is done.""", "scan_assets"),
+    "Shelves/Conductor/ListRenderOutputs.py": ("List Render Outputs", """\
+Conductor: list every Render node's outputs as Katana's FarmAPI reports them,
+marking those Conductor ignores (disabled, in Katana's temp dir) and the
+folder each job downloads its renders to.""", "list_render_outputs"),
+    "Shelves/Conductor/ExportConductorScene.py": ("Export Conductor Scene", """\
+Conductor: write this scene as a JSON scene file (Render nodes, farm
+settings, outputs, assets, frame range, Conductor settings and the .katana
+path) for the ciokatana command line: ciokatana preview / validate / submit
+/ gui --scene FILE.""", "export_conductor_scene"),
+    "Shelves/Conductor/ReloadConductor.py": ("Reload Conductor", """\
+Conductor: reload the plugin's Python modules (for developers). The Conductor
+menus and the ConductorRender node run the reloaded code; close and reopen the
+Conductor dialog to use it.""", "reload_conductor"),
+}
+
+
+def shelf_item_text(rel):
+    """A shelf item's file text, from :data:`SHELF_TEMPLATE` (``CIOKATANA_PARENT`` still empty)."""
+    name, description, action = SHELF_ITEMS[rel]
+    return SHELF_TEMPLATE.format(name=name, description=description, action=action)
+
+
+def write_shipped_shelf_items():
+    """Remake the shelf items shipped in the package from the template (for developers)."""
+    for rel in SHELF_ITEMS:
+        with open(os.path.join(RESOURCES, *rel.split("/")), "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(shelf_item_text(rel))
 # ciokatana runs in Katana 4.0 and later: Python 3.7+ (setup.py's python_requires).
 MIN_PYTHON = (3, 7)
 PYTHON = sys.version_info[:3]
@@ -221,6 +290,8 @@ def render(template, parent, created):
 
 
 def _read_template(rel):
+    if rel in SHELF_ITEMS:
+        return shelf_item_text(rel)
     path = os.path.join(RESOURCES, *rel.split("/"))
     try:
         with open(path, "r", encoding="utf-8") as handle:

@@ -93,7 +93,5 @@ API = _qtpy.API
 API_NAME = _qtpy.API_NAME
 QT_VERSION = _qtpy.QT_VERSION
 Signal = QtCore.Signal
-Slot = QtCore.Slot
-Property = QtCore.Property
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Signal", "Slot", "Property", "API", "API_NAME", "QT_VERSION"]
+__all__ = ["QtCore", "QtGui", "QtWidgets", "Signal", "API", "API_NAME", "QT_VERSION"]

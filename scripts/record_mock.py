@@ -25,7 +25,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 from ciokatana.core import submission  # noqa: E402
 from ciokatana.core.filescene import FileScene  # noqa: E402
 from ciokatana.core.settings import UPLOADERS, Settings  # noqa: E402
-from ciokatana.standalone.submit import embedded_sandbox, prepare_demo  # noqa: E402
+from ciokatana.standalone.demo import prepare_demo  # noqa: E402
+from ciokatana.standalone.embedded import embedded_sandbox  # noqa: E402
 
 
 def main(argv=None):

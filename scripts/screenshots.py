@@ -119,7 +119,7 @@ def _database_factory(path):
 
 def capture_theme(app, out, theme):
     from ciokatana.sandbox import Sandbox, configure_ciocore
-    from ciokatana.standalone.submit import prepare_demo
+    from ciokatana.standalone.demo import prepare_demo
     from ciokatana.ui.controller import Controller
     from ciokatana.ui.dialog import ConductorDialog
     from ciokatana.ui.models import nodes

@@ -25,3 +25,12 @@ if HELPERS not in sys.path:
     sys.path.insert(0, HELPERS)
 
 pytest_plugins = ["sandbox_fixtures"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def upload_record_in_tmp(tmp_path, monkeypatch):
+    """The upload record every submission keeps goes to the test's tmp folder, never ~/.katana."""
+    monkeypatch.setenv("CIOKATANA_UPLOAD_RECORD", str(tmp_path / "upload_record.json"))

@@ -19,14 +19,7 @@ from ciokatana.core import events as ev
 from ciokatana.core.validation import ERROR, NOTICE, WARNING, by_level
 from ciokatana.core.conductor import dashboard_link
 from ciokatana.core.printable import printable
-
-
-def human_size(num: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(num) < 1024.0 or unit == "TB":
-            return ("{:.0f} {}" if unit == "B" else "{:.1f} {}").format(num, unit)
-        num /= 1024.0
-    return "{:.1f} TB".format(num)  # pragma: no cover
+from ciokatana.core.units import human_bytes as human_size
 
 
 def bar(percent: float, width: int = 20) -> str:
@@ -300,17 +293,3 @@ def print_findings(findings, out) -> None:
             out.write("{}: {}\n".format(label, printable(finding)))
             for detail in finding.details:
                 out.write("    {}\n".format(printable(detail)))
-
-
-def run_jobs(runner, err) -> str:
-    """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
-    Ctrl-C in the terminal cancels it cleanly; return the final state."""
-    runner.start()
-    try:
-        while not runner.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        err.write("\nCancelling: stopping the current job, starting no more...\n")
-        runner.cancel()
-        runner.wait(10)
-    return runner.state

@@ -192,7 +192,12 @@ def _check_file_progress(files: Dict[str, Any], where: str) -> None:
 
 
 TYPES = tuple(FIELDS)
-CANCEL_TYPES = ("UserCanceledError", "UserCanceled", "UserCancelledError")
+#: The exception_type of a cancel this package writes (ciocore's own exception name).
+CANCEL_TYPE = "UserCanceledError"
+#: Every exception_type read as a cancel: ciocore's name, and the spellings
+#: older mock files carry. These are wire strings, compared and never renamed;
+#: identifiers in this package spell it "cancelled".
+CANCEL_TYPES = (CANCEL_TYPE, "UserCanceled", "UserCancelledError")
 STATS_INFLATION = 1024.0
 SHARED_UPLOAD_INDEX = -1
 CREATE_PHASE = "create"
@@ -213,12 +218,14 @@ class Event:
     type: str
     data: Dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_data(self) -> Dict[str, Any]:
+        """The wire form, a plain dict ``{"event", "data"}`` (``json.dumps`` makes it JSON)."""
         return {"event": self.type, "data": self.data}
 
     @classmethod
-    def from_json(cls, raw: Any, where: str = "event") -> "Event":
-        """Check and convert ``{"event", "data"}``. Raises EventFormatError."""
+    def from_data(cls, raw: Any, where: str = "event") -> "Event":
+        """Check and convert the wire form ``{"event", "data"}`` (a dict, as
+        ``json.load`` gives it). Raises EventFormatError."""
         if not isinstance(raw, dict) or "event" not in raw:
             raise EventFormatError("{} is not an object with an 'event' key".format(where))
         kind = raw["event"]
@@ -241,6 +248,10 @@ class Event:
         if kind == PROGRESS:
             _check_file_progress(data["file_progress"], where)
         return cls(kind, data)
+
+    # The 0.2 names: they take and give dicts, not JSON text.
+    to_json = to_data
+    from_json = from_data
 
     # convenience
     @property
@@ -337,8 +348,11 @@ def error_from_exception(exc: BaseException, job_title: str, response_code: Opti
     return error(type(exc).__name__, message, job_title, trace, response_code)
 
 
-def canceled(job_title: str, body: str = "cancelled by the user; no further jobs were started") -> Event:
-    return error("UserCanceledError", "Job submission was cancelled by the user", job_title, body=body)
+def cancelled(job_title: str, body: str = "cancelled by the user; no further jobs were started") -> Event:
+    return error(CANCEL_TYPE, "Job submission was cancelled by the user", job_title, body=body)
+
+
+canceled = cancelled  # the 0.2 name, for code written against it
 
 
 def may_exist(job_title: str, why: str, url: Optional[str] = None) -> Event:
@@ -484,4 +498,4 @@ def true_bytes(reported: Any) -> float:
 
 def for_file(event: Event) -> Dict[str, Any]:
     """The wire form of an event with credentials scrubbed (mock files)."""
-    return redact_event(event.to_json())
+    return redact_event(event.to_data())

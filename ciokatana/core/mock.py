@@ -7,15 +7,15 @@ plugin writes, so files move between the two unchanged.
 Replay streams the file: one event is in memory at a time, so a file of
 hundreds of megabytes replays in flat memory. Any JSON layout is read with
 json_stream. Files laid out one event per line (as :class:`MockRecorder`
-writes them) take a faster path that decodes each line on its own: 10x
-quicker, and it never holds Python's GIL for long (json_stream's native
-tokenizer holds it for a whole event, a quarter of a second for an event
-listing 20,000 files, which would stall the dialog's UI thread). A file cut off
-mid-way (a crash while recording) replays every complete event and then
-reports the cut as an error event naming the file and the count read. A
-file that is not a mock is refused with a :class:`MockFileError` before
-anything is emitted when its start is wrong, or with an error event when a
-later event is malformed.
+writes them) take a faster path that decodes each line on its own: quicker,
+and it never holds Python's GIL for long (json_stream's native tokenizer
+holds it for a whole event, which for an event listing thousands of files
+would stall the dialog's UI thread; ``bench/bench_mock_replay.py``
+measures it). A file cut off mid-way (a crash while recording) replays
+every complete event and then reports the cut as an error event naming the
+file and the count read. A file that is not a mock is refused with a
+:class:`MockFileError` before anything is emitted when its start is wrong,
+or with an error event when a later event is malformed.
 
 Recording writes each event as it happens, flushed, so a crash leaves a
 replayable prefix. Credentials are scrubbed from every recorded event, and
@@ -38,14 +38,15 @@ from ciokatana.core.redact import redact_event
 from ciokatana.core.regular_file import NotRegularFile, open_regular
 from ciokatana.core.runner import Control, Source
 from ciokatana.core.settings import MAX_MOCK_INTERVAL
+from ciokatana.core.wording import SIMULATED
 
-SIMULATED_ERRORS = (
-    ("ConnectionError", "Connection aborted while uploading (simulated by the mock player)"),
-    ("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/ (simulated by the mock player)"),
-    ("TimeoutError", "The upload timed out (simulated by the mock player)"),
-    ("UploadError", "Upload of a texture failed: md5 mismatch (simulated by the mock player)"),
-    ("ValueError", "Invalid payload value (simulated by the mock player)"),
-)
+SIMULATED_ERRORS = tuple((kind, "{} {}".format(message, SIMULATED)) for kind, message in (
+    ("ConnectionError", "Connection aborted while uploading"),
+    ("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/"),
+    ("TimeoutError", "The upload timed out"),
+    ("UploadError", "Upload of a texture failed: md5 mismatch"),
+    ("ValueError", "Invalid payload value"),
+))
 
 
 BOM = b"\xef\xbb\xbf"
@@ -119,7 +120,7 @@ def check_mock_file(path: str) -> int:
     if first is None:
         raise MockFileError("mock file {} holds no events".format(path))
     try:
-        event = ev.Event.from_json(first, "its first event")
+        event = ev.Event.from_data(first, "its first event")
     except ev.EventFormatError as err:
         raise MockFileError("mock file {} is not a mock: {}".format(path, err))
     if event.type != ev.START:
@@ -256,7 +257,7 @@ class MockReplay(Source):
                 read += 1
                 try:
                     try:
-                        event = ev.Event.from_json(redact_event(raw), "event #{}".format(read))
+                        event = ev.Event.from_data(redact_event(raw), "event #{}".format(read))
                     except RecursionError:
                         raise ev.EventFormatError(TOO_DEEP.format(read))
                 except ev.EventFormatError as err:
@@ -279,7 +280,7 @@ class MockReplay(Source):
                                   title if job_open else ""))
                     return
                 if control.wait(self.interval if read > 1 else 0):
-                    emit(ev.canceled(title if job_open else ""))
+                    emit(ev.cancelled(title if job_open else ""))
                     return
                 if control.take_raise() and job_open and not skipping:
                     kind, message = self.rng.choice(SIMULATED_ERRORS)

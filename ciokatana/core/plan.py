@@ -107,6 +107,15 @@ class Plan:
         """Every job of a Render node (one per variable set)."""
         return [job for job in self.jobs if job.name == name]
 
+    def problem_lines(self) -> List[str]:
+        """One line per problem that stops a payload from being built (the
+        plan's, then each job's, named by Render node and variable set)."""
+        lines = [str(msg) for msg in self.problems.values()]
+        for job in self.jobs:
+            for msg in job.problems.values():
+                lines.append("Render node {!r}{}: {}".format(job.name, gsv.title_suffix(job.var_set), msg))
+        return lines
+
 
 def effective_farm_values(node: RenderNode, settings: Settings, snapshot: SceneSnapshot):
     """(overridden, frame_spec, scout_spec, chunk_size) for a node."""

@@ -230,7 +230,7 @@ class ConductorSource(Source):
         for index, payload in enumerate(self.payloads):
             title = str(payload.get("job_title", "job {}".format(index + 1)))
             if control.cancelled:
-                emit(ev.canceled(title))
+                emit(ev.cancelled(title))
                 return
             emit(ev.job_start(index, title))
             if stalled_login:
@@ -354,7 +354,7 @@ class ConductorSource(Source):
                        else "stalled: no answer for {:g} s".format(self.timeout))
                 emit(ev.may_exist(title, why, self.url))
             elif cancelled:
-                emit(ev.canceled(title))
+                emit(ev.cancelled(title))
             else:
                 emit(ev.stalled(title, step, self.timeout))
             return "stop" if cancelled else "stalled"
@@ -365,7 +365,7 @@ class ConductorSource(Source):
             elif "error" in outcome and type(outcome["error"]).__name__ not in ev.CANCEL_TYPES:
                 emit(ev.error_from_exception(outcome["error"], title))
             else:
-                emit(ev.canceled(title))
+                emit(ev.cancelled(title))
             return "stop"
         if "error" in outcome and _unanswered(outcome["error"]) and self._may_be_sent(outcome, payload):
             # ciocore lost the connection after its job request may have arrived
@@ -379,7 +379,7 @@ class ConductorSource(Source):
         if "error" in outcome:
             err = outcome["error"]
             if type(err).__name__ in ev.CANCEL_TYPES:
-                emit(ev.canceled(title))
+                emit(ev.cancelled(title))
                 return "stop"
             emit(ev.error_from_exception(err, title))
             return "ok"

@@ -92,11 +92,11 @@ class FarmSettings:
     def from_dict(cls, data: Optional[Dict[str, Any]]) -> "FarmSettings":
         data = data or {}
         return cls(
-            overrides=bool(data.get("conductorOverrides", False)),
-            frame_spec=str(data.get("conductorFrameSpec", "") or ""),
-            scout_spec=str(data.get("conductorScoutSpec", "") or ""),
-            chunk_size=data.get("conductorChunkSize", 1),
-            var_sets=tuple(gsv.from_mapping(s) for s in data.get("conductorVarSets") or [] if isinstance(s, dict)),
+            overrides=bool(data.get(FARM_KEYS["overrides"], False)),
+            frame_spec=str(data.get(FARM_KEYS["frame_spec"], "") or ""),
+            scout_spec=str(data.get(FARM_KEYS["scout_spec"], "") or ""),
+            chunk_size=data.get(FARM_KEYS["chunk_size"], 1),
+            var_sets=tuple(gsv.from_mapping(s) for s in data.get(FARM_KEYS["var_sets"]) or [] if isinstance(s, dict)),
         )
 
 
@@ -114,11 +114,13 @@ class RenderOutput:
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "RenderOutput":
+        """From FarmAPI's output dict (or a scene file's): ``name``, ``enabled``,
+        ``outputLocation``, ``tempRenderLocation`` (:data:`OUTPUT_KEYS`)."""
         return cls(
-            name=str(data.get("name", "")),
-            enabled=bool(data.get("enabled", True)),
-            output_location=str(data.get("outputLocation", "") or ""),
-            temp_render_location=str(data.get("tempRenderLocation", "") or ""),
+            name=str(data.get(OUTPUT_KEYS["name"], "") or ""),
+            enabled=bool(data.get(OUTPUT_KEYS["enabled"], True)),
+            output_location=str(data.get(OUTPUT_KEYS["output_location"], "") or ""),
+            temp_render_location=str(data.get(OUTPUT_KEYS["temp_render_location"], "") or ""),
         )
 
 

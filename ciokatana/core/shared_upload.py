@@ -229,9 +229,27 @@ class _Run(object):
             self._shared_phase()
         except _Cancelled:
             self._progress(force=True)
-            self.emit(ev.canceled("", body="cancelled before any job was created; nothing was submitted"))
+            self.emit(ev.cancelled("", body="cancelled before any job was created; nothing was submitted"))
             return
+        finally:
+            self._note_held()
         self._create_all()
+
+    def _note_held(self):
+        """Tell this machine's upload record what Conductor now holds, and the rate measured.
+
+        The upload estimate reads it (``core/upload_record.py``); a failure
+        here never affects the run.
+        """
+        try:
+            from ciokatana.core import upload_record
+
+            held = [(f.md5, f.size) for f in self.files.values() if f.md5 and f.state in ("held", "done")]
+            sent = [f for f in self.files.values() if f.kind in ("single", "multi") and f.state == "done"]
+            seconds = time.monotonic() - self.upload_started if (sent and self.upload_started is not None) else 0.0
+            upload_record.note(held, sum(f.size for f in sent), seconds)
+        except Exception:  # the record is a convenience
+            logger.warning("Could not update the upload record", exc_info=True)
 
     def finish(self):
         """End every call still in flight and let the worker threads go."""
@@ -605,7 +623,7 @@ class _Run(object):
         stalled_at = None
         for job in self.jobs:
             if self.control.cancelled:
-                self.emit(ev.canceled(job.title))
+                self.emit(ev.cancelled(job.title))
                 return
             self.emit(ev.job_start(job.index, job.title, phase=ev.CREATE_PHASE))
             if stalled_at is not None:
@@ -690,7 +708,7 @@ class _Run(object):
             if isinstance(err, CallError) and not err.sent and err.status is None and attempt < SAFE_TRIES:
                 logger.info("%s could not connect (%s); trying again", step, err)
                 if self.control.wait(BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]):
-                    self.emit(ev.canceled(job.title))
+                    self.emit(ev.cancelled(job.title))
                     return "cancelled"
                 continue
             return self._answer(job, call)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Tuple
 
 from ciokatana.core import assets as assets_mod
-from ciokatana.core.console import TerminalReporter, run_jobs
+from ciokatana.core.console import TerminalReporter
 from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay
 from ciokatana.core.plan import plan_submission
 from ciokatana.core.runner import CANCELLED, DEFAULT_TIMEOUT, ConductorSource, Runner, RunState
@@ -280,6 +280,20 @@ class TerminalRun:
         return self.state == CANCELLED
 
 
+def run_until_done(runner, err) -> str:
+    """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
+    Ctrl-C in the terminal cancels it cleanly; return the final state."""
+    runner.start()
+    try:
+        while not runner.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        err.write("\nCancelling: stopping the current job, starting no more...\n")
+        runner.cancel()
+        runner.wait(10)
+    return runner.state
+
+
 def run_in_terminal(prepared_or_payloads, spec: SourceSpec, out=None, err=None, quiet: bool = False,
                     url: Optional[str] = None, source=None, recorder=None) -> TerminalRun:
     """Run a submission with live progress in a terminal and print the summary.
@@ -301,7 +315,7 @@ def run_in_terminal(prepared_or_payloads, spec: SourceSpec, out=None, err=None, 
     reporter = TerminalReporter(out, url=url, quiet=quiet)
     runner = Runner(source, reporter, recorder)
     started = time.monotonic()
-    state = run_jobs(runner, err)
+    state = run_until_done(runner, err)
     seconds = time.monotonic() - started
     out.write(reporter.summary() + "\n")
     if recorder is not None:

@@ -64,11 +64,17 @@ def _network(text: str) -> str:
 def plain_error(text: str) -> str:
     """``text`` with developer-speak replaced by what happened and what to do."""
     text = str(text or "")
+    original = text
     for pattern, words in _FORMAT:
         text = pattern.sub(words, text)
     if _NETWORK.search(text):
-        return _network(text)
-    return text
+        text = _network(text)
+    # A mock replay's error must never read as a real outage.
+    return _keep_simulated(original, text)
+
+
+# The marker the mock player puts in every error it simulates (core.mock).
+SIMULATED = "(simulated by the mock player)"
 
 
 _SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
@@ -127,6 +133,18 @@ def failure_cause(text: str) -> Tuple[str, str]:
     the lines after it.
     """
     text = str(text or "").strip()
+    cause, rest = _cause_and_rest(text)
+    return _keep_simulated(text, cause), rest
+
+
+def _keep_simulated(original: str, worded: str) -> str:
+    """``worded`` still saying it was simulated when ``original`` did (a mock replay's error)."""
+    if SIMULATED in original and SIMULATED not in worded:
+        return "{} {}".format(worded, SIMULATED)
+    return worded
+
+
+def _cause_and_rest(text: str) -> Tuple[str, str]:
     match = _SUBMIT_FAILED.search(text)
     if match:
         code = int(match.group(1))

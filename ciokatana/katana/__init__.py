@@ -1,10 +1,17 @@
 """The Katana adapter: the only package that imports Katana modules.
 
-Layer: katana. Importing it (or any module below it except ``node`` and
-``editor``) imports no Katana module and registers nothing: Katana modules
-are imported inside the functions that use them. Registration is an
-explicit call made by the ConductorRender SuperTool init file
-(:mod:`ciokatana.katana.registration`).
+Layer: katana. Importing it registers nothing, and imports neither Katana
+nor Qt. Two rules, for the modules below it:
+
+- Katana: imported inside the functions that use it, except in ``node``
+  (it subclasses ``NodegraphAPI.SuperTool``) and ``farm_plugin`` (it
+  subclasses ``FarmAPI.BaseFarmPlugin``), which import it at module level.
+- Qt: only through :mod:`ciokatana.qt`; at module level only in ``editor``,
+  inside functions in ``dialogs`` and ``shelf``. ``dialogs`` is the only
+  module that reaches :mod:`ciokatana.ui`.
+
+Registration is an explicit call made by the ConductorRender SuperTool init
+file (:mod:`ciokatana.katana.registration`).
 
 Modules:
 

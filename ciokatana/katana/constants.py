@@ -5,6 +5,8 @@ lets the install script, the menus, the scene reader and the tests agree
 without importing each other.
 """
 
+from ciokatana.core.scene import FARM_KEYS
+
 #: The SuperTool node type that stores the submitter settings (one per scene).
 NODE_TYPE = "ConductorRender"
 
@@ -21,12 +23,12 @@ MENU_RESET = "Reset Conductor"
 #: Render-node right-click item under Render Farm (FarmAPI.AddFarmPopupMenuOption).
 POPUP_CONDUCTOR = "Conductor"
 
-#: Per-Render-node farm settings (``farmSettings.<name>``), see ciokatana.core.scene.FARM_KEYS.
-FARM_OVERRIDES = "conductorOverrides"
-FARM_FRAME_SPEC = "conductorFrameSpec"
-FARM_SCOUT_SPEC = "conductorScoutSpec"
-FARM_CHUNK_SIZE = "conductorChunkSize"
-FARM_VAR_SETS = "conductorVarSets"
+#: Per-Render-node farm settings (``farmSettings.<name>``): the names in ciokatana.core.scene.FARM_KEYS.
+FARM_OVERRIDES = FARM_KEYS["overrides"]
+FARM_FRAME_SPEC = FARM_KEYS["frame_spec"]
+FARM_SCOUT_SPEC = FARM_KEYS["scout_spec"]
+FARM_CHUNK_SIZE = FARM_KEYS["chunk_size"]
+FARM_VAR_SETS = FARM_KEYS["var_sets"]
 FARM_GROUP = "farmSettings"
 
 #: Scout spec a Render node starts with when its overrides are switched on.

@@ -16,7 +16,8 @@ FarmAPI calls handlers with no arguments; the clicked node comes from
 ``FarmAPI.GetCurrentNode()``. An empty scope shows a message box instead
 of an empty dialog. The dialog opener is injectable (``opener(scene)``), so
 tests and studios can replace it; the default one lives in
-:mod:`ciokatana.katana.dialogs` and is the only path to Qt.
+:mod:`ciokatana.katana.dialogs`, the only path from the menus to Qt and the
+only module of the adapter that imports :mod:`ciokatana.ui`.
 """
 
 import logging

@@ -245,11 +245,3 @@ def register(opener=None, defer=True):
         Callbacks.addCallback(Callbacks.Type.onStartup, on_startup)
     return node_class()
 
-
-def plugin_registry():
-    """The ``PluginRegistry`` list of the ConductorRender SuperTool."""
-
-    def GetEditor():
-        return editor_class()
-
-    return [("SuperTool", 2, C.NODE_TYPE, (node_class(), GetEditor))]

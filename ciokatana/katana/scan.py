@@ -13,7 +13,7 @@ and the batch or test code calls :meth:`AssetScan.run` inline. All disk access
 import threading
 
 from ciokatana.core.assets import ResolvedAssets, Resolver
-from ciokatana.core.console import human_size
+from ciokatana.core.units import human_bytes
 
 MAX_LISTED_FILES = 5
 
@@ -115,14 +115,14 @@ class AssetScan(object):
                     lines.append("  MISSING  {}{}".format(entry.location or entry.source, suffix))
                     continue
                 lines.append("  {:>5} file(s) {:>9}  {}{}".format(
-                    len(entry.files), human_size(entry.size), entry.location or entry.source, suffix))
+                    len(entry.files), human_bytes(entry.size), entry.location or entry.source, suffix))
                 if len(entry.files) > 1 or entry.files[0] != (entry.location or entry.source):
                     for path in entry.files[:MAX_LISTED_FILES]:
                         lines.append("                           {}".format(path))
                     if len(entry.files) > MAX_LISTED_FILES:
                         lines.append("                           ... and {} more".format(len(entry.files) - MAX_LISTED_FILES))
         files = self.files
-        lines.append("To upload: {} file(s), {}".format(len(files), human_size(self.size)))
+        lines.append("To upload: {} file(s), {}".format(len(files), human_bytes(self.size)))
         if self.missing:
             lines.append("Missing: {} path(s) name no file on disk (validation will warn)".format(len(self.missing)))
         if self._cancel.is_set() and self._done < self.total:

@@ -232,7 +232,7 @@ class KatanaScene(Scene):
                     name=name,
                     selected=bool(_ng().IsNodeSelected(node)),
                     farm_settings=farm.read_farm_settings(node, frame_range, time),
-                    outputs=tuple(_output(o) for o in (getattr(entry, "outputs", None) or ())),
+                    outputs=tuple(RenderOutput.from_dict(o) for o in (getattr(entry, "outputs", None) or ())),
                     renderer=str(getattr(entry, "renderService", "") or ""),
                 )
             )
@@ -295,7 +295,12 @@ class KatanaScene(Scene):
         self._settings_node, self._bound = node, True
         return settings_node.read_settings(node)
 
-    def store_settings(self, data):
+    def _node_to_write(self):
+        """The ConductorRender node this scene stores to (created when the scene has none).
+
+        Once bound, always the same node: one deleted meanwhile is an error,
+        never a silent write to a new one.
+        """
         if self._bound:
             node = self._settings_node
             if not settings_node.is_alive(node):
@@ -303,7 +308,10 @@ class KatanaScene(Scene):
         else:
             node = settings_node.ensure_settings_node()
             self._settings_node, self._bound = node, True
-        settings_node.write_settings(node, data)
+        return node
+
+    def store_settings(self, data):
+        settings_node.write_settings(self._node_to_write(), data)
 
     def load_history(self):
         """Jobs submitted from this scene before, as kept on its ConductorRender node."""
@@ -314,14 +322,7 @@ class KatanaScene(Scene):
 
     def store_history(self, entries):
         """Keep the submission history on the ConductorRender node (created when the scene has none)."""
-        if self._bound:
-            node = self._settings_node
-            if not settings_node.is_alive(node):
-                raise SceneError(_gone(node))
-        else:
-            node = settings_node.ensure_settings_node()
-            self._settings_node, self._bound = node, True
-        settings_node.write_history(node, entries)
+        settings_node.write_history(self._node_to_write(), entries)
 
     def set_farm_settings(self, node_name, farm_settings):
         node = _ng().GetNode(node_name)
@@ -356,11 +357,3 @@ def _gone(node):
         "close the dialog and open it again".format(C.NODE_TYPE, name)
     )
 
-
-def _output(data):
-    return RenderOutput(
-        name=str(data.get("name", "") or ""),
-        enabled=bool(data.get("enabled", True)),
-        output_location=str(data.get("outputLocation", "") or ""),
-        temp_render_location=str(data.get("tempRenderLocation", "") or ""),
-    )

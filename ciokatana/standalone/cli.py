@@ -5,8 +5,8 @@ Katana, so pipelines can script the submitter and a new user can try it at
 once. Every failure a user can cause ends in one line on stderr naming the
 problem and a non-zero exit, never a traceback (``--debug`` shows one).
 
-Exit codes: 0 success, 1 validation errors or failed jobs, 2 bad input,
-3 interrupted, 70 internal error.
+Exit codes (:mod:`ciokatana.standalone.exit_codes`): 0 success, 1 validation
+errors or failed jobs, 2 bad input, 3 interrupted, 70 internal error.
 """
 
 from __future__ import annotations
@@ -17,29 +17,27 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 import traceback
 from contextlib import contextmanager
 from typing import List, Optional
 
 from ciokatana import __version__
 from ciokatana.core import conductor, pathmap
+from ciokatana.core import estimate as estimate_mod
 from ciokatana.core.filescene import SceneFormatError
 from ciokatana.core.frames import FrameSpecError
 from ciokatana.core.mock import MockFileError
 from ciokatana.core.printable import PrintableFormatter, json_printable, printable
 from ciokatana.core.redact import install_log_redaction, redact_payload
+from ciokatana.core.runner import BackgroundCall
 from ciokatana.core.scene import SceneError
 from ciokatana.core.validation import ERROR, LEVELS, NOTICE, WARNING, Finding, by_level, has_errors, validate
-from ciokatana.standalone import gui, install, submit
+from ciokatana.standalone import demo, gui, install, submit
+from ciokatana.standalone.embedded import embedded_sandbox
+from ciokatana.standalone.exit_codes import EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ciokatana.standalone.loading import load_plan
-from ciokatana.standalone.options import (
-    UsageError,
-    add_scene_arguments,
-    add_setting_arguments,
-    job_problem_lines,
-)
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 70
+from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
 
 SYMBOLS = {ERROR: "x", WARNING: "!", NOTICE: "i"}
 TITLES = {ERROR: "Errors", WARNING: "Warnings", NOTICE: "Notices"}
@@ -53,7 +51,7 @@ def conductor_session(args):
         return
     home = tempfile.mkdtemp(prefix="ciokatana-sandbox-home-")
     try:
-        with submit.embedded_sandbox(None, home, sys.stderr):
+        with embedded_sandbox(None, home, sys.stderr):
             yield
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -62,7 +60,7 @@ def conductor_session(args):
 def cmd_preview(args) -> int:
     with conductor_session(args):
         _scene, plan = load_plan(args)
-    problems = job_problem_lines(plan)
+    problems = plan.problem_lines()
     if problems:
         for line in problems:
             _err("preview", line)
@@ -99,25 +97,68 @@ def scene_format_findings(err: SceneFormatError) -> List[Finding]:
 
 
 def cmd_validate(args) -> int:
+    upload = None
     try:
         with conductor_session(args):
             _scene, plan = load_plan(args)
+            if getattr(args, "estimate", False):
+                # Inside the session: with --sandbox the record of the sandbox's URL is read.
+                upload = run_estimate(plan.payloads, sys.stderr)
     except SceneFormatError as err:
         # Every malformed key, each named; exit 2 (bad input) as elsewhere.
         _print_findings(args, scene_format_findings(err))
         _err("validate", "{} is not a valid scene file".format(err.path))
         return EXIT_USAGE
     findings = validate(plan)
-    if getattr(args, "paths", False):
-        rows = pathmap.path_rows(plan)
-        if args.json:
-            sys.stdout.write(json.dumps({"findings": [_finding_dict(f) for f in findings],
-                                         "paths": [r.to_dict() for r in rows]}, indent=2) + "\n")
-            return EXIT_FAILED if has_errors(findings) else EXIT_OK
+    code = EXIT_FAILED if has_errors(findings) else EXIT_OK
+    rows = pathmap.path_rows(plan) if getattr(args, "paths", False) else None
+    if args.json and (rows is not None or upload is not None):
+        data = {"findings": [_finding_dict(f) for f in findings]}
+        if rows is not None:
+            data["paths"] = [r.to_dict() for r in rows]
+        if upload is not None:
+            data["estimate"] = upload.to_dict()
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return code
+    if rows is not None:
         print("\n".join(printable(line) for line in pathmap.format_rows(rows)))
         print()
+    if upload is not None:
+        print("\n".join(printable(line) for line in upload.lines()))
+        print()
     _print_findings(args, findings)
-    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+    return code
+
+
+def run_estimate(payloads, err, tick: float = 1.0):
+    """The upload estimate of these payloads, on a worker thread so Ctrl-C stops it within a block.
+
+    While it hashes for longer than ``tick`` seconds, what it is doing is
+    shown on ``err`` when that is a terminal.
+    """
+    progress = estimate_mod.Progress()
+    stop = threading.Event()
+    call = BackgroundCall(lambda: estimate_mod.estimate(payloads, cancelled=stop.is_set, progress=progress),
+                          "ciokatana-estimate")
+    shown = False
+    live = hasattr(err, "isatty") and err.isatty()
+    try:
+        while not call.wait(tick):
+            if live:
+                err.write("\restimating the upload: {}\033[K".format(progress.text()))
+                err.flush()
+                shown = True
+    except KeyboardInterrupt:
+        stop.set()
+        call.wait(5.0)
+        raise
+    finally:
+        if shown:
+            err.write("\r\033[K")
+            err.flush()
+    if call.error is not None:
+        raise call.error
+    return call.result
 
 
 def _finding_dict(f) -> dict:
@@ -191,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--paths", action="store_true",
                        help="also list every scene, asset and output path as the Linux render node sees it, "
                        "and whether it is uploaded, on the farm or missing")
+    check.add_argument("--estimate", action="store_true",
+                       help="also estimate the upload: files and bytes, how many Conductor already holds "
+                       "(per this machine's record of earlier uploads), bytes left and the time at the last "
+                       "measured rate; hashes only files ciocore's md5 cache does not know, sends nothing")
     check.add_argument("--sandbox", action="store_true", help="resolve software names against an embedded local sandbox")
     check.set_defaults(func=cmd_validate)
 
@@ -201,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(func=cmd_list)
 
     submit.register(sub)
+    demo.register(sub)
+    # 'ciokatana sandbox ARGS' is handed to the sandbox's own parser by main.
+    sub.add_parser("sandbox", help="run the local Conductor sandbox (see 'ciokatana sandbox --help')", add_help=False)
     install.register(sub)
     gui.register(sub)
     return parser

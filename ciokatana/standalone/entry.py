@@ -8,7 +8,7 @@ are still being imported) ends in one line and exit code 3, never a
 
 import sys
 
-EXIT_INTERRUPTED = 3
+from ciokatana.standalone.exit_codes import EXIT_INTERRUPTED
 
 
 def console_main() -> None:

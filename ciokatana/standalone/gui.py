@@ -19,9 +19,8 @@ import sys
 import tempfile
 from typing import List, Optional
 
+from ciokatana.standalone.exit_codes import EXIT_OK, EXIT_USAGE
 from ciokatana.standalone.options import add_scene_arguments
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def register(subparsers):
@@ -88,18 +87,10 @@ def run_gui(scene_path: str, nodes: Optional[List[str]] = None, sandbox: bool = 
 
 def _start_sandbox(stack, out):
     """Start a sandbox, point ciocore at it until the stack closes; return a submit factory."""
-    from ciokatana.sandbox import Sandbox, configure_ciocore
+    from ciokatana.core.runner import conductor_submit_factory
+    from ciokatana.standalone.embedded import embedded_sandbox
 
     home = stack.enter_context(tempfile.TemporaryDirectory(prefix="ciokatana-gui-home-"))
-    server = Sandbox().start()
-    stack.callback(server.stop)
-    config = stack.enter_context(configure_ciocore(server.url, server.api_key, home))
-    out.write(
-        "Embedded Conductor sandbox at {} (throw-away API key and home; nothing leaves this machine)\n".format(
-            server.url
-        )
-    )
+    _server, config = stack.enter_context(embedded_sandbox(None, home, out, "throw-away API key and home"))
     out.flush()
-    from ciokatana.core.runner import conductor_submit_factory
-
     return conductor_submit_factory(config.database_filepath)

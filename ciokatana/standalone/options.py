@@ -9,7 +9,6 @@ and chunk size, exactly as in the dialog.
 from __future__ import annotations
 
 import argparse
-from typing import List
 
 from ciokatana.core import frames as fr
 from ciokatana.core import gsv
@@ -136,12 +135,3 @@ def var_sets_argument(args: argparse.Namespace):
                              "rendered and billed twice".format(gsv.format_var_set(var_set)))
         seen.add(frozenset(var_set))
     return sets
-
-
-def job_problem_lines(plan) -> List[str]:
-    """One line per problem that stops a payload from being built."""
-    lines = ["{}".format(msg) for msg in plan.problems.values()]
-    for job in plan.jobs:
-        for msg in job.problems.values():
-            lines.append("Render node {!r}{}: {}".format(job.name, gsv.title_suffix(job.var_set), msg))
-    return lines

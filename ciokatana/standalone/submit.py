@@ -1,4 +1,4 @@
-"""``ciokatana submit``, ``ciokatana demo`` and ``ciokatana sandbox``.
+"""``ciokatana submit``.
 
 Layer: standalone. ``submit`` reads the scene, prepares and validates the
 submission (:func:`ciokatana.core.submission.prepare`; errors stop it,
@@ -8,9 +8,8 @@ result line per job. By default every job's files are uploaded once and
 then the jobs are created (``--uploader shared``); ``--uploader stock``
 runs ciocore's own ``Submit`` per job. It can record the run to a mock
 file, replay a mock instead of submitting, or submit to an embedded
-Conductor sandbox. ``demo`` is the main job on the embedded defaults: the
-example shot, a generated sample show, and an embedded sandbox that keeps
-its files between runs (so a second run uploads nothing).
+Conductor sandbox. ``ciokatana demo`` (:mod:`ciokatana.standalone.demo`)
+runs the same path on the example shot.
 """
 
 from __future__ import annotations
@@ -20,54 +19,18 @@ import os
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
 from typing import Optional
 
 from ciokatana.core import conductor, submission
-from ciokatana.core.console import human_size, print_findings
+from ciokatana.core.console import print_findings
 from ciokatana.core.mock import check_mock_file
 from ciokatana.core.redact import install_log_redaction
 from ciokatana.core.settings import MAX_MOCK_INTERVAL, UPLOADERS
 from ciokatana.core.validation import ERROR
+from ciokatana.standalone.embedded import embedded_sandbox
+from ciokatana.standalone.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from ciokatana.standalone.loading import load_scene
 from ciokatana.standalone.options import UsageError, add_scene_arguments, add_setting_arguments
-from ciokatana.standalone.sample_show import ensure_sample_show, sample_show_size
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
-DEMO_SCENE = "shot010.json"
-
-
-def examples_dir() -> str:
-    """The bundled examples: installed package data, else the repository's."""
-    try:
-        import ciokatana.examples as pkg
-
-        folder = os.path.dirname(pkg.__file__ or "") or list(pkg.__path__)[0]
-    except ImportError:
-        folder = ""
-    if folder and os.path.isfile(os.path.join(folder, DEMO_SCENE)):
-        return folder
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.join(here, "examples")
-
-
-def default_demo_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "ciokatana", "demo")
-
-
-@contextmanager
-def embedded_sandbox(storage_dir: Optional[str], home: str, out):
-    """Start a sandbox and point ciocore at it for the duration."""
-    from ciokatana.sandbox import Sandbox, configure_ciocore
-
-    sandbox = Sandbox(storage_dir=storage_dir).start()
-    try:
-        with configure_ciocore(sandbox.url, sandbox.api_key, home) as cfg:
-            out.write("Embedded Conductor sandbox at {} (throw-away API key; nothing leaves this machine)\n".format(sandbox.url))
-            yield sandbox, cfg
-    finally:
-        sandbox.stop()
 
 
 def apply_run_arguments(settings, args):
@@ -154,40 +117,6 @@ def cmd_submit(args) -> int:
     return submit_prepared(prepared, args, out, err, url=None if args.mock else conductor.service_url())
 
 
-def prepare_demo(folder: str, out) -> str:
-    """Copy the example shot into folder and create its sample show."""
-    os.makedirs(folder, exist_ok=True)
-    source = examples_dir()
-    for name in (DEMO_SCENE, "shot010_lighting_v003.katana"):
-        target = os.path.join(folder, name)
-        if not os.path.exists(target) or name == DEMO_SCENE:
-            shutil.copyfile(os.path.join(source, name), target)
-    count, size = sample_show_size()
-    written, total = ensure_sample_show(folder)
-    if written:
-        out.write("Generated the sample show: {} of {} file(s), {} in {}\n".format(
-            written, count, human_size(total), os.path.join(folder, "sample_show")))
-    else:
-        out.write("Sample show present: {} file(s), {} in {}\n".format(count, human_size(size), os.path.join(folder, "sample_show")))
-    return os.path.join(folder, DEMO_SCENE)
-
-
-def cmd_demo(args) -> int:
-    install_log_redaction()
-    out, err = sys.stdout, sys.stderr
-    folder = os.path.abspath(args.dir or default_demo_dir())
-    try:
-        scene_path = prepare_demo(folder, out)
-    except OSError as error:
-        raise UsageError("cannot prepare the demo in {}: {}".format(folder, error.strerror or error))
-    args.scene = scene_path
-    prepared = prepare_args(args)
-    home = os.path.join(folder, ".conductor-home")
-    os.makedirs(home, exist_ok=True)
-    with embedded_sandbox(os.path.join(folder, ".sandbox"), home, out) as (sandbox, cfg):
-        return submit_prepared(prepared, args, out, err, cfg.database_filepath, sandbox.url)
-
-
 def add_run_arguments(parser) -> None:
     parser.add_argument("--record", metavar="FILE", help="record the run's events to a mock file")
     parser.add_argument("--quiet", action="store_true", help="print only the results")
@@ -214,19 +143,3 @@ def register(sub) -> None:
     submit.add_argument("--mock", metavar="FILE", help="replay a mock file instead of submitting")
     submit.add_argument("--interval", type=float, default=0.0, metavar="S", help="seconds between replayed events (default 0)")
     submit.set_defaults(func=cmd_submit)
-
-    demo = sub.add_parser(
-        "demo",
-        help="the main job on the embedded defaults: submit the example shot to an embedded sandbox",
-        description="Copies the example shot to DIR, generates its sample show (a few MB) if missing, "
-        "starts an embedded Conductor sandbox that keeps its files in DIR, and submits every Render "
-        "node. A second run uploads nothing: the files are already there.",
-    )
-    demo.add_argument("--node", action="append", default=[], metavar="NAME", help="submit only this Render node (repeatable)")
-    add_setting_arguments(demo)
-    add_run_arguments(demo)
-    demo.add_argument("--dir", metavar="DIR", help="working folder (default: {})".format(default_demo_dir()))
-    demo.set_defaults(func=cmd_demo, mock=None, interval=0.0)
-
-    # 'ciokatana sandbox ARGS' is handed to the sandbox's own parser by cli.main.
-    sub.add_parser("sandbox", help="run the local Conductor sandbox (see 'ciokatana sandbox --help')", add_help=False)

@@ -57,7 +57,6 @@ RUNNING, SUCCEEDED, PARTIAL, FAILED_RUN, CANCELLED_RUN, NOTHING = (
     "running", "succeeded", "partial", "failed", "cancelled", "nothing")
 
 RATE_WINDOW_S = 15.0
-SIMULATED = "simulated by the mock player"  # in the text of every failure a mock replay raises
 
 
 def fingerprint(payload):
@@ -529,8 +528,6 @@ class RunRecord(object):
         job.exception_type = kind
         raw = str(data.get("exception") or data.get("body") or "failed")
         text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details
-        if SIMULATED in raw and SIMULATED not in text:  # a replayed failure never reads as a real one
-            text = "{} ({})".format(text.rstrip("."), SIMULATED)
         job.details = "\n\n".join(p for p in ("{}: {}".format(kind, raw), str(data.get("traceback") or ""))
                                    if p.strip())
         if kind in ev.CANCEL_TYPES and job.state == CREATING and job.create_announced:

@@ -9,6 +9,7 @@ every binding, style and platform, offscreen included.
 
 import html
 
+from ciokatana.core.units import human_bytes  # noqa: F401 - the one byte formatter, used as theme.human_bytes
 from ciokatana.qt import QtCore, QtGui, QtWidgets
 
 ERROR = "error"
@@ -129,21 +130,6 @@ def severity_icon(level, size=18):
     icon.addPixmap(severity_pixmap(level, size, 1.0))
     icon.addPixmap(severity_pixmap(level, size, 2.0))
     return icon
-
-
-def human_bytes(count):
-    """``1536`` -> ``1.5 KB`` (powers of 1024, as file browsers show)."""
-    try:
-        value = float(count)
-    except (TypeError, ValueError):
-        return "-"
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1024.0 or unit == "TB":
-            if unit == "B":
-                return "{:d} B".format(int(value))
-            return "{:.1f} {}".format(value, unit)
-        value /= 1024.0
-    return "{:.1f} TB".format(value)
 
 
 def human_duration(seconds):

@@ -73,7 +73,7 @@ def test_may_have_been_created_is_its_own_status_with_the_dashboard():
 
 def test_a_cancel_during_the_upload_says_no_job_was_created():
     _reporter, text = report([ev.start(2, upload_files=2, upload_bytes=2000), shared_progress(500),
-                              ev.canceled("", body="cancelled before any job was created"), ev.done()])
+                              ev.cancelled("", body="cancelled before any job was created"), ev.done()])
     assert "CANCELLED (upload)" in squeeze(text) and "cancelled during the upload; no job was created" in text
     assert "not started: 2 of 2 job(s)" in text
 

@@ -1,6 +1,7 @@
 """Events: the fields of the existing plugin's format, built from ciocore stats."""
 
 import datetime
+import json
 
 import pytest
 
@@ -41,7 +42,8 @@ def test_progress_from_ciocore_stats_has_every_field():
     assert event.data["elapsed_time"] == 4.5 and event.data["job_index"] == 1
     assert event.data["file_progress"]["/b.tx"]["already_uploaded"] is False
     assert ev.true_bytes(event.data["bytes_uploaded"]) == 1024.0
-    ev.Event.from_json(event.to_json())
+    assert ev.Event.from_data(json.loads(json.dumps(event.to_data()))) == event  # what a mock file holds
+    assert ev.Event.from_json(event.to_json()) == event  # the 0.2 names still work
 
 
 def test_nothing_to_upload_is_not_a_crash():
@@ -62,7 +64,15 @@ def test_response_and_error_fields():
     assert set(error.data) == set(ev.FIELDS[ev.ERROR])
     assert error.data["exception_type"] == "ConnectionError" and error.data["status"] == "error"
     assert "eyJabc" not in error.data["exception"] + error.data["traceback"] + error.data["body"]
-    assert ev.canceled("t").is_cancel and not error.is_cancel
+    assert ev.cancelled("t").is_cancel and not error.is_cancel
+    assert ev.cancelled("t").data["exception_type"] == "UserCanceledError"  # what ciocore and older files say
+
+
+@pytest.mark.parametrize("kind", ["UserCanceledError", "UserCanceled", "UserCancelledError"])
+def test_every_recorded_cancel_spelling_still_reads_as_a_cancel(kind):
+    raw = {"event": "error", "data": {"exception_type": kind, "exception": "cancelled", "traceback": "",
+                                      "body": "", "status": "error", "response_code": None, "job_title": "t"}}
+    assert ev.Event.from_data(raw).is_cancel
 
 
 @pytest.mark.parametrize(
@@ -74,9 +84,9 @@ def test_response_and_error_fields():
         ({"event": "job_start", "data": {"job_index": 0}}, "lacks job_title"),
     ],
 )
-def test_from_json_rejects_what_is_not_an_event(raw, message):
+def test_from_data_rejects_what_is_not_an_event(raw, message):
     with pytest.raises(ev.EventFormatError, match=message):
-        ev.Event.from_json(raw)
+        ev.Event.from_data(raw)
 
 
 def test_seconds_reads_numbers_and_timedelta_text():
@@ -123,7 +133,7 @@ def test_optional_fields_of_the_shared_path_leave_old_readers_working():
     assert ev.start(4).data == {"job_count": 4}  # the stock path and old files: no upload fields
     job = ev.job_start(0, "beauty", phase=ev.CREATE_PHASE)
     assert job.data == {"job_index": 0, "job_title": "beauty", "phase": "create"}
-    assert ev.Event.from_json(job.to_json()) == job
+    assert ev.Event.from_data(job.to_data()) == job
     maybe = ev.may_exist("beauty", "cancelled while its creation request was in flight", "http://127.0.0.1:9")
     assert maybe.may_exist and not maybe.is_cancel and maybe.data["may_exist"] is True
     assert maybe.data["exception_type"] == ev.MAY_EXIST_TYPE and maybe.data["status"] == "error"

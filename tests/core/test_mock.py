@@ -35,7 +35,7 @@ def synthetic(jobs=3, progress=2, files=3):
 
 def write(path, events):
     with open(str(path), "w", encoding="utf-8") as handle:
-        json.dump([e.to_json() for e in events], handle)
+        json.dump([e.to_data() for e in events], handle)
     return str(path)
 
 
@@ -55,9 +55,9 @@ def test_record_then_replay_gives_the_same_sequence(tmp_path):
     runner.run()
     with open(path, encoding="utf-8") as handle:
         recorded = json.load(handle)
-    assert recorded == [e.to_json() for e in original]
+    assert recorded == [e.to_data() for e in original]
     _runner, seen = replay(path)
-    assert [e.to_json() for e in seen] == [e.to_json() for e in original]
+    assert [e.to_data() for e in seen] == [e.to_data() for e in original]
 
 
 def test_recording_is_replayable_while_it_is_written(tmp_path):
@@ -84,7 +84,7 @@ def test_recorded_files_hold_no_credentials(tmp_path):
 
 
 def test_truncated_file_replays_complete_events_then_reports_the_cut(tmp_path):
-    full = json.dumps([e.to_json() for e in synthetic()])
+    full = json.dumps([e.to_data() for e in synthetic()])
     cut = full[: full.index('"job_title": "job2"') + 5]
     path = tmp_path / "cut.json"
     path.write_text(cut)
@@ -118,7 +118,7 @@ def test_files_that_are_not_mocks_are_refused_clearly(tmp_path, content, message
 
 
 def test_a_bad_event_midway_stops_the_replay_with_an_error(tmp_path):
-    events = [e.to_json() for e in synthetic()]
+    events = [e.to_data() for e in synthetic()]
     events[3] = {"event": "progress", "data": {"percent_complete": 1}}
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(events))
@@ -214,7 +214,7 @@ def test_files_in_the_existing_plugins_format_replay_unchanged(tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(raw, indent=4))
     runner, seen = replay(str(path))
-    assert [e.to_json() for e in seen[:-1]] == raw[:-1] and seen[-1].type == "done"
+    assert [e.to_data() for e in seen[:-1]] == raw[:-1] and seen[-1].type == "done"
     assert ev.seconds(seen[2].data["elapsed_time"]) == pytest.approx(5.000123)
 
 
@@ -269,10 +269,10 @@ def test_every_layout_replays_the_same(tmp_path):
     events = synthetic(jobs=2, progress=3)
     one_line = write(tmp_path / "one.json", events)
     pretty = tmp_path / "pretty.json"
-    pretty.write_text(json.dumps([e.to_json() for e in events], indent=2))
+    pretty.write_text(json.dumps([e.to_data() for e in events], indent=2))
     per_line = _recorded(tmp_path / "lines.json", events)
-    replays = [[e.to_json() for e in replay(str(p))[1]] for p in (one_line, pretty, per_line)]
-    assert replays[0] == replays[1] == replays[2] == [e.to_json() for e in events]
+    replays = [[e.to_data() for e in replay(str(p))[1]] for p in (one_line, pretty, per_line)]
+    assert replays[0] == replays[1] == replays[2] == [e.to_data() for e in events]
 
 
 def test_a_recorded_file_cut_mid_line(tmp_path):

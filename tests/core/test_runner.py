@@ -45,6 +45,10 @@ def fake():
             FakeSubmit.entered.set()
             if mode == "fail":
                 raise RuntimeError("service said no to " + self.payload["job_title"])
+            if mode == "ciocore_cancels":  # ciocore gives up on its own, before any cancel() here
+                from ciocore.exceptions import UserCanceledError
+
+                raise UserCanceledError("Job submission was cancelled by the user")
             if mode == "hang":  # ignores stop_work, like a request with no timeout
                 FakeSubmit.release.wait(30)
             if mode == "uploading":  # hangs while its files go up: nothing sent yet
@@ -118,6 +122,17 @@ def test_cancel_during_job_two_stops_there(fake):
     assert runner.state == CANCELLED
     assert kinds(seen)[-3:] == [("job_start", "job2"), ("error", "job2"), ("done", "")]
     assert seen[-2].is_cancel and not [e for e in seen if e.job_title in ("job3", "job4")]
+
+
+def test_ciocores_own_cancel_error_is_a_cancel_not_a_failure(fake):
+    """ciocore raises UserCanceledError when its uploader is told to stop
+    (Ctrl-C in its own handler, another stop_work caller) before the runner
+    sees any cancel: the job reads as cancelled and no further job starts."""
+    runner, seen = run(fake, {"job2": "ciocore_cancels"})
+    assert runner.state == CANCELLED
+    assert kinds(seen)[-3:] == [("job_start", "job2"), ("error", "job2"), ("done", "")]
+    assert seen[-2].is_cancel and seen[-2].data["exception_type"] == "UserCanceledError"
+    assert not [e for e in seen if e.job_title in ("job3", "job4")]
 
 
 def test_cancel_while_files_upload_returns_quickly_as_a_cancel(fake):

@@ -39,3 +39,15 @@ def test_requests_http_errors_say_which_request_and_why():
     assert cause.startswith("Conductor did not create the job: it is unavailable (HTTP 503: Service Unavailable)")
     cause, _rest = failure_cause("403 Client Error: Forbidden for url: https://x/api/v2/files/get_upload_urls")
     assert cause.startswith("Conductor refused a request: the account is not allowed to do this (HTTP 403")
+
+
+def test_every_simulated_mock_error_still_says_it_was_simulated():
+    """A replay's "raise an error" must never read as a real Conductor outage."""
+    from ciokatana.core.mock import SIMULATED_ERRORS
+
+    for kind, message in SIMULATED_ERRORS:
+        worded = plain_error("{}: {}".format(kind, message))
+        assert worded.endswith("(simulated by the mock player)"), (kind, worded)
+        cause, _ = failure_cause("{}: {}".format(kind, message))  # what an error card shows
+        assert cause.endswith("(simulated by the mock player)"), (kind, cause)
+    assert plain_error("503 Server Error: Service Unavailable for url: /jobs/").count("simulated") == 0

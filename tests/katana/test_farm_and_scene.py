@@ -159,6 +159,30 @@ def test_outputs_are_what_farmapi_reports(plugin, ksc, tmp_path):
     assert [o.name for o in plan.jobs[0].outputs] == ["beauty"]
 
 
+def test_a_disabled_farmapi_output_is_read_as_disabled_and_left_out(plugin, monkeypatch):
+    """Katana reports outputs an artist switched off with ``enabled: False``;
+    they are not rendered, so no job may list them or download to them."""
+    from _katana_standin import farm as standin_farm
+
+    reported = standin_farm.outputs_for
+
+    def with_a_disabled_output(node, time=None):
+        outputs = [dict(o) for o in reported(node, time)]
+        for output in outputs:
+            if output["name"] == "beauty":
+                output["enabled"] = False
+        return outputs
+
+    monkeypatch.setattr(standin_farm, "outputs_for", with_a_disabled_output)
+    node = ks.render_node("beauty", location="/renders/beauty.####.exr")
+    ks.render_node("aovs", location="/renders/aovs/aovs.####.exr", output_name="aovs")
+    [read] = KatanaScene(nodes=[node]).render_nodes()
+    assert {o.name: o.enabled for o in read.outputs}["beauty"] is False
+    plan = plan_submission(KatanaScene().snapshot(), Settings())
+    assert [o.name for o in plan.job("beauty").outputs] == []
+    assert [o.name for o in plan.job("aovs").outputs] == ["aovs"]
+
+
 def test_scope_defaults_to_the_selection_else_all(plugin):
     from Katana import NodegraphAPI
 

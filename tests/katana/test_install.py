@@ -71,6 +71,26 @@ def test_shelf_items_open_with_katana_headers(resources, rel, name):
     assert lines[1:5] == ["NAME: " + name, "ICON:", "KEYBOARD_SHORTCUT:", "SCOPE:"]
 
 
+def test_every_shelf_item_is_written_from_the_one_template(tmp_path):
+    """The shelf items installed and the copies shipped for KATANA_RESOURCES
+    are post_install's template, filled in per item: they cannot drift apart."""
+    assert sorted(post_install.SHELF_ITEMS) == sorted(r for r in OURS if r.startswith("Shelves/"))
+    target = tmp_path / "res"
+    assert run(["--dir", str(target)])[0] == 0
+    for rel in post_install.SHELF_ITEMS:
+        text = post_install.shelf_item_text(rel)
+        shipped = os.path.join(post_install.RESOURCES, *rel.split("/"))
+        with open(shipped, encoding="utf-8") as handle:
+            assert handle.read() == text, (
+                "{} differs from post_install.SHELF_TEMPLATE; edit the template and run "
+                "python -c 'from ciokatana import post_install; post_install.write_shipped_shelf_items()'".format(rel))
+        installed = (target / rel).read_text()
+        body = [line for line in installed.split("\n")
+                if not line.startswith((post_install.CREATED, post_install.HASH))]
+        assert "\n".join(body).replace("CIOKATANA_PARENT = {!r}".format(ROOT), post_install.PARENT_LINE) == text
+        assert 'run("{}", globals())'.format(post_install.SHELF_ITEMS[rel][2]) in installed
+
+
 def test_default_folder_is_the_user_resource_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("KATANA_USER_RESOURCE_DIRECTORY", str(tmp_path / "user"))
     code, out, _err = run([])

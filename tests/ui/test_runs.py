@@ -48,7 +48,7 @@ def test_the_shared_upload_then_creating_phases_and_the_contract_errors():
         record.apply(error)
         assert not error.is_cancel
     record.apply(ev.job_start(3, "T d"))
-    record.apply(ev.canceled("T d"))
+    record.apply(ev.cancelled("T d"))
     record.apply(ev.done())
     record.finish("cancelled")
     assert [j.state for j in record.jobs] == [runs.SUBMITTED, runs.MAY_EXIST, runs.FAILED, runs.CANCELLED]
@@ -62,7 +62,7 @@ def test_jobs_never_started_after_a_cancel_are_listed():
     record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b", "c"))
     record.apply(ev.start(3))
     record.apply(ev.job_start(0, "T a"))
-    record.apply(ev.canceled("T a"))
+    record.apply(ev.cancelled("T a"))
     record.apply(ev.done())
     record.finish("cancelled")
     assert [j.state for j in record.jobs] == [runs.CANCELLED, runs.NOT_STARTED, runs.NOT_STARTED]
@@ -110,7 +110,7 @@ def test_a_cancel_while_conductor_creates_the_job_says_it_may_exist():
     record.apply(ev.job_start(0, "T a"))
     record.apply(_progress(0, {"/1": _f(10, 10), "/2": _f(5, 0, cached=True)}, md5=100.0))
     assert record.jobs[0].state == runs.CREATING  # every file is up: only the creation is left
-    record.apply(ev.canceled("T a"))
+    record.apply(ev.cancelled("T a"))
     record.apply(ev.done())
     record.finish("cancelled")
     job = record.jobs[0]
@@ -156,7 +156,7 @@ def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_no
     start.data.update(upload_files=3, upload_bytes=3000)
     record.apply(start)
     record.apply(_progress(runs.SHARED_UPLOAD_INDEX, {"/1": _f(1000, 500)}, md5=100.0))
-    record.apply(ev.canceled(""))  # the shared path's one cancel: no job is named
+    record.apply(ev.cancelled(""))  # the shared path's one cancel: no job is named
     record.apply(ev.done())
     record.finish("cancelled")
     assert len(record.jobs) == 4 and record.cancelled_before_jobs

@@ -4,7 +4,6 @@ import os
 
 import pytest
 
-from ciokatana.core.mock import MockRecorder
 from ciokatana.core import events as ev
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -14,29 +13,11 @@ TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_
 
 
 @pytest.fixture
-def mock_file(tmp_path):
-    """The shipped mock (recorded from a real 4-job sandbox run), or one recorded here if absent."""
-    if os.path.isfile(SHIPPED_MOCK):
-        return SHIPPED_MOCK
-    path = str(tmp_path / "mock.json")  # pragma: no cover - only before the mock is shipped
-    recorder = MockRecorder(path)
-    recorder.write(ev.start(4))
-    for index, title in enumerate(TITLES):
-        recorder.write(ev.job_start(index, title))
-        recorder.write(ev.Event(ev.PROGRESS, _progress(index, title)))
-        recorder.write(ev.response({"body": "job submitted.", "jobid": "{:05d}".format(index + 1),
-                                    "status": "success", "uri": "/jobs/x"}, 201, title))
-    recorder.write(ev.done())
-    recorder.close()
-    return path
-
-
-def _progress(index, title):  # pragma: no cover - see mock_file
-    return {"files_to_analyze": 1, "files_to_upload": 1, "bytes_to_upload": 1024.0, "bytes_uploaded": 1024.0,
-            "transfer_rate": 0.0, "percent_complete": 100.0, "elapsed_time": 1.0, "time_remaining": 0.0,
-            "processed_md5s": 1, "md5_percent": 100.0, "job_index": index, "job_title": title,
-            "file_progress": {"/a": {"bytes_to_upload": 1, "bytes_uploaded": 1, "already_uploaded": False,
-                                     "md5": "x", "md5_was_cached": False}}}
+def mock_file():
+    """The shipped mock, recorded from a real 4-job sandbox run (scripts/record_mock.py --uploader stock)."""
+    assert os.path.isfile(SHIPPED_MOCK), "the shipped mock {} is missing; record it with scripts/record_mock.py --uploader stock --out FILE".format(
+        SHIPPED_MOCK)
+    return SHIPPED_MOCK
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from ciokatana.qt import QtCore, QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.models.assets import FILES, PATH, SIZE, AssetModel
 from ciokatana.ui.sections.base import Section
+from ciokatana.ui.widgets.estimate import EstimateLine
 from ciokatana.ui.widgets.pathlist import PathListEditor
 
 TIPS = {
@@ -49,6 +50,8 @@ class AssetsSection(Section):
         self.extra_editor = PathListEditor()
 
         self._labelled("Upload", self.summary_label, TIPS["summary"])
+        self.estimate_line = EstimateLine(controller)  # computed on a worker: ui/widgets/estimate.py
+        self._labelled("Estimate", self.estimate_line, EstimateLine.TIP)
         self._labelled("Scene assets", self.table, TIPS["scene"])
         self._labelled("Extra assets", self.extra_editor, TIPS["extra"])
 

@@ -28,6 +28,7 @@ from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
 from ciokatana.ui.tabs.base import Tab
 from ciokatana.ui.widgets.cards import Card, LinkButton
+from ciokatana.ui.widgets.estimate import EstimateLine
 from ciokatana.ui.widgets.pathtable import PathTable, prepare
 
 _NODE_WHERE = re.compile(r"^Render node '(?P<name>.+?)'(?P<rest>.*)$")
@@ -137,6 +138,9 @@ class ValidationTab(Tab):
         self._paths_of = None  # the plan whose paths the table shows
         self._paths_wanted = None  # the plan whose paths are being built
         self.build_card_page("Checking\u2026", "Nothing to show yet.")
+        # The upload estimate (ui/widgets/estimate.py; the same figures as `ciokatana validate --estimate`).
+        self.estimate_block = EstimateLine(controller, block=True)
+        self.layout().addWidget(self.estimate_block)
         # Every path as the render node sees it (a self-contained, filterable table).
         self.path_table = PathTable()
         self.paths_label = QtWidgets.QLabel("Paths on the render node")

@@ -1,0 +1,178 @@
+"""The upload estimate against the sandbox: before and after a submit, changed files, no side effects.
+
+The submits go through the shared upload path (``SharedUploadSource``),
+which keeps the upload record the estimate reads; ciocore's md5 cache is
+the sandbox home's (``database_filepath``).
+"""
+
+import json
+import os
+import time
+
+import pytest
+
+from ciokatana.core import estimate as est
+from ciokatana.core import hashing, upload_record
+from ciokatana.core.runner import SUCCEEDED, Runner
+from ciokatana.core.shared_upload import SharedUploadSource
+
+from shots import make_files, payloads
+
+
+@pytest.fixture
+def shot(tmp_path):
+    """Four files, one a copy of another (one content, sent once)."""
+    paths = make_files(tmp_path / "show", {"scene.katana": 3000, "tex/a.tx": 50000, "cache/big.abc": 300000})
+    twin = str(tmp_path / "show" / "tex" / "a_copy.tx")
+    with open(paths[2], "rb") as src, open(twin, "wb") as dst:
+        dst.write(src.read())
+    return paths + [twin]
+
+
+def submit(sandbox, jobs):
+    source = SharedUploadSource(jobs, database_filepath=sandbox.ciocore_config.database_filepath, url=sandbox.url)
+    runner = Runner(source, lambda e: None)
+    runner.start()
+    assert runner.wait(60) and runner.state == SUCCEEDED, [e.data for e in runner.errors]
+
+
+def estimate(sandbox, jobs, **kw):
+    return est.estimate(jobs, database_filepath=sandbox.ciocore_config.database_filepath, **kw)
+
+
+def sizes(paths):
+    return sum(os.path.getsize(p) for p in paths)
+
+
+def test_before_a_first_submit_everything_is_to_upload_and_after_it_nothing(ciocore_sandbox, shot):
+    sandbox = ciocore_sandbox
+    jobs = payloads(2, files=shot)
+    before = estimate(sandbox, jobs)
+    assert (before.files, before.bytes) == (4, sizes(shot))
+    assert (before.held_files, before.held_bytes) == (0, 0)
+    assert before.upload_files == 4
+    assert before.upload_bytes == sizes(shot[:3])  # the copy is sent once
+    assert before.rate is None and before.seconds is None
+    assert "no upload measured" in before.summary()
+
+    submit(sandbox, jobs)
+    after = estimate(sandbox, jobs)
+    assert (after.files, after.bytes) == (4, sizes(shot))
+    assert (after.held_files, after.held_bytes) == (4, sizes(shot))
+    assert (after.upload_files, after.upload_bytes) == (0, 0)
+    assert after.seconds == 0.0 and "nothing left to upload" in after.summary()
+    # the submit measured its rate; the estimate reports it
+    assert after.rate is not None and after.rate.bytes == sizes(shot[:3]) and after.rate.seconds > 0
+
+
+def test_a_changed_file_is_counted_again_and_timed_at_the_last_rate(ciocore_sandbox, shot):
+    sandbox = ciocore_sandbox
+    jobs = payloads(1, files=shot)
+    submit(sandbox, jobs)
+    with open(shot[1], "r+b") as handle:  # cache/big.abc
+        handle.write(b"changed!")
+    os.utime(shot[1], (time.time() + 5, time.time() + 5))
+    result = estimate(sandbox, jobs)
+    assert result.hashed_files == 1 and result.cached_files == 3
+    assert (result.held_files, result.upload_files) == (3, 1)
+    assert result.upload_bytes == os.path.getsize(shot[1])
+    assert result.seconds == pytest.approx(result.upload_bytes / result.rate.bytes_per_second)
+    assert "/s (last measured upload)" in result.summary() and "no upload measured" not in result.summary()
+    # after submitting the change, nothing is left again
+    submit(sandbox, jobs)
+    assert estimate(sandbox, jobs).upload_bytes == 0
+
+
+def test_a_file_the_md5_cache_vouches_for_is_not_hashed_again(ciocore_sandbox, shot, monkeypatch):
+    sandbox = ciocore_sandbox
+    jobs = payloads(1, files=shot)
+    first = estimate(sandbox, jobs)
+    assert first.hashed_files == 4 and first.cached_files == 0
+    # the first estimate stored its md5s in ciocore's own cache
+    infos = [hashing.file_info(p) for p in shot]
+    assert set(hashing.cached_md5s(infos, sandbox.ciocore_config.database_filepath)) == set(shot)
+    read = []
+    real = hashing.hash_file
+    monkeypatch.setattr(hashing, "hash_file", lambda path, on_block=None: read.append(path) or real(path, on_block))
+    second = estimate(sandbox, jobs)
+    assert read == [] and second.hashed_files == 0 and second.cached_files == 4
+    # the submit that follows does not hash them either
+    submit(sandbox, jobs)
+    assert read == []
+
+
+def test_estimating_starts_no_upload_and_leaves_nothing_on_conductor(ciocore_sandbox, shot):
+    sandbox = ciocore_sandbox
+    sandbox.multipart_threshold = 100 * 1024  # big.abc would open a multipart upload if asked about
+    sandbox.part_size = 100 * 1024
+    jobs = payloads(2, files=shot)
+    state = sandbox.state()
+    seen = len(sandbox.requests)
+    estimate(sandbox, jobs)
+    assert sandbox.requests[seen:] == []  # not one request: no token, no upload URLs
+    assert sandbox.state() == state and sandbox.upload_log == [] and sandbox.jobs == []
+    assert not sandbox._sessions  # no upload session (signed URL or multipart) was opened
+
+
+def test_the_record_holds_md5s_and_sizes_and_no_credential(ciocore_sandbox, shot):
+    sandbox = ciocore_sandbox
+    submit(sandbox, payloads(1, files=shot))
+    path = upload_record.default_path()
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    data = json.loads(text)
+    (service,) = data["services"]
+    assert service == upload_record.service_key(sandbox.url)
+    files = data["services"][service]["files"]
+    assert len(files) == 3 and sorted(v[0] for v in files.values()) == sorted(map(os.path.getsize, shot[:3]))
+    for secret in [v for v in sandbox.api_key.values() if isinstance(v, str) and len(v) > 8]:
+        assert secret not in text
+    assert "show" not in text  # no paths either
+    # another Conductor (URL) knows nothing of these files
+    assert estimate(sandbox, payloads(1, files=shot), url="https://other.example.com").held_files == 0
+
+
+def test_a_cancelled_estimate_stops_between_blocks_and_keeps_what_it_hashed(ciocore_sandbox, tmp_path):
+    sandbox = ciocore_sandbox
+    paths = make_files(tmp_path / "big", {"a.bin": 3 << 20, "b.bin": 3 << 20})
+    progress = est.Progress()
+    calls = []
+
+    def cancelled():
+        calls.append(progress.bytes_hashed)
+        return progress.bytes_hashed > (1 << 20)
+
+    with pytest.raises(est.Cancelled):
+        estimate(sandbox, payloads(1, files=paths), cancelled=cancelled, progress=progress, hash_threads=1)
+    assert progress.hashed < 2
+
+
+def test_missing_paths_are_named_not_counted(ciocore_sandbox, shot, tmp_path):
+    gone = str(tmp_path / "nowhere" / "gone.tx")
+    result = estimate(ciocore_sandbox, payloads(1, files=shot + [gone]))
+    assert result.missing == [gone] and result.files == 4
+    assert "1 path(s) missing" in result.summary()
+    assert any(line.strip().startswith("Missing:") and gone in line for line in result.lines())
+
+
+def test_human_duration():
+    assert est.human_duration(0.2) == "under 1 s"
+    assert est.human_duration(45) == "45 s"
+    assert est.human_duration(120) == "2 min"
+    assert est.human_duration(75) == "1 min 15 s"
+    assert est.human_duration(7300) == "2 h 1 min"
+
+
+def test_a_corrupt_record_is_replaced_not_fatal(tmp_path):
+    path = str(tmp_path / "rec.json")
+    with open(path, "w") as handle:
+        handle.write("{not json")
+    assert len(upload_record.load("https://x.example.com", path)) == 0
+    assert upload_record.note([("bWQ1", 10)], 1000, 2.0, url="https://u:pw@x.example.com/?k=1", path=path)
+    record = upload_record.load("https://x.example.com", path)
+    assert record.holds("bWQ1", 10) and not record.holds("bWQ1", 11)
+    assert record.rate.bytes_per_second == 500.0
+    with open(path) as handle:
+        text = handle.read()
+    assert "pw" not in text and "k=1" not in text and "x.example.com" in text
+    assert [n for n in os.listdir(str(tmp_path)) if n.startswith(".tmp")] == []
