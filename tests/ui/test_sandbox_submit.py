@@ -59,7 +59,7 @@ def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, 
     ui.type_into(advanced.mock_file_field.edit, recorded)
 
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=30000)  # the check plans and stats on a worker: slow on a loaded machine
     if dialog.prompt is not None:
         ui.answer(dialog, "submit")
     progress = dialog.tab("progress")
@@ -84,7 +84,7 @@ def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, 
     # the recording replays in the same dialog
     ui.use_mock(dialog, recorded, 0.05)
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=30000)  # the check plans and stats on a worker: slow on a loaded machine
     if dialog.prompt is not None:
         ui.answer(dialog, "submit")
     ui.wait_run_done(dialog)
