@@ -218,6 +218,15 @@ class Ui(object):
     def submit(self, dialog):
         self.click(dialog.submit_button)
 
+    def wait_asked_or_started(self, dialog, runs_before=0, timeout=30000):
+        """After Submit: wait for a question, or for the run to start (a short run may already be over).
+
+        ``runs_before``: how many runs the dialog had before this Submit.
+        """
+        controller = dialog.controller
+        self.qtbot.waitUntil(lambda: dialog.prompt is not None or controller.is_running
+                             or len(controller.runs) > runs_before, timeout=timeout)
+
     def wait_run_done(self, dialog, timeout=30000):
         self.qtbot.waitUntil(lambda: not dialog.controller.is_running and dialog.flow.state == "idle", timeout=timeout)
 

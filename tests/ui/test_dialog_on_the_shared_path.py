@@ -42,11 +42,12 @@ def connected(make_dialog, scene, ciocore_sandbox, ui, qtbot):
 
 
 def _submit(dialog, ui, qtbot):
+    before = len(dialog.controller.runs)
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=20000)
-    while dialog.prompt is not None and not dialog.controller.is_running:
+    ui.wait_asked_or_started(dialog, before)
+    while dialog.prompt is not None:
         ui.answer(dialog, "submit")
-        qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=20000)
+        ui.wait_asked_or_started(dialog, before)
 
 
 def _wait_creating(dialog, sandbox, qtbot):
