@@ -111,7 +111,7 @@ def test_hashing_runs_off_the_ui_thread_and_a_new_plan_supersedes_it(make_dialog
     timer.start(10)
     qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=5000)  # the event loop runs while it hashes
     timer.stop()
-    # the line follows the estimate's progress at its own pace (POLL_MS), not at once
+    # the hashing progress reaches the line at the bridge's refresh rate
     qtbot.waitUntil(lambda: "hashing" in line.text(), timeout=5000)
     assert line.text().startswith(ESTIMATING) and not line.isEnabled()
 
