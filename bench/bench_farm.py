@@ -12,10 +12,20 @@ core pieces the Katana farm plug-in delegates to
 - ``state`` and ``jobs`` while the service hangs (time limit 1 s);
 - the requests one render-log round makes for a job of N tasks.
 
+Then, through the plug-in itself as Katana's ``FarmPluginManager`` calls it
+(the Katana stand-in of ``tests/katana_standin``, a saved scene with one
+Render node, default settings: 2 s submit wait, farm timeout
+``$CIOKATANA_FARM_TIMEOUT`` or 10 s, the node's submission timeout), how
+long each call holds Katana's UI thread when Conductor hangs: at login, at
+the upload URLs, at job creation (and how long until the job is known to
+be "may have been created"), and the job list.
+
 Figures only; nothing is asserted. Usage: python bench/bench_farm.py [--short]
 """
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import sys
@@ -117,7 +127,87 @@ def main(argv=None):
         sandbox.faults.clear()
         sandbox.release()
         renders.close()
+        plugin_calls(sandbox, cfg, work)
     return 0
+
+
+def plugin_calls(sandbox, cfg, work):
+    """How long the plug-in's calls hold Katana when Conductor hangs (see the module docstring)."""
+    for folder in ("katana_standin", "katana", "helpers"):
+        path = os.path.join(ROOT, "tests", folder)
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    import pathlib
+
+    import katana_standin_control as ksc
+    from ciokatana import post_install
+    from test_farm_plugin import LOCAL_KATANA_ROOT, State, disk_render, fpm, shot
+
+    os.environ["CIOKATANA_FARM_DIR"] = os.path.join(work, "farm")
+    os.environ["KATANA_ROOT"] = LOCAL_KATANA_ROOT
+    print("farm plug-in calls through Katana's FarmPluginManager (stand-in), Conductor hanging")
+
+    def fresh(timeout=20.0):
+        ksc.reset()
+        sys.modules.pop("ConductorFarmPlugin", None)
+        folder = pathlib.Path(tempfile.mkdtemp(prefix="scene-", dir=work))
+        resources = str(folder / "resources")
+        post_install.install(resources)
+        with contextlib.redirect_stderr(io.StringIO()):  # no Qt binding here: the dialog's notice
+            ksc.load_superTools(resources)  # the ConductorRender node type, as Katana loads it
+            ksc.fire_startup()
+        ksc.load_plugins(post_install.resources_dir())
+        from _katana_standin import farmplugins
+
+        farm = farmplugins.instance("Conductor")
+        farm.submit_factory = conductor_submit_factory(cfg.database_filepath)
+        farm.log_interval = 3600
+        shot(folder, ksc, timeout=timeout)
+        return farm
+
+    def submit(label, endpoint, timeout=20.0):
+        farm = fresh(timeout)
+        sandbox.faults.clear()
+        if endpoint:
+            sandbox.faults.add(endpoint, hang=True, times=None)
+        started = time.perf_counter()
+        try:
+            jobid = disk_render("beauty")[0]
+        except Exception as err:  # FarmPluginException: the reason
+            jobid = "%s: %s" % (type(err).__name__, str(err)[:70])
+        held = time.perf_counter() - started
+        known = ""
+        if jobid.startswith("conductor-upload-"):
+            ended = wait_for(lambda: fpm().GetJobState(jobid) != State().kWaiting, timeout + 10)
+            known = "; %s after %.1f s (node timeout %g s)" % (
+                "no longer waiting" if ended else "still waiting", time.perf_counter() - started, timeout)
+        print("  SubmitJob, %-26s held %6.3f s  -> %s%s" % (label + ":", held, jobid[:80], known))
+        sandbox.faults.clear()
+        sandbox.release()
+        if farm._renders is not None:
+            farm.renders.close()
+        return farm
+
+    submit("nothing hangs", None)
+    submit("login hangs (token held)", "oauth", timeout=5.0)
+    submit("upload URLs hang", "upload_urls", timeout=5.0)
+    submit("job creation hangs", "jobs", timeout=5.0)
+
+    farm = fresh()
+    sandbox.faults.add("job_list", hang=True, times=None)
+    for label, call in (("GetJobs", lambda: fpm().GetJobs()), ("GetJobState", lambda: fpm().GetJobState("00001")),
+                        ("GetJobs again", lambda: fpm().GetJobs())):
+        started = time.perf_counter()
+        try:
+            call()
+            outcome = "answered"
+        except Exception as err:
+            outcome = type(err).__name__
+        print("  %-13s while the job list hangs: held %6.3f s  (%s)" % (label, time.perf_counter() - started, outcome))
+    sandbox.faults.clear()
+    sandbox.release()
+    if farm._renders is not None:
+        farm.renders.close()
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def capture(app, out, theme):
     from ciokatana.core.settings import Settings
     from ciokatana.core.shared_upload import SharedUploadSource
     from ciokatana.sandbox import Sandbox, configure_ciocore
-    from ciokatana.standalone.submit import prepare_demo
+    from ciokatana.standalone.demo import prepare_demo
     from ciokatana.ui.controller import Controller
     from ciokatana.ui.dialog import ConductorDialog
     from ciokatana.ui.widgets.estimate import EstimateService

@@ -88,6 +88,9 @@ class AssetEntry:
     files: List[str] = field(default_factory=list)
     size: int = 0
     location: str = ""
+    # Entries of a folder that are not regular files (FIFOs, sockets,
+    # devices, broken links): never uploaded, reported by validation.
+    skipped: List[str] = field(default_factory=list)
 
     @property
     def missing(self) -> bool:
@@ -116,6 +119,11 @@ class ResolvedAssets:
         return [e.location or e.source for e in self.entries if e.missing]
 
     @property
+    def skipped(self) -> List[str]:
+        """Folder entries left out because they are not regular files."""
+        return sorted({path for entry in self.entries for path in entry.skipped})
+
+    @property
     def total_size(self) -> int:
         sizes = {}
         for entry in self.entries:
@@ -138,6 +146,7 @@ class Resolver:
     def __init__(self, base_dir: str = ""):
         self.base_dir = base_dir
         self._listings: Dict[str, List[str]] = {}
+        self._skipped: List[str] = []
 
     def _listdir(self, directory: str) -> List[str]:
         if directory not in self._listings:
@@ -172,11 +181,22 @@ class Resolver:
         if os.path.isfile(full):
             return [full]
         if os.path.isdir(full):
-            found = []
-            for root, _dirs, names in os.walk(full):
-                found.extend(os.path.join(root, n) for n in names)
-            return sorted(found)
+            return self._walk(full)
         return []
+
+    def _walk(self, folder: str) -> List[str]:
+        """The regular files under ``folder``; anything else is noted in ``self._skipped``.
+
+        A FIFO, socket or device in a folder cannot be uploaded (reading a
+        FIFO waits for a writer for ever; ciocore's path expansion fails on
+        one with a RecursionError), and a broken link names nothing.
+        """
+        found = []
+        for root, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(root, name)
+                (found if os.path.isfile(path) else self._skipped).append(path)
+        return sorted(found)
 
     def resolve(self, paths: Iterable[str]) -> ResolvedAssets:
         entries = []
@@ -185,9 +205,11 @@ class Resolver:
             if not path or not str(path).strip() or path in seen:
                 continue
             seen.add(path)
+            self._skipped = []
             files = self.expand(path)
             entries.append(
-                AssetEntry(source=path, files=files, size=sum(_size(f) for f in files), location=self.absolute(path))
+                AssetEntry(source=path, files=files, size=sum(_size(f) for f in files), location=self.absolute(path),
+                           skipped=sorted(self._skipped))
             )
         return ResolvedAssets(entries)
 

@@ -293,3 +293,13 @@ def print_findings(findings, out) -> None:
             out.write("{}: {}\n".format(label, printable(finding)))
             for detail in finding.details:
                 out.write("    {}\n".format(printable(detail)))
+
+
+def __getattr__(name):
+    """``run_jobs``: the 0.2 name of :func:`ciokatana.core.submission.run_until_done`, for scripts written
+    against it (submission imports this module, so it is looked up when asked for)."""
+    if name == "run_jobs":
+        from ciokatana.core.submission import run_until_done
+
+        return run_until_done
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from ciokatana.core import hashing, upload_record
-from ciokatana.core.console import human_size
+from ciokatana.core.units import human_bytes as human_size
 
 logger = logging.getLogger(__name__)
 
@@ -329,6 +329,7 @@ def _hash_all(todo, md5s, missing, cancelled, progress, threads, hashed) -> None
 
     def work(info):
         path = info["filepath"]
+        size = int(info["size"])
         if cancelled():
             return
         base = [0]
@@ -336,6 +337,7 @@ def _hash_all(todo, md5s, missing, cancelled, progress, threads, hashed) -> None
         def on_block(done):
             if cancelled():
                 raise Cancelled()
+            done = min(done, size)  # ciocore counts whole blocks, the last one too
             with lock:
                 progress.bytes_hashed += done - base[0]
             base[0] = done

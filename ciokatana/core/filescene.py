@@ -55,9 +55,9 @@ import copy
 import json
 import os
 import re
-import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from ciokatana.core import atomic
 from ciokatana.core.regular_file import NotRegularFile, open_regular, read_capped
 from ciokatana.core.scene import FarmSettings, RenderNode, Scene, SceneError, SceneNote, is_asset_id
 from ciokatana.core.schema import SchemaError, check_scene
@@ -106,20 +106,8 @@ class SceneFormatError(SceneError):
 
 
 def write_json_atomic(path: str, data: Any) -> None:
-    """Write JSON next to its target then rename it into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write JSON next to its target then rename it into place (:func:`ciokatana.core.atomic.write_json`)."""
+    atomic.write_json(path, data)
 
 
 class FileScene(Scene):

@@ -44,6 +44,11 @@ instead of starting another, and only until the first one's time is up (so a
 caller that polls a hung service gets its error at once from then on); no
 more than ``max_stuck`` calls are ever left waiting on the network, so a
 hung service cannot pile up threads.
+A caller may wait less than that (:attr:`JobService.wait`, for Katana's UI
+thread: the farm plug-in waits 2 s): the request carries on in the
+background for its full time, the caller gets a :class:`JobServiceError`
+saying so, and the next identical call takes the late answer (once) instead
+of asking again.
 Errors carry the service's reason with credentials scrubbed.
 """
 
@@ -59,6 +64,9 @@ from ciokatana.core.redact import redact_text
 
 DEFAULT_TIMEOUT = 10.0
 TIMEOUT_ENV = "CIOKATANA_FARM_TIMEOUT"
+#: Seconds the farm plug-in's callers (Katana's UI thread) wait for one answer.
+DEFAULT_WAIT = 2.0
+WAIT_ENV = "CIOKATANA_FARM_WAIT"
 
 # Neutral job states (the farm plug-in maps them onto Katana's Job.State).
 WAITING = "waiting"
@@ -184,9 +192,18 @@ def _ciocore_request(uri: str, verb: str, params: Optional[dict], data: Optional
     )
 
 
+def wait_from_env(default: float = DEFAULT_WAIT) -> float:
+    try:
+        return max(0.1, float(os.environ.get(WAIT_ENV, default)))
+    except ValueError:
+        return default
+
+
 class _Call(object):
     def __init__(self, fn, args):
         self.started = time.time()
+        self.abandoned = False  # a caller stopped waiting before the answer came
+        self.finished_at = 0.0
         self.done = threading.Event()
         self.result = None
         self.error: Optional[BaseException] = None
@@ -199,7 +216,12 @@ class _Call(object):
         except BaseException as err:  # handed to the waiting caller
             self.error = err
         finally:
+            self.finished_at = time.time()
             self.done.set()
+
+    def late_answer(self, fresh_for: float) -> bool:
+        """An answer no caller has taken yet, at most ``fresh_for`` seconds old."""
+        return self.done.is_set() and self.abandoned and time.time() - self.finished_at <= fresh_for
 
 
 class JobService(object):
@@ -214,11 +236,16 @@ class JobService(object):
             ciocore would fall back to a browser login
             (:func:`ciokatana.core.conductor.check_credentials` by default).
         max_stuck: how many requests may be left waiting on a silent service.
+        wait: seconds a caller waits before it is told the answer is late
+            (at most ``timeout``; default ``timeout``). The request goes on
+            in the background and its answer serves the next identical call.
     """
 
     def __init__(self, timeout: Optional[float] = None, request: Optional[Request] = None,
-                 check_credentials: Optional[Callable[[], None]] = None, max_stuck: int = 4):
+                 check_credentials: Optional[Callable[[], None]] = None, max_stuck: int = 4,
+                 wait: Optional[float] = None):
         self.timeout = float(timeout) if timeout is not None else timeout_from_env()
+        self.wait = float(wait) if wait is not None else None
         self._request = request or _ciocore_request
         self._check = check_credentials
         self._checked = False
@@ -298,6 +325,9 @@ class JobService(object):
     def _bounded(self, what, key, uri, verb, params, data):
         with self._lock:
             call = self._calls.get(key)
+            if call is not None and call.late_answer(self.timeout):
+                call.abandoned = False  # its caller gave up: this one takes the late answer, once
+                return self._answer(call, what)
             if call is None or call.done.is_set():
                 stuck = [c for c in self._calls.values() if not c.done.is_set()]
                 if len(stuck) >= self.max_stuck:
@@ -305,16 +335,29 @@ class JobService(object):
                         "Conductor has not answered {} earlier request(s); not asking again "
                         "while {}. Check the network and try again later".format(len(stuck), what))
                 call = _Call(self._request, (uri, verb, params, data))
-                self._calls = {k: c for k, c in self._calls.items() if not c.done.is_set()}
+                self._calls = {k: c for k, c in self._calls.items()
+                               if not c.done.is_set() or c.late_answer(self.timeout)}
                 self._calls[key] = call
                 call.thread.start()
         # Wait until this request's time is up (a request already out for a
         # while leaves a later caller less to wait, or nothing).
         remaining = max(0.0, call.started + self.timeout - time.time())
-        if not call.done.wait(remaining):
+        wait = remaining if self.wait is None else min(remaining, max(0.0, self.wait))
+        if call.abandoned:  # a caller already waited its share for this request: do not hold another
+            wait = 0.0
+        if not call.done.wait(wait):
+            if wait < remaining:
+                call.abandoned = True
+                raise JobServiceError(
+                    "Conductor has not answered in {:.0f} s while {}; still asking in the background "
+                    "(up to {:g} s): try again shortly".format(time.time() - call.started, what, self.timeout))
             raise JobServiceError(
                 "Conductor did not answer within {:g} s while {}; check the network or "
                 "CONDUCTOR_URL and try again".format(self.timeout, what))
+        return self._answer(call, what)
+
+    @staticmethod
+    def _answer(call, what):
         if call.error is not None:
             raise JobServiceError(_explain(call.error, what))
         text, code = call.result

@@ -39,10 +39,10 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from ciokatana.core import atomic
 from ciokatana.core.settings import Settings
 
 USER, SHOW, PIPELINE = "user", "show", "pipeline"
@@ -269,22 +269,8 @@ def _write_atomic(path: str, document: Dict[str, Any], replace: bool = False) ->
     does not exist (FileExistsError otherwise), so a preset saved by
     someone else in the meantime is never replaced.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # readable by the show (mkstemp makes it private)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            _place_new(tmp, path)
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
+    # mode: readable by the show (mkstemp makes it private)
+    atomic.write_json(path, document, mode=0o644, place=os.replace if replace else _place_new)
 
 
 def _place_new(tmp: str, path: str) -> None:

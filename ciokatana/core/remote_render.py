@@ -6,12 +6,20 @@ nothing of Katana's classes, only job ids, payloads, states
 (:mod:`ciokatana.core.jobs`) and render-log files (:mod:`ciokatana.core.render_log`).
 
 Submission goes through the same core path as the dialog: a payload built
-by :func:`ciokatana.core.plan.plan_submission` (prepared by the caller, on
-a worker thread here because planning reads the disk) and sent by the core
-runner (:class:`~ciokatana.core.runner.Runner` on the source
-:func:`ciokatana.core.submission.open_source` picks), whose events feed the
-render log (upload progress, the job id, errors).
-:func:`start_submission` is the one place that starts it.
+by :func:`ciokatana.core.submission.prepare` (the caller's ``prepare``
+callable, run on a worker thread here because planning reads the disk) and
+sent by the core runner (:class:`~ciokatana.core.runner.Runner` on the
+source :func:`ciokatana.core.submission.open_source` picks for the caller's
+:class:`~ciokatana.core.submission.SourceSpec`: the settings' uploader and
+timeout), whose events feed the render log (upload progress, the job id,
+errors). :func:`start_submission` is the one place that starts it.
+
+May have been created. When the job-creation request got no answer (the
+runner's ``JobMayHaveBeenCreated`` error), the render is neither failed nor
+created: it is listed as "may have been created", its state is failed
+until Conductor's job list shows a job carrying its send's token
+(metadata :data:`SUBMISSION_KEY`), which it then follows as its own; a
+restart is refused (it would send a second job).
 
 Job ids. Katana keeps the id ``submitJob`` returns. :meth:`RemoteRenders.submit`
 waits up to ``submit_wait`` seconds for Conductor's answer: if the job is
@@ -67,6 +75,12 @@ UPLOADING = "uploading"
 CREATED = "created"
 REFUSED = "refused"
 CANCELLED_EARLY = "cancelled"
+#: The creation request was sent but no answer came (events.MAY_EXIST_TYPE):
+#: Conductor may have created the job. Never resubmitted by a restart.
+MAY_EXIST = "may_exist"
+#: Metadata key carrying a token unique to each send of a payload, so a job
+#: that may have been created can be found in Conductor's job list.
+SUBMISSION_KEY = "ciokatana_submission"
 
 
 class SubmitError(Exception):
@@ -115,6 +129,9 @@ class Render:
     submission: object = None
     created: threading.Event = field(default_factory=threading.Event)
     follower: Optional[LogFollower] = None
+    spec: object = None
+    token: str = ""
+    looked_up_at: float = 0.0
 
     @property
     def task_count(self) -> Optional[int]:
@@ -144,18 +161,30 @@ class _Submission(object):
         return self.runner.finished
 
 
-def start_submission(payload: dict, on_event: Callable[[ev.Event], None], submit_factory=None):
+def start_submission(payload: dict, on_event: Callable[[ev.Event], None], spec=None):
     """Submit one payload through the core runner on a worker thread.
 
     The same path the dialog and ``ciokatana submit`` take
-    (:func:`ciokatana.core.submission.open_source`: md5s, uploads, job
-    creation; ciocore's own ``Submit`` when the settings or the factory ask
-    for it). Returns an object with ``cancel()``.
+    (:func:`ciokatana.core.submission.open_source`, then a
+    :class:`~ciokatana.core.runner.Runner`): the shared upload, its
+    timeouts and its "may have been created" answer; ciocore's own
+    ``Submit`` when the spec's uploader (or a stand-in factory) asks for it.
+
+    Args:
+        payload: the job's payload.
+        on_event: called with every event, from the runner's threads.
+        spec: a :class:`~ciokatana.core.submission.SourceSpec` (the
+            settings' uploader and timeout), or a bare ``submit_factory``,
+            or None (the defaults).
+
+    Returns an object with ``cancel()``.
     """
     from ciokatana.core import submission
     from ciokatana.core.runner import Runner
 
-    source, _recorder = submission.open_source([payload], submission.SourceSpec(submit_factory=submit_factory))
+    if not isinstance(spec, submission.SourceSpec):
+        spec = submission.SourceSpec(submit_factory=spec)
+    source, _recorder = submission.open_source([payload], spec)
     runner = Runner(source, on_event)
     runner.start()
     return _Submission(runner)
@@ -213,7 +242,7 @@ class RemoteRenders(object):
         self._user = _user()
 
     # -- submit ------------------------------------------------------------------------
-    def submit(self, prepare: Callable[[], dict], title: str, header=(), context: str = "") -> str:
+    def submit(self, prepare: Callable[[], dict], title: str, header=(), context: str = "", spec=None) -> str:
         """Prepare a payload and submit it, off the caller's thread.
 
         Args:
@@ -224,6 +253,10 @@ class RemoteRenders(object):
             title: a name for the job until the payload has its title.
             header: lines that open the render log.
             context: Katana's render context name (for the log).
+            spec: the :class:`~ciokatana.core.submission.SourceSpec` to send
+                with (the settings' uploader and timeout); its
+                ``submit_factory`` defaults to this object's. None: the
+                defaults with this object's ``submit_factory``.
 
         Returns the id Katana should keep (see the module docstring).
         Raises SubmitError when preparing or submitting fails within
@@ -231,7 +264,8 @@ class RemoteRenders(object):
         """
         local_id = LOCAL_PREFIX + uuid.uuid4().hex[:8]
         log = RenderLog(os.path.join(self.log_dir, local_id + ".log"))
-        render = Render(katana_id=local_id, title=title, log=log, submitted_at=time.time())
+        render = Render(katana_id=local_id, title=title, log=log, submitted_at=time.time(),
+                        spec=self._spec(spec))
         log.write("Conductor render: {}".format(title), *header)
         if context:
             log.write("Katana render context: {}".format(context))
@@ -245,11 +279,25 @@ class RemoteRenders(object):
             if render.phase == REFUSED:
                 self._renders.pop(local_id, None)
                 raise SubmitError(render.reason)
+            if render.phase == MAY_EXIST:
+                # Kept under its local id: Katana's job list shows it, and a
+                # later state/list call adopts the job if Conductor has it.
+                raise SubmitError(render.reason)
             if render.phase == CREATED and render.jid:
                 return self._rename(render, render.jid)
         log.note("still uploading after {:g} s; Katana shows this render as {} until Conductor "
                  "creates the job".format(self.submit_wait, local_id))
         return local_id
+
+    def _spec(self, spec):
+        """The spec a render is sent with (its factory defaults to ours)."""
+        if spec is None:
+            return self.submit_factory
+        if getattr(spec, "submit_factory", None) is None and self.submit_factory is not None:
+            import dataclasses
+
+            spec = dataclasses.replace(spec, submit_factory=self.submit_factory)
+        return spec
 
     def _rename(self, render: Render, new_id: str) -> str:
         """Give a render its Conductor job id as Katana id (called with the lock held)."""
@@ -277,6 +325,9 @@ class RemoteRenders(object):
             render.phase = UPLOADING
             render.created.clear()
             render.jid = None
+            render.token = uuid.uuid4().hex
+        payload = dict(render.payload)
+        payload["metadata"] = dict(payload.get("metadata") or {}, **{SUBMISSION_KEY: render.token})
         render.log.note("submitting to Conductor: {} task(s), {} upload path(s)".format(
             len(render.payload.get("tasks_data") or []), len(render.payload.get("upload_paths") or [])))
         last_note = [0.0]
@@ -293,7 +344,7 @@ class RemoteRenders(object):
                 self._failed(render, event)
 
         try:
-            render.submission = self._starter(render.payload, on_event, self.submit_factory)
+            render.submission = self._starter(payload, on_event, render.spec)
         except Exception as err:
             self._refuse(render, "could not start the submission: {}".format(err))
 
@@ -327,25 +378,25 @@ class RemoteRenders(object):
 
     def _failed(self, render: Render, event: ev.Event) -> None:
         message = str(event.data.get("exception") or event.data.get("body") or "submission failed")
-        with self._lock:
-            if event.is_cancel:
-                render.phase, render.reason = CANCELLED_EARLY, "stopped before Conductor created the job"
-            elif event.data.get("may_exist"):
-                render.phase, render.reason = REFUSED, (
-                    "no answer came after the job was sent, so Conductor may have created it: check the "
-                    "dashboard before rendering again ({})".format(message))
-            else:
-                render.phase, render.reason = REFUSED, "Conductor did not create the job: {}".format(message)
-            render.finished_at = time.time()
-        render.log.note(render.reason)
-        self._stop_following(render)
-        render.created.set()
+        if event.is_cancel:
+            phase, reason = CANCELLED_EARLY, "stopped before Conductor created the job"
+        elif event.data.get("may_exist") or event.data.get("exception_type") == ev.MAY_EXIST_TYPE:
+            phase, reason = MAY_EXIST, (
+                "no answer came after the job was sent, so Conductor may have created it: check the "
+                "dashboard before rendering again ({})".format(message))
+        else:
+            phase, reason = REFUSED, "Conductor did not create the job: {}".format(message)
+        self._end(render, phase, reason, reason)
 
     def _refuse(self, render: Render, reason: str) -> None:
+        self._end(render, REFUSED, reason, "not submitted: {}".format(reason))
+
+    def _end(self, render: Render, phase: str, reason: str, note: str) -> None:
+        """A run that ends without a job: the render log says why before the state shows it."""
+        render.log.note(note)
         with self._lock:
-            render.phase, render.reason = REFUSED, reason
+            render.phase, render.reason = phase, reason
             render.finished_at = time.time()
-        render.log.note("not submitted: {}".format(reason))
         self._stop_following(render)
         render.created.set()
 
@@ -400,10 +451,56 @@ class RemoteRenders(object):
             return jobs_mod.FAILED
         if phase == CANCELLED_EARLY:
             return jobs_mod.CANCELLED
+        if phase == MAY_EXIST:
+            if not self._look_for(render):
+                return jobs_mod.FAILED
+            with self._lock:
+                number = render.jid
         state = jobs_mod.job_state(self._job(number))
         if state in jobs_mod.FINISHED and not render.finished_at:
             render.finished_at = time.time()
         return state
+
+    # -- may have been created ---------------------------------------------------------------
+    def _look_for(self, render: Render, listing: Optional[List[dict]] = None, fresh: bool = False) -> bool:
+        """Adopt the Conductor job a "may have been created" render made, if the job list shows it.
+
+        Each send carries a token in the payload's metadata
+        (:data:`SUBMISSION_KEY`); a listed job whose ``metadata`` holds it
+        is that render's job. (That Conductor's job list returns each job's
+        ``metadata`` is a reading of ciocore's payload, where ``metadata``
+        is a job field; the sandbox does.) Without ``listing`` the recent
+        jobs are read, at most once per ``state_ttl`` unless ``fresh``.
+        Returns True when the render now has its job id.
+        """
+        with self._lock:
+            if render.phase != MAY_EXIST:
+                return render.jid is not None
+            token = render.token
+            if listing is None and not fresh and time.time() - render.looked_up_at < self.state_ttl:
+                return False
+        if listing is None:
+            with self._lock:
+                numbers = [n for r in self._renders.values() for n in r.runs]
+            render.looked_up_at = time.time()
+            try:
+                listing = self._recent(numbers)
+            except jobs_mod.JobServiceError:  # cannot look now: still "may have been created"
+                return False
+        for job in listing:
+            metadata = job.get("metadata")
+            number = jobs_mod.jid(job.get("jid", job.get("id", "")))
+            if number and isinstance(metadata, dict) and metadata.get(SUBMISSION_KEY) == token:
+                self._remember(number, job)
+                with self._lock:
+                    if render.phase != MAY_EXIST:
+                        return render.jid is not None
+                    render.finished_at = 0.0
+                    render.reason = ""
+                render.log.note("Conductor's job list shows the job was created after all")
+                self._created(render, {"jobid": number})
+                return True
+        return False
 
     # -- listing -------------------------------------------------------------------------
     def jobs(self, states=None) -> List[JobInfo]:
@@ -412,6 +509,9 @@ class RemoteRenders(object):
             renders = list(self._renders.values())
         numbers = [n for r in renders for n in r.runs]
         listing = self._recent(numbers)
+        for render in renders:
+            if render.phase == MAY_EXIST and self._look_for(render, listing):
+                numbers.extend(r for r in render.runs if r not in numbers)
         by_number = {jobs_mod.jid(j.get("jid", "")): j for j in listing}
         for number, job in by_number.items():
             if number:
@@ -420,9 +520,14 @@ class RemoteRenders(object):
         for render in renders:
             infos.append(self._render_info(render, by_number))
         own = set(numbers)
+        tokens = {r.token for r in renders if r.token}
         for number, job in by_number.items():
             if not number or number in own or not self._wanted(job):
                 continue
+            metadata = job.get("metadata")
+            if isinstance(metadata, dict) and metadata.get(SUBMISSION_KEY) in tokens:
+                continue  # one of ours whose answer is on its way: listed once, as the render
+
             infos.append(JobInfo(
                 jobid=number,
                 name="{} [Conductor {}]".format(job.get("title") or job.get("job_title") or "untitled", number),
@@ -461,7 +566,8 @@ class RemoteRenders(object):
         if state in jobs_mod.FINISHED and not render.finished_at:
             render.finished_at = time.time()
         suffix = " [Conductor {}{}]".format(number, ", run {}".format(run) if run > 1 else "") if number else (
-            " [uploading to Conductor]" if phase in (PREPARING, UPLOADING) else " [not submitted]")
+            " [uploading to Conductor]" if phase in (PREPARING, UPLOADING) else
+            " [may have been created: check the dashboard]" if phase == MAY_EXIST else " [not submitted]")
         return JobInfo(
             jobid=render.katana_id,
             name=render.title + suffix,
@@ -523,7 +629,14 @@ class RemoteRenders(object):
                 if render.submission is not None:
                     render.submission.cancel()
                 return
-            if phase in (REFUSED, CANCELLED_EARLY):
+            if phase == MAY_EXIST:
+                if not self._look_for(render, fresh=True):
+                    render.log.note("stop asked: Conductor's job list does not show this job; {}".format(
+                        render.reason))
+                    return
+                with self._lock:
+                    number = render.jid
+            elif phase in (REFUSED, CANCELLED_EARLY):
                 render.log.note("stop asked: nothing to stop ({})".format(render.reason))
                 return
             self._kill(number, render.log)
@@ -562,6 +675,11 @@ class RemoteRenders(object):
                 "submit again (Conductor has no restart call); retry its tasks from the Conductor "
                 "dashboard, or render the node again ({} is {})".format(
                     number, number, jobs_mod.job_state(job)))
+        if render.phase == MAY_EXIST and not self._look_for(render, fresh=True):
+            raise RestartError(
+                "{} may already be on Conductor ({}); restarting would send it a second time. If the "
+                "dashboard does not show it, start a new Disk Render from Katana".format(
+                    render.title, render.reason))
         state = self._render_state(render) if render.jid else None
         with self._lock:
             phase = render.phase

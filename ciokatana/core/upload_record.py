@@ -33,12 +33,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from typing import Dict, Iterable, Optional, Tuple
 
 from urllib.parse import urlsplit, urlunsplit
+
+from ciokatana.core import atomic
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ ENV_VAR = "CIOKATANA_UPLOAD_RECORD"
 FILENAME = "upload_record.json"
 VERSION = 1
 MAX_FILES = 200000  # per Conductor URL; the oldest confirmations go first
+# An upload smaller than this measures the round trips, not the link (3 KB in
+# 0.3 s reads as 10 KB/s): it replaces the stored rate only when that was
+# measured on a still smaller upload, or when there is none.
+MIN_RATE_BYTES = 8 << 20
 
 _LOCK = threading.Lock()  # one writer at a time in this process
 
@@ -132,7 +137,11 @@ def _read(path: str) -> dict:
     try:
         with open(path, "r", encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, IOError):
+    except FileNotFoundError:
+        return {}  # no upload yet
+    except (OSError, IOError) as err:
+        logger.warning("The upload record %s cannot be read (%s): the upload estimate counts every file as to "
+                       "upload; make it readable, or set %s to a file of your own", path, err, ENV_VAR)
         return {}
     except ValueError:
         logger.warning("The upload record %s is not valid JSON; starting a new one", path)
@@ -146,15 +155,20 @@ def load(url: Optional[str] = None, path: Optional[str] = None) -> UploadRecord:
     """The record for a Conductor URL (ciocore's by default); empty when there is none."""
     path = path or default_path()
     service = service_key(url if url is not None else conductor_url())
-    entry = _read(path).get("services", {}).get(service) or {}
+    entry = _read(path).get("services", {}).get(service)
+    if not isinstance(entry, dict):
+        entry = {}
     files = {}
-    raw = entry.get("files") if isinstance(entry, dict) else None
-    for md5, value in (raw or {}).items():
+    raw = entry.get("files")
+    if not isinstance(raw, dict):  # hand-edited or another version: what cannot be read is not known
+        raw = {}
+    for md5, value in raw.items():
         try:
             files[str(md5)] = (int(value[0]), float(value[1]))
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, KeyError):
             continue
-    rate = Rate.from_dict(entry.get("rate") or {}) if isinstance(entry, dict) else None
+    rate = entry.get("rate")
+    rate = Rate.from_dict(rate) if isinstance(rate, dict) else None
     return UploadRecord(service, files, rate, path)
 
 
@@ -163,7 +177,9 @@ def note(held: Iterable[Tuple[str, int]], sent_bytes: int = 0, seconds: float = 
     """Add what Conductor confirmed holding (``(md5, size)`` pairs) and a measured rate.
 
     ``sent_bytes``/``seconds`` of a real upload replace the stored rate when
-    both are positive. Returns False (and logs) when the record cannot be
+    both are positive and the upload is large enough to measure the link
+    (:data:`MIN_RATE_BYTES`, or no smaller than the one the stored rate
+    came from). Returns False (and logs) when the record cannot be
     written: nothing else depends on it.
     """
     held = [(str(m), int(s)) for m, s in held if m]
@@ -188,31 +204,28 @@ def note(held: Iterable[Tuple[str, int]], sent_bytes: int = 0, seconds: float = 
                 newest = sorted(files.items(), key=lambda item: _when(item[1]), reverse=True)[:MAX_FILES]
                 files = dict(newest)
             entry["files"] = files
-            if measured:
+            if measured and _replaces(entry.get("rate"), sent_bytes):
                 entry["rate"] = Rate(sent_bytes, seconds, now).to_dict()
             _write_atomic(path, data)
             return True
         except (OSError, IOError, ValueError, TypeError) as err:
-            logger.warning("Could not update the upload record %s: %s", path, err)
+            logger.warning("Could not update the upload record %s (%s): the next upload estimate counts these files "
+                           "as to upload; make it writable, or set %s to a file of your own", path, err, ENV_VAR)
             return False
 
 
+def _replaces(stored, sent_bytes: int) -> bool:
+    """Whether an upload of ``sent_bytes`` measures the link better than the stored rate."""
+    old = Rate.from_dict(stored) if isinstance(stored, dict) else None
+    return old is None or sent_bytes >= MIN_RATE_BYTES or sent_bytes >= old.bytes
+
+
 def _write_atomic(path: str, data: dict) -> None:
-    """Compact JSON written to a temp file beside ``path``, then renamed over it."""
+    """Compact JSON, written beside ``path`` and renamed over it (the folder is made if needed)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-upload-record-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic.write_json(path, data, compact=True)
 
 
 def _when(value) -> float:

@@ -21,18 +21,27 @@ Katana's "Render Farm Plug-ins" guide:
    files there and returns the paths a render node sees.
 3. ``getRemoteInstallationMetadata()`` / ``getEnvironmentForJob(...)``: from
    the Katana and renderer packages chosen in the ConductorRender node.
-4. ``submitJob(jobRequest)``: builds the job with the core (settings from the
-   ConductorRender node, :func:`~ciokatana.core.plan.plan_submission`,
-   :func:`~ciokatana.core.validation.validate`, the payload builder) and sends
-   it through the core runner, like the dialog. Katana's commands replace the
-   task template; the request's frames are chunked by the node's chunk size.
-   Returns Conductor's job id, or a local id while the files still upload
-   (see :mod:`ciokatana.core.remote_render`: Katana is never held for an
-   upload longer than ``$CIOKATANA_FARM_SUBMIT_WAIT`` s, default 2).
+4. ``submitJob(jobRequest)``: the one submission pipeline of the dialog, the
+   command line and ``katana.batch.submit``
+   (:mod:`ciokatana.core.submission`): on a worker thread,
+   :func:`~ciokatana.core.submission.prepare` plans and validates the node
+   with the request's frames (settings from the ConductorRender node), and
+   :func:`~ciokatana.core.submission.open_source` with
+   ``SourceSpec.from_settings`` sends it (the node's uploader and timeout:
+   the shared upload by default, its stall and "may have been created"
+   answers) on a :class:`~ciokatana.core.runner.Runner`. Katana's commands
+   replace the task template; the request's frames are chunked by the
+   node's chunk size. A node with Graph State Variable sets submits the
+   one set this render is for (:func:`choose_var_set`). Returns Conductor's
+   job id, or a local id while the files still upload (see
+   :mod:`ciokatana.core.remote_render`: Katana is never held for an upload
+   longer than ``$CIOKATANA_FARM_SUBMIT_WAIT`` s, default 2).
 5. ``getJobs``, ``getJobState``, ``getRenderLogFilename``, ``stopJob``,
    ``startJob``: through :class:`ciokatana.core.jobs.JobService` (ciocore's
-   API client, every call bounded by ``$CIOKATANA_FARM_TIMEOUT`` s,
-   default 10) and :class:`ciokatana.core.remote_render.RemoteRenders`.
+   API client; each request limited to ``$CIOKATANA_FARM_TIMEOUT`` s,
+   default 10, and Katana's thread held at most ``$CIOKATANA_FARM_WAIT`` s,
+   default 2, the request going on in the background) and
+   :class:`ciokatana.core.remote_render.RemoteRenders`.
 
 Job states (``Job.State``) from Conductor statuses
 (:data:`ciokatana.core.jobs.STATE_OF_STATUS`):
@@ -44,7 +53,10 @@ Conductor job status                        Job.State
 preempted, any status not recognised
 running                                     kRunning
 success                                     kCompleted
-failed; a submission Conductor refused      kFailed
+failed; a submission Conductor refused;     kFailed
+no answer to the creation request ("may
+have been created") until Conductor's job
+list shows the job (then followed as above)
 killed; stopped while uploading             kCancelled
 ==========================================  ===============
 
@@ -67,7 +79,8 @@ chunk size could not be applied).
 
 Restart (``startJob``): Conductor has no restart call; a finished job from
 this session is submitted again as a new Conductor job (no file is uploaded
-twice) and keeps its Katana id. Unknown ids raise ``JobNotFoundException``;
+twice) and keeps its Katana id. A job that may have been created is never
+sent again: the restart is refused with a pointer to the dashboard. Unknown ids raise ``JobNotFoundException``;
 service errors and timeouts raise ``FarmPluginException`` with the reason.
 Messages and log files never hold credentials.
 """
@@ -75,11 +88,13 @@ Messages and log files never hold credentials.
 import logging
 import os
 import re
+import shlex
 import shutil
 import time
 
 from Katana import FarmAPI
 
+from ciokatana.core import gsv
 from ciokatana.core import jobs as jobs_mod
 from ciokatana.core.command import posix_path
 from ciokatana.core.remote_render import RemoteRenders, RestartError, SubmitError, UnknownJob
@@ -136,7 +151,10 @@ def render_method_type(commands):
 
 
 def _error(message):
-    return FarmAPI.FarmPluginException("Conductor: {}".format(message))
+    """A FarmPluginException for Katana to show; credentials are masked (ciocore errors may quote them)."""
+    from ciokatana.core.redact import redact_text
+
+    return FarmAPI.FarmPluginException("Conductor: {}".format(redact_text(str(message))))
 
 
 class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
@@ -148,9 +166,13 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
     Attributes:
         root: the farm dir (render files in ``renders/``, logs in ``logs/``).
         service: a :class:`~ciokatana.core.jobs.JobService` (default: one on
-            ciocore with ``$CIOKATANA_FARM_TIMEOUT``).
-        submit_factory: builds ciocore's ``Submit`` from a payload (default:
-            :func:`~ciokatana.core.runner.conductor_submit_factory`).
+            ciocore; each request limited to ``$CIOKATANA_FARM_TIMEOUT`` s,
+            default 10, and Katana's thread held at most
+            ``$CIOKATANA_FARM_WAIT`` s, default 2).
+        submit_factory: handed to :class:`~ciokatana.core.submission.SourceSpec`
+            as the dialog's is (None: the settings' uploader with ciocore's
+            defaults; :func:`~ciokatana.core.runner.conductor_submit_factory`
+            with a database path to choose ciocore's md5 cache).
         submit_wait: seconds ``submitJob`` waits for Conductor's job id
             (default ``$CIOKATANA_FARM_SUBMIT_WAIT`` or 2).
         log_interval: seconds between render-log updates (default 5).
@@ -158,6 +180,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
     """
 
     def __init__(self, root=None):
+        from ciokatana.core.redact import install_log_redaction
+
+        install_log_redaction()  # ciocore runs in this Katana process from here on, whatever else loaded
         self.root = os.path.abspath(root) if root else farm_dir()
         self.service = None
         self.submit_factory = None
@@ -175,15 +200,11 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             from ciokatana.core import conductor
 
             if self.service is None:
-                self.service = jobs_mod.JobService(check_credentials=conductor.check_credentials)
-            factory = self.submit_factory
-            if factory is None:
-                from ciokatana.core.runner import conductor_submit_factory
-
-                factory = conductor_submit_factory()
+                self.service = jobs_mod.JobService(check_credentials=conductor.check_credentials,
+                                                   wait=jobs_mod.wait_from_env())
             self._renders = RemoteRenders(
                 self.service, os.path.join(self.root, "logs"), project=self._project_or_none(),
-                submit_factory=factory, submit_wait=self.submit_wait, log_interval=self.log_interval,
+                submit_factory=self.submit_factory, submit_wait=self.submit_wait, log_interval=self.log_interval,
                 state_ttl=self.state_ttl)
         return self._renders
 
@@ -315,18 +336,22 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             raise _error("Katana sent no frame to render for {}; check the node's frame range".format(node_name))
 
         settings = self._settings()
-        snapshot = self._snapshot(node_name, frames, settings)
+        snapshot, var_set = self._snapshot(node_name, frames, settings, commands)
         local_dir = self._context_dir(context)
         prepare = _Preparation(snapshot, settings, node_name, frames, commands, environment,
                                local_dir, context)
         header = [
             "Katana node: {}   frames: {}".format(node_name, prepare.frames_text),
-            "Katana commands ({}):".format(len(commands)),
-        ] + ["  {}".format(c) for c in commands]
+        ]
+        if var_set:
+            header.append("Graph State Variables: {}".format(gsv.format_var_set(var_set)))
+        header += ["Katana commands ({}):".format(len(commands))] + ["  {}".format(c) for c in commands]
+        spec = self._spec(settings)
         try:
-            return self.renders.submit(prepare, title=node_name, header=header, context=context)
+            return self.renders.submit(prepare, title=node_name + gsv.title_suffix(var_set), header=header,
+                                       context=context, spec=spec)
         except SubmitError as err:
-            raise _error("{} was not submitted: {}".format(node_name, err))
+            raise _error("{} was not submitted: {}".format(node_name + gsv.title_suffix(var_set), err))
 
     # -- information retrieval ---------------------------------------------------------------
     def getJobs(self, filters):
@@ -372,7 +397,9 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         try:
             return fn()
         except UnknownJob as err:
-            raise FarmAPI.JobNotFoundException(str(err.jobid), "Conductor: {}".format(err))
+            from ciokatana.core.redact import redact_text
+
+            raise FarmAPI.JobNotFoundException(str(err.jobid), "Conductor: {}".format(redact_text(str(err))))
         except SubmitError as err:
             raise _error(str(err))
         except jobs_mod.JobServiceError as err:
@@ -403,8 +430,22 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
             except OSError:
                 continue
 
-    def _snapshot(self, node_name, frames, settings):
-        """The scene as the dialog reads it, with the node's frames set to the request's."""
+    def _spec(self, settings):
+        """How to send: the settings' uploader and timeout, as the dialog sends (``SourceSpec.from_settings``)."""
+        from ciokatana.core import submission
+
+        try:
+            return submission.SourceSpec.from_settings(settings, submit_factory=self.submit_factory)
+        except (submission.SourceError, TypeError, ValueError) as err:
+            raise _error("the {} node's submission settings cannot be used: {}".format(C.NODE_TYPE, err))
+
+    def _snapshot(self, node_name, frames, settings, commands=()):
+        """The scene as the dialog reads it, with the node's frames set to the request's.
+
+        Returns ``(snapshot, var_set)``: a node with Graph State Variable
+        sets keeps only the set this render is for (:func:`choose_var_set`),
+        so the plan holds exactly the one job Katana asked for.
+        """
         from ciokatana.core.frames import katana_frames
         from ciokatana.core.plan import effective_farm_values
         from ciokatana.core.scene import FarmSettings, SceneError
@@ -417,10 +458,98 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
         node = snapshot.node(node_name)
         if node is None:
             raise _error("the scene has no Render node named {!r}".format(node_name))
+        var_set = choose_var_set(node_name, node.farm_settings.var_sets, commands, graph_state())
         _over, _frames, scout, chunk = effective_farm_values(node, settings, snapshot)
         farm = FarmSettings(overrides=True, frame_spec=katana_frames(sorted(set(frames))),
-                            scout_spec=scout, chunk_size=chunk)
-        return snapshot.with_farm_settings(node_name, farm)
+                            scout_spec=scout, chunk_size=chunk, var_sets=(var_set,) if var_set else ())
+        return snapshot.with_farm_settings(node_name, farm), var_set
+
+
+def graph_state():
+    """The project's Graph State Variables and their current values, or None when they cannot be read.
+
+    The project's variables are the children of the root node's
+    ``variables`` parameter, one group per variable holding a ``value``
+    (see :mod:`ciokatana.katana.gsv_check`); Katana bakes these values into
+    the render files of a render started from its menus.
+    """
+    try:
+        from Katana import NodegraphAPI
+
+        parameter = NodegraphAPI.GetRootNode().getParameter("variables")
+        if parameter is None:
+            return None
+        values = {}
+        for child in parameter.getChildren():
+            value = child.getChild("value")
+            values[child.getName()] = "" if value is None else str(value.getValue(0))
+        return values
+    except Exception:  # a state that cannot be read decides nothing
+        return None
+
+
+def _command_vars(commands):
+    """``--var name=value`` arguments in Katana's commands, as a dict (empty when none)."""
+    found = {}
+    for command in commands or []:
+        try:
+            words = shlex.split(str(command))
+        except ValueError:
+            words = str(command).split()
+        for index, word in enumerate(words):
+            text = None
+            if word == "--var" and index + 1 < len(words):
+                text = words[index + 1]
+            elif word.startswith("--var="):
+                text = word[len("--var="):]
+            if text and "=" in text:
+                name, value = text.split("=", 1)
+                found[name.strip()] = value
+    return found
+
+
+def choose_var_set(node_name, var_sets, commands=(), state=None):
+    """The variable set of ``node_name`` a render request is for (``()`` when the node has none).
+
+    A node with Conductor variable sets is several jobs in the dialog (one
+    per set); a Disk Render from Katana's menus is one of them, the one
+    whose values are the render's graph state. That state is read from
+    ``--var name=value`` arguments in Katana's commands when there are any,
+    else from the project's Graph State Variables (``state``, see
+    :func:`graph_state`). The set whose every variable has its value there
+    is chosen. A single set is used when the state cannot be read (nothing
+    contradicts it). Otherwise (no set matches, several do, or the state of
+    several sets cannot be told) a FarmPluginException names the choices:
+    never silently the first.
+    """
+    var_sets = [tuple(s) for s in (var_sets or ()) if s]
+    if not var_sets:
+        return ()
+    known = _command_vars(commands) or state
+    if known is None:
+        if len(var_sets) == 1:
+            return var_sets[0]
+        matches = []
+    else:
+        matches = [s for s in var_sets if all(name in known and str(known[name]) == str(value)
+                                              for name, value in s)]
+        if len(matches) == 1:
+            return matches[0]
+    choices = "; ".join(gsv.format_var_set(s) for s in var_sets)
+    if known is None:
+        why = "the render's Graph State Variables cannot be read here, so which one it is cannot be told"
+    else:
+        names = []  # type: list
+        for var_set in var_sets:
+            names.extend(n for n, _v in var_set if n not in names)
+        current = ", ".join("{}={}".format(n, known[n]) if n in known else "{} unset".format(n) for n in names)
+        why = "the render's Graph State Variables ({}) match {}".format(
+            current, "none of them" if not matches else "several of them ({})".format(
+                "; ".join(gsv.format_var_set(s) for s in matches)))
+    raise _error(
+        "{} has {} Conductor variable sets ({}) and {}. Set the project's Graph State Variables to the values "
+        "of one set and render again, or submit every set from the Conductor dialog".format(
+            node_name, len(var_sets), choices, why))
 
 
 def katana_tasks(frames, commands, chunks):
@@ -475,10 +604,9 @@ class _Preparation(object):
         self.notes = []
 
     def __call__(self, note=lambda text: None):
-        from ciokatana.core import conductor
-        from ciokatana.core.plan import plan_submission
+        from ciokatana.core import conductor, submission
         from ciokatana.core.settings import DEFAULT_TASK_TEMPLATE
-        from ciokatana.core.validation import ERROR, validate
+        from ciokatana.core.validation import ERROR
 
         # Katana's commands replace the task template, so a bad template must not stop a farm render.
         self.settings.task_template = DEFAULT_TASK_TEMPLATE
@@ -486,12 +614,15 @@ class _Preparation(object):
             conductor.check_credentials()
         except conductor.ConductorError as err:
             raise SubmitError(str(err))
-        plan = plan_submission(self.snapshot, self.settings)
-        findings = [f for f in validate(plan) if f.rule not in NOT_FOR_FARM_RENDERS]
+        prepared = submission.prepare(self.snapshot, self.settings)
+        findings = [f for f in prepared.findings if f.rule not in NOT_FOR_FARM_RENDERS]
         errors = [f for f in findings if f.level == ERROR]
         if errors:
             raise SubmitError("{} error(s): {}".format(len(errors), "; ".join(str(f) for f in errors)))
-        job = plan.job(self.node_name)
+        # The snapshot holds this node with at most the one variable set of
+        # this render (see ConductorFarmPlugin._snapshot): one job.
+        jobs = prepared.plan.jobs_of(self.node_name)
+        job = jobs[0] if len(jobs) == 1 else None
         if job is None or job.payload is None:
             raise SubmitError("the job for {} could not be built: {}".format(
                 self.node_name, "; ".join((job.problems if job else {}).values()) or "no payload"))

@@ -15,6 +15,8 @@ import threading
 from ciokatana.core.assets import ResolvedAssets, Resolver
 from ciokatana.core.units import human_bytes
 
+human_size = human_bytes  # the name scripts imported from here before 0.3
+
 MAX_LISTED_FILES = 5
 
 

@@ -135,3 +135,8 @@ def var_sets_argument(args: argparse.Namespace):
                              "rendered and billed twice".format(gsv.format_var_set(var_set)))
         seen.add(frozenset(var_set))
     return sets
+
+
+def job_problem_lines(plan):
+    """The 0.2 name of :meth:`ciokatana.core.plan.Plan.problem_lines`, for scripts written against it."""
+    return plan.problem_lines()

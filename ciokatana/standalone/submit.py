@@ -143,3 +143,16 @@ def register(sub) -> None:
     submit.add_argument("--mock", metavar="FILE", help="replay a mock file instead of submitting")
     submit.add_argument("--interval", type=float, default=0.0, metavar="S", help="seconds between replayed events (default 0)")
     submit.set_defaults(func=cmd_submit)
+
+
+_MOVED_TO_DEMO = ("DEMO_SCENE", "cmd_demo", "default_demo_dir", "examples_dir", "prepare_demo")
+
+
+def __getattr__(name):
+    """The demo's names, for scripts written when it lived here (now ``standalone/demo.py``, which imports
+    this module, so they are looked up when asked for)."""
+    if name in _MOVED_TO_DEMO:
+        from ciokatana.standalone import demo
+
+        return getattr(demo, name)
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))

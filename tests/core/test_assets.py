@@ -90,3 +90,17 @@ def test_under_and_common_dir():
 def test_windows_path_detection():
     assert assets.is_windows_path("C:\\a") and assets.is_windows_path("c:/a") and assets.is_windows_path("\\\\srv\\x")
     assert not assets.is_windows_path("/c/a") and not assets.is_windows_path("a:b")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs need a POSIX system")
+def test_a_fifo_in_an_asset_folder_is_left_out_and_reported(tmp_path):
+    """A FIFO in a folder would hang a read and made ciocore's path expansion fail (RecursionError)."""
+    folder = tmp_path / "textures"
+    folder.mkdir()
+    (folder / "wood.tx").write_bytes(b"wood")
+    os.mkfifo(str(folder / "pipe"))
+    os.symlink(str(tmp_path / "gone.tx"), str(folder / "broken.tx"))
+    resolved = assets.resolve([str(folder)])
+    assert resolved.files == [str(folder / "wood.tx")]
+    assert resolved.skipped == sorted([str(folder / "broken.tx"), str(folder / "pipe")])
+    assert resolved.missing == []

@@ -176,3 +176,122 @@ def test_a_corrupt_record_is_replaced_not_fatal(tmp_path):
         text = handle.read()
     assert "pw" not in text and "k=1" not in text and "x.example.com" in text
     assert [n for n in os.listdir(str(tmp_path)) if n.startswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("entry", [
+    {"files": ["bWQ1", 10]},  # a list where an object belongs
+    {"files": {"bWQ1": {"size": 10}}},  # an object where [size, when] belongs
+    {"files": {"bWQ1": None, "b3Rh": [10, 1.0]}},
+    {"files": "bWQ1", "rate": {"bytes": "x"}},
+])
+def test_a_record_of_the_wrong_shape_is_read_as_empty_never_a_crash(tmp_path, entry, shot, capsys):
+    """Valid JSON but not the record's shape (hand-edited, another version): the estimate still comes."""
+    path = str(tmp_path / "rec.json")
+    url = "https://x.example.com"
+    with open(path, "w") as handle:
+        json.dump({"version": upload_record.VERSION, "services": {upload_record.service_key(url): entry}}, handle)
+    record = upload_record.load(url, path)
+    assert not record.holds("bWQ1", 10)
+    result = est.estimate(payloads(1, files=shot), url=url, record_path=path)
+    assert (result.files, result.held_files) == (4, 0)
+    # and the next submission can still note what it saw
+    assert upload_record.note([("bWQ1", 10)], url=url, path=path)
+    assert upload_record.load(url, path).holds("bWQ1", 10)
+
+
+def test_a_small_upload_does_not_replace_the_rate_a_large_one_measured(tmp_path):
+    """A 3 KB upload takes a round trip whatever the link: its 'rate' would time the next 10 GB at days."""
+    path = str(tmp_path / "rec.json")
+    url = "https://x.example.com"
+    assert upload_record.note([("Ymln", 100 << 20)], 100 << 20, 10.0, url=url, path=path, now=1000.0)
+    assert upload_record.note([("c21hbGw=", 3000)], 3000, 0.3, url=url, path=path, now=2000.0)
+    rate = upload_record.load(url, path).rate
+    assert rate.bytes_per_second == pytest.approx((100 << 20) / 10.0) and rate.at == 1000.0
+    result = est.Estimate(upload_bytes=10 << 30, upload_files=1, rate=rate)
+    assert "about 17 min" in result.time_text()
+    # an upload large enough to measure the link replaces it, even when slower (the link changed)
+    assert upload_record.note([("bmV3", 32 << 20)], 32 << 20, 16.0, url=url, path=path, now=3000.0)
+    assert upload_record.load(url, path).rate.bytes_per_second == pytest.approx(2 << 20)
+    # and with no rate yet, any measurement is better than none
+    other = "https://y.example.com"
+    assert upload_record.note([("c21hbGw=", 3000)], 3000, 0.3, url=other, path=path)
+    assert upload_record.load(other, path).rate.bytes == 3000
+
+
+def test_hashing_progress_never_counts_more_bytes_than_the_files_hold(ciocore_sandbox, tmp_path):
+    """ciocore reports whole 64 KB blocks: the last one of a 100,000-byte file reads as 131,072."""
+    paths = make_files(tmp_path / "odd", {"a.bin": 100000, "b.bin": 70000})
+    progress = est.Progress()
+    estimate(ciocore_sandbox, payloads(1, files=paths), progress=progress, hash_threads=1)
+    assert progress.hashed == 2 and progress.bytes_hashed == progress.bytes_to_hash == 170000
+
+
+def test_the_estimate_counts_what_the_submission_then_uploads(ciocore_sandbox, tmp_path):
+    """A plan with a folder, a #### sequence, <UDIM> tiles, extra assets (one a copy of a texture) and two
+    jobs that share most files and differ in one: the estimate's files, bytes and bytes to send are the
+    submission's own start figures and what reached the sandbox."""
+    from ciokatana.core.filescene import FileScene
+    from ciokatana.core.plan import plan_submission
+    from ciokatana.core.settings import Settings
+
+    from conftest_paths import EXAMPLES
+
+    sandbox = ciocore_sandbox
+    show = tmp_path / "show"
+    make_files(show, {"tex/wood.1001.tx": 30000, "tex/wood.1002.tx": 20000, "cache/sim.0001.abc": 5000,
+                      "cache/sim.0002.abc": 6000, "lookdev/a.xml": 700, "lookdev/sub/b.xml": 800,
+                      "renders/A/prev.exr": 900, "shot.katana": 1500})
+    make_files(tmp_path / "extra", {"notes.txt": 400})
+    with open(str(show / "tex" / "wood.1001.tx"), "rb") as src, open(str(tmp_path / "extra" / "copy.tx"), "wb") as dst:
+        dst.write(src.read())  # same content under another path: sent once
+    settings = FileScene(os.path.join(EXAMPLES, "shot010.json")).load_settings()
+    settings.update(extra_assets=[str(tmp_path / "extra")], scout_spec="")
+
+    def node(name):
+        return {"name": name, "renderer": "prman", "outputs": [
+            {"name": "primary", "enabled": True, "outputLocation": str(show / "renders" / name / "x.####.exr")}]}
+
+    scene = {"katana_file": "shot.katana", "frame_range": {"start": 1, "end": 2},
+             "render_nodes": [node("A"), node("B")],
+             "assets": ["tex/wood.<UDIM>.tx", "cache/sim.####.abc", "lookdev", "renders/A/prev.exr"],
+             "settings": settings}
+    path = show / "scene.json"
+    path.write_text(json.dumps(scene))
+    shot = FileScene(str(path))
+    plan = plan_submission(shot.snapshot(), Settings.from_dict(shot.load_settings()))
+    assert plan.problem_lines() == [] and len(plan.payloads) == 2
+    a, b = (set(p["upload_paths"]) for p in plan.payloads)
+    assert b - a == {str(show / "renders" / "A" / "prev.exr")}  # A renders there; B reads it
+
+    before = estimate(sandbox, plan.payloads)
+    seen = []
+    source = SharedUploadSource(plan.payloads, database_filepath=sandbox.ciocore_config.database_filepath,
+                                url=sandbox.url)
+    runner = Runner(source, seen.append)
+    runner.start()
+    assert runner.wait(60) and runner.state == SUCCEEDED, [e.data for e in runner.errors]
+    start = seen[0].data
+    assert (before.files, before.bytes) == (start["upload_files"], start["upload_bytes"]) == (10, 95300)
+    sent = [e for e in sandbox.upload_log if e["stored"]]
+    assert (before.upload_bytes, before.upload_files) == (sum(e["size"] for e in sent), 10)
+    assert before.upload_bytes == 95300 - 30000  # the copy is not sent again
+    after = estimate(sandbox, plan.payloads)
+    assert (after.held_files, after.held_bytes, after.upload_bytes) == (10, 95300, 0)
+
+
+def test_an_unreadable_or_unwritable_record_says_so_and_how_to_fix_it(tmp_path, caplog):
+    url = "https://x.example.com"
+    folder = tmp_path / "a_folder"  # a folder where the record file should be: neither read nor written
+    folder.mkdir()
+    with caplog.at_level("WARNING", logger="ciokatana.core.upload_record"):
+        assert len(upload_record.load(url, str(folder))) == 0
+        assert upload_record.note([("bWQ1", 10)], url=url, path=str(folder)) is False
+    messages = [r.getMessage() for r in caplog.records]
+    read, write = messages[0], messages[-1]
+    assert str(folder) in read and "cannot be read" in read and upload_record.ENV_VAR in read
+    assert str(folder) in write and "counts these files as to upload" in write and upload_record.ENV_VAR in write
+    assert "Traceback" not in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="ciokatana.core.upload_record"):
+        assert len(upload_record.load(url, str(tmp_path / "none_yet.json"))) == 0  # no record yet: no noise
+    assert caplog.records == []

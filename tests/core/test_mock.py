@@ -296,3 +296,14 @@ def test_a_broken_line_in_the_middle_stops_with_an_error(tmp_path):
         handle.write("\n".join(lines) + "\n")
     runner, seen = replay(path)
     assert seen[-2].data["exception_type"] == "MockFileError" and "event #4 is not valid JSON" in seen[-2].data["exception"]
+
+
+@pytest.mark.parametrize("kind", ["UserCanceledError", "UserCanceled", "UserCancelledError"])
+def test_an_old_mock_file_that_recorded_a_cancel_replays_as_cancelled(tmp_path, kind):
+    """Each spelling older files carry: the replayed run ends cancelled, not failed, and job2 never answers."""
+    events = synthetic(jobs=3, progress=1)
+    events = events[:4] + [ev.job_start(1, "job2"), ev.error(kind, "cancelled", "job2"), ev.done()]
+    runner, seen = replay(write(tmp_path / "old.json", events))
+    assert runner.state == CANCELLED
+    assert [e.is_cancel for e in seen if e.type == ev.ERROR] == [True]
+    assert [e.job_title for e in seen if e.type == ev.RESPONSE] == ["job1"]

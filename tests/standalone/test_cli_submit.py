@@ -184,3 +184,24 @@ def test_ctrl_c_cancels_cleanly():
 def test_sandbox_command_help():
     proc = subprocess.run([sys.executable, "-m", "ciokatana.standalone.cli", "sandbox", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0 and "--port" in proc.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs need a POSIX system")
+def test_a_fifo_in_an_asset_folder_is_warned_about_and_the_job_is_created(capsys, tmp_path):
+    """It made the job fail with a RecursionError from ciocore, after validation said nothing."""
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    (folder / "a.tx").write_bytes(b"texture")
+    os.mkfifo(str(folder / "pipe"))
+    with open(SIMPLE) as handle:
+        scene = json.load(handle)
+    scene["settings"]["extra_assets"] = [str(folder)]
+    scene["katana_file"] = os.path.join(EXAMPLES, scene["katana_file"])
+    path = tmp_path / "scene.json"
+    path.write_text(json.dumps(scene))
+    code, out, _err = run(capsys, "validate", "--scene", str(path))
+    assert "1 entry in asset folders is not a regular file" in out and str(folder / "pipe") in out
+    code, out, err = run(capsys, "submit", "--scene", str(path), "--sandbox", "--quiet")
+    assert code == 0, out + err
+    (line,) = [x for x in out.splitlines() if x.startswith("  OK ")]
+    assert "job 00001" in line

@@ -148,3 +148,27 @@ def test_closing_the_dialog_stops_the_estimate(make_dialog, scene, qtbot, monkey
     qtbot.waitUntil(started.is_set, timeout=10000)
     dialog.close()
     qtbot.waitUntil(lambda: bool(stopped), timeout=5000)
+
+
+def test_a_file_changed_on_disk_is_estimated_again_when_the_plan_is(make_dialog, tmp_path, qtbot):
+    """Same upload paths, new content: the figures must not stay "nothing left to upload"."""
+    from ciokatana.core import upload_record
+
+    from shots import b64md5
+
+    scene_path = _small_scene(tmp_path)
+    folder = os.path.dirname(scene_path)
+    files = [os.path.join(folder, "small.katana"), os.path.join(folder, "tex", "wood.1001.tx"),
+             os.path.join(folder, "tex", "wood.1002.tx")]
+    # this machine saw Conductor take all three
+    assert upload_record.note([(b64md5(p), os.path.getsize(p)) for p in files], url=upload_record.conductor_url())
+    dialog = make_dialog(FileScene(scene_path))
+    line = line_of(dialog)
+    qtbot.waitUntil(lambda: settled(dialog), timeout=10000)
+    assert "nothing left to upload" in line.text()
+
+    with open(files[1], "wb") as handle:  # the texture is repainted
+        handle.write(os.urandom(4000))
+    dialog.controller.update_settings(scout_spec="1")  # any change that plans again
+    qtbot.waitUntil(lambda: "to upload: 1 file, 3.9 KB" in line.text(), timeout=10000)
+    assert settled(dialog) and "on Conductor: 2 (" in line.text()

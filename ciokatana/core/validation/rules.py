@@ -283,6 +283,22 @@ def windows_paths(ctx: Context) -> Iterable[Finding]:
 
 
 @validator
+def special_files_in_folders(ctx: Context) -> Iterable[Finding]:
+    skipped = sorted(set(ctx.plan.assets.skipped) | set(ctx.plan.extra_assets.skipped))
+    if skipped:
+        yield Finding(
+            WARNING,
+            "special_files_skipped",
+            "Assets",
+            "{} in asset folders {} not a regular file (a FIFO, socket, device or broken link) and "
+            "will not be uploaded; remove {} from the folder, or list the files you need instead of "
+            "the folder".format("1 entry" if len(skipped) == 1 else "{} entries".format(len(skipped)),
+                                "is" if len(skipped) == 1 else "are", "it" if len(skipped) == 1 else "them"),
+            _listing(skipped),
+        )
+
+
+@validator
 def missing_assets(ctx: Context) -> Iterable[Finding]:
     scene_file = ctx.plan.snapshot.katana_file
     missing = [m for m in ctx.plan.assets.missing if m != scene_file] + ctx.plan.extra_assets.missing

@@ -11,9 +11,11 @@ files").
 
 A new plan, a pending change (``plan_stale``) or the dialog closing
 cancels the estimate in flight (it stops at its next file or hash block)
-and its result, if it still comes, is dropped. A plan uploading the same
-paths as the one already estimated keeps its figures; a finished run
-estimates again (Conductor now holds what was uploaded).
+and its result, if it still comes, is dropped. Every new plan is estimated
+again, even one uploading the same paths: a file may have changed on disk
+since (a repainted texture is to upload again), and with ciocore's md5
+cache warm that costs a stat per file. A finished run estimates again too
+(Conductor now holds what was uploaded).
 
 There is one service per controller (a child QObject found with
 ``findChild``), shared by every :class:`EstimateLine`, so the Configure and
@@ -30,14 +32,8 @@ ESTIMATING = "estimating\u2026"
 POLL_MS = 250
 
 
-def _key(payloads):
-    """What the estimate depends on in a plan: each job's upload paths and who uploads them."""
-    return tuple((tuple(p.get("upload_paths") or ()), bool(p.get("local_upload", True))) for p in payloads)
-
-
 class _Job(object):
-    def __init__(self, key):
-        self.key = key
+    def __init__(self):
         self.stop = threading.Event()
         self.progress = estimate_mod.Progress()
 
@@ -54,7 +50,6 @@ class EstimateService(QtCore.QObject):
         self.error = ""
         self._job = None  # the estimate in flight
         self._waiting = False  # a change is waiting to be planned: the figures shown are an old plan's
-        self._done_key = None
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.changed.emit)
@@ -103,13 +98,9 @@ class EstimateService(QtCore.QObject):
         self._timer.stop()
 
     # -- computing ------------------------------------------------------------------
-    def _start(self, payloads, force=False):
-        key = _key(payloads)
-        if not force and self._job is None and key == self._done_key and self.result is not None:
-            self.changed.emit()
-            return  # same files as the figures shown
+    def _start(self, payloads):
         self.cancel()
-        job = self._job = _Job(key)
+        job = self._job = _Job()
         database = getattr(getattr(self.controller, "_submit_factory", None), "database_filepath", "") or ""
         controller = self.controller
 
@@ -127,7 +118,7 @@ class EstimateService(QtCore.QObject):
             return  # superseded or cancelled
         self._job = None
         self._timer.stop()
-        self.result, self.error, self._done_key = result, "", job.key
+        self.result, self.error = result, ""
         self.changed.emit()
 
     def _on_error(self, job, err):
@@ -137,7 +128,7 @@ class EstimateService(QtCore.QObject):
         self._timer.stop()
         if isinstance(err, estimate_mod.Cancelled):
             return
-        self.result, self.error, self._done_key = None, "{}: {}".format(type(err).__name__, err), None
+        self.result, self.error = None, "{}: {}".format(type(err).__name__, err)
         self.changed.emit()
 
     # -- controller signals -----------------------------------------------------------
@@ -154,7 +145,7 @@ class EstimateService(QtCore.QObject):
     def _on_run_finished(self, _record):
         result = self.controller.plan_result
         if result is not None:
-            self._start(list(getattr(result, "payloads", None) or []), force=True)
+            self._start(list(getattr(result, "payloads", None) or []))
 
 
 class EstimateLine(QtWidgets.QLabel):
