@@ -12,6 +12,9 @@ For each theme (a Katana-like dark one and a light one) this script:
 4. submits two Render nodes for real to the sandbox, captures Progress
    mid-upload and the Response tab with the sandbox's job ids, then presses
    Submit again and captures the "already submitted" question;
+   then submits changed payloads while the sandbox holds the job request
+   (a ``hang`` fault on ``jobs/``), captures Progress's "Creating job" and,
+   after Cancel, the "may have been created" card;
 5. replays scripts/mock_submission.json with CIO_FEATURE_MOCK=1, raises an
    error in job 2 and cancels in job 3, and captures Progress mid-replay
    (with its mock banner) and the Response tab: the replay's cards above
@@ -200,6 +203,26 @@ def capture_theme(app, out, theme):
             shooter.shoot(dialog.prompt, "already_submitted_prompt")
             dialog.prompt.button("cancel").click()
             shooter.wait(lambda: dialog.flow.state == "idle", what="idle")
+
+            # -- Conductor takes the job request and never answers: Cancel ------------
+            sandbox.faults.clear()
+            sandbox.faults.add("jobs", hang=True, times=None)
+            select_value(configure.section("General").instance_combo, "n2-standard-4")  # new payloads
+            shooter.wait(lambda: not controller.is_planning, what="planning")
+            dialog.submit()
+            shooter.wait(lambda: dialog.prompt is not None or controller.is_running, what="submit")
+            if dialog.prompt is not None:
+                dialog.prompt.button("submit").click()
+            shooter.wait(lambda: progress.job_label.text().startswith("Creating job 1")
+                         and sandbox.faults.hung_count > 0, timeout=120, what="the job creation")
+            shooter.settle(1.5)  # the creation clock moves
+            shooter.shoot(dialog, "progress_creating")
+            progress.cancel_button.click()
+            shooter.wait(lambda: not controller.is_running, what="the cancelled run")
+            shooter.wait(lambda: dialog.current_tab().KEY == "response", what="the Response tab")
+            shooter.shoot(dialog, "response_may_have_been_created")
+            sandbox.faults.clear()
+            sandbox.release()
 
             # -- A mock replay with an error and a cancel ----------------------------
             advanced = configure.section("Advanced")

@@ -158,7 +158,7 @@ class Bridge(QtCore.QObject):
                 self._queue.append(event)
                 self._tail = None
         if was_empty:
-            self._emit(self._wake)
+            self._emit("_wake")
         if behind and self._max_wait > 0:
             self.waits += 1
             self._drained.wait(self._max_wait)
@@ -183,11 +183,7 @@ class Bridge(QtCore.QObject):
                 outcome = (on_result, fn(), None)
             except Exception as err:  # delivered to on_error
                 outcome = (on_error, err, traceback.format_exc())
-            try:
-                signal = self._result  # PyQt raises here once the Bridge was deleted
-            except RuntimeError:  # the dialog was destroyed: the result goes nowhere
-                return
-            self._emit(signal, outcome)
+            self._emit("_result", outcome)
 
         thread = threading.Thread(target=target, name=name)
         thread.daemon = True
@@ -196,9 +192,15 @@ class Bridge(QtCore.QObject):
         thread.start()
         return thread
 
-    def _emit(self, signal, *args):
+    def _emit(self, name, *args):
+        """Emit signal ``name`` from a worker thread; nothing if the bridge is gone.
+
+        The signal is looked up inside the guard: on PyQt5 merely reading a
+        signal of a deleted QObject raises RuntimeError, so a worker that
+        finishes after its dialog was destroyed must not touch it outside.
+        """
         try:
-            signal.emit(*args)
+            getattr(self, name).emit(*args)
         except RuntimeError:  # the QObject is gone: the dialog was destroyed
             pass
 

@@ -5,7 +5,7 @@ Layer: ui. The dialog takes one thing, a controller
 :class:`~ciokatana.ui.controller.Controller`). The tabs are built from
 :data:`TAB_CLASSES` in order (see :mod:`ciokatana.ui.tabs.base` for their
 contract); the dialog itself only switches tabs, shows prompts and status,
-and runs the Submit sequence (:class:`~ciokatana.ui.submission.SubmitFlow`).
+and runs the Submit sequence (:class:`~ciokatana.ui.submit_flow.SubmitFlow`).
 
 Keys: Enter in a field commits that field and nothing else - no button of
 the dialog is a default button, so Enter never submits; submitting takes a
@@ -28,11 +28,12 @@ events reach no widget.
 """
 
 from ciokatana.qt import QtCore, QtWidgets, Signal
+from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import theme
 from ciokatana.ui.compat import has_flag
 from ciokatana.ui.interface import AbstractController
 from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
-from ciokatana.ui.submission import IDLE, RUNNING, SubmitFlow
+from ciokatana.ui.submit_flow import IDLE, RUNNING, SubmitFlow
 from ciokatana.ui.tabs.configure import ConfigureTab
 from ciokatana.ui.tabs.preview import PreviewTab
 from ciokatana.ui.tabs.progress import ProgressTab
@@ -289,6 +290,13 @@ class ConductorDialog(QtWidgets.QDialog):
         event.accept()
 
     def _ask_cancel_and_close(self):
+        informative = "Cancel it and close the dialog? Jobs already submitted stay on Conductor."
+        record = self.controller.current_run
+        job = record.current_job if record is not None else None
+        if job is not None and job.state == runs_mod.CREATING and not record.mock:
+            informative = ("Cancel it and close the dialog? Conductor is creating \u201c{}\u201d now: it may "
+                           "still be created, so check the dashboard before submitting it again. Jobs already "
+                           "submitted stay on Conductor.".format(job.label))
         self.show_prompt(
             Prompt(
                 self,
@@ -296,7 +304,7 @@ class ConductorDialog(QtWidgets.QDialog):
                 "Submission running",
                 "A submission is still running.",
                 [("cancel_run", "Cancel Submission and Close", DESTRUCTIVE), ("keep", "Keep Running", REJECT)],
-                "Cancel it and close the dialog? Jobs already submitted stay on Conductor.",
+                informative,
                 default="keep",
             ),
             self._on_cancel_answered,

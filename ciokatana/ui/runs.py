@@ -65,6 +65,22 @@ def fingerprint(payload):
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+def may_exist_reason(text):
+    """Why a job may have been created, from the pipeline's message (see ``events.may_exist``).
+
+    ``"T may have been created - check URL/jobs: its creation request was
+    sent but no answer came (why)"`` gives ``"Its creation request was sent
+    but no answer came (why)."``: the card already names the job and says
+    "may have been created - check the dashboard". Other texts give "".
+    """
+    text = str(text or "").strip()
+    at = text.find("its creation request")
+    if at < 0:
+        return ""
+    reason = text[at:].splitlines()[0].rstrip(".")
+    return reason[0].upper() + reason[1:] + "."
+
+
 def id_range(jobids):
     """``["00012", "00013", "00014"]`` -> ``"00012\u201300014"``; other lists joined by commas."""
     ids = [str(j) for j in jobids if j]
@@ -355,6 +371,7 @@ class JobRecord(object):
         self.exception_type = ""
         self.started = None
         self.creating_since = None
+        self.create_announced = False  # the source said "phase: create" (it knows whether its request went out)
         self.ended = None
         self.upload = None  # UploadSummary once its upload is over
 
@@ -450,6 +467,7 @@ class RunRecord(object):
         job.started = self.clock()
         self.current = index
         if data.get("phase") == "create":
+            job.create_announced = True
             self._creating(job)
         else:
             job.state = UPLOADING
@@ -491,7 +509,7 @@ class RunRecord(object):
         job.creating_since = self.clock()
 
     def _on_response(self, data):
-        job = self._job_for(data)
+        job = self._late_answer(data) or self._job_for(data)
         job.state = SUBMITTED
         job.jobid = str(data.get("jobid") or "")
         job.link = self.link_for(job.jobid) if (self.link_for and job.jobid and not self.mock) else ""
@@ -512,11 +530,15 @@ class RunRecord(object):
         text, _rest = failure_cause(raw)  # the cause in plain words first; the raw answer in the details
         job.details = "\n\n".join(p for p in ("{}: {}".format(kind, raw), str(data.get("traceback") or ""))
                                    if p.strip())
-        if kind in ev.CANCEL_TYPES and job.state == CREATING:
-            # Its files were up and the creation request may have reached Conductor: not a plain cancel.
+        if kind in ev.CANCEL_TYPES and job.state == CREATING and job.create_announced:
+            # The shared path tells a request in flight ("may have been created") from one never sent.
+            job.state = CANCELLED
+            job.message = "Cancelled before its creation request reached Conductor: no job was created."
+            job.details = str(data.get("body") or "")
+        elif kind in ev.CANCEL_TYPES and job.state == CREATING:
+            # ciocore's Submit: its files were up, and its creation request may have reached Conductor.
             job.state = MAY_EXIST
-            job.message = ("Cancelled while Conductor was creating it, so the job may have been created; "
-                           "check the dashboard before submitting it again.")
+            job.message = "Cancelled while Conductor was creating it: its creation request may have arrived."
             job.details = str(data.get("body") or "")
         elif kind in ev.CANCEL_TYPES:
             job.state = CANCELLED
@@ -524,7 +546,7 @@ class RunRecord(object):
             job.details = str(data.get("body") or "")
         elif kind == MAY_EXIST_TYPE or data.get("may_exist"):
             job.state = MAY_EXIST
-            job.message = text
+            job.message = may_exist_reason(raw) or text
         else:
             job.state = FAILED
             job.message = text
@@ -537,8 +559,7 @@ class RunRecord(object):
                 continue
             if job.state == CREATING:  # the request may have reached Conductor: it may exist
                 job.state = MAY_EXIST
-                job.message = ("The run ended while Conductor was creating this job, so it may have been "
-                               "created; check the dashboard before submitting it again.")
+                job.message = "The run ended while Conductor was creating it: its creation request may have arrived."
                 continue
             job.state = NOT_STARTED if job.started is None else FAILED
             if job.state == FAILED and not job.message:
@@ -572,6 +593,22 @@ class RunRecord(object):
     @property
     def current_job(self):
         return self.jobs[self.current] if self.current is not None and self.current < len(self.jobs) else None
+
+    def _late_answer(self, data):
+        """The job marked "may have been created" that this answer is for, if any.
+
+        Conductor's answer may come after a job was ended as "may have been
+        created" (the contract allows it, even after a cancel): the job id
+        then replaces that state, on the same job, not as another job.
+        """
+        title = str(data.get("job_title") or "")
+        current = self.current_job
+        if current is not None and not current.ended_state and (not title or current.title == title):
+            return None
+        for job in self.jobs:
+            if job.state == MAY_EXIST and title and job.title == title:
+                return job
+        return None
 
     def _job_for(self, data):
         title = str(data.get("job_title") or "")
@@ -609,6 +646,14 @@ class RunRecord(object):
         if counts[CANCELLED] or (counts[NOT_STARTED] and not counts[FAILED]):
             return CANCELLED_RUN
         return FAILED_RUN
+
+    def partial_lead(self):
+        """The words before a partial run's summary: "Partly submitted", or, when no job is
+        confirmed and some may have been created, "Check the dashboard" (never "submitted" for 0 jobs)."""
+        counts = self.counts()
+        if not counts[SUBMITTED] and counts[MAY_EXIST]:
+            return "Check the dashboard"
+        return "Partly submitted"
 
     def summary_text(self):
         """``3 of 4 jobs submitted, 1 failed`` (``replayed`` for a mock), or how far it got."""

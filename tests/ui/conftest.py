@@ -47,22 +47,47 @@ def no_leaked_threads(qtbot):
     assert not leaked, "non-daemon threads left running: {}".format(leaked)
 
 
-@pytest.fixture(autouse=True)
-def qt_garbage_collected_on_the_ui_thread(qtbot):
-    """After each test, delete its widgets and collect Python's garbage here, on the UI thread.
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_only_on_the_ui_thread():
+    """No automatic garbage collection while the UI tests run; each test collects on the UI thread.
 
-    Left for later, a collection may run on a worker thread (any thread
-    that allocates triggers one) and destroy a test's parentless widget
-    there, which crashes Qt. (The dialog a user opens is deleted by Qt on
-    the UI thread when it closes, so it never reaches that point.)
+    An automatic collection runs on whichever thread happens to allocate,
+    often a worker (a plan, the runner, ciocore's uploader), and may destroy
+    a test's widget there, which crashes Qt ("Bus error" on PySide2, a
+    segmentation fault in ``Bridge._emit`` on PyQt5). pytest-qt closes a
+    test's widgets after that test's fixtures, so their garbage outlives
+    the test: collecting it only here, on the UI thread, is the one safe
+    place. (The dialog a user opens is deleted by Qt on the UI thread when
+    it closes, so it never reaches that point.)
     """
     import gc
 
+    gc.disable()
     yield
+    gc.enable()
+
+
+def _collect_on_the_ui_thread():
+    import gc
+
     app = QtWidgets.QApplication.instance()
     for _ in range(2):
-        app.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+        if app is not None:
+            app.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
         gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_collected_on_the_ui_thread(qtbot):
+    """Before and after each test, delete widgets and collect Python's garbage here, on the UI thread.
+
+    Before: what pytest-qt closed after the previous test. After: this
+    test's own, once its worker threads are over.
+    """
+    _collect_on_the_ui_thread()
+    yield
+    qtbot.waitUntil(lambda: not ciokatana_threads(), timeout=15000)
+    _collect_on_the_ui_thread()
 
 
 @pytest.fixture(autouse=True)
@@ -192,6 +217,15 @@ class Ui(object):
 
     def submit(self, dialog):
         self.click(dialog.submit_button)
+
+    def wait_asked_or_started(self, dialog, runs_before=0, timeout=30000):
+        """After Submit: wait for a question, or for the run to start (a short run may already be over).
+
+        ``runs_before``: how many runs the dialog had before this Submit.
+        """
+        controller = dialog.controller
+        self.qtbot.waitUntil(lambda: dialog.prompt is not None or controller.is_running
+                             or len(controller.runs) > runs_before, timeout=timeout)
 
     def wait_run_done(self, dialog, timeout=30000):
         self.qtbot.waitUntil(lambda: not dialog.controller.is_running and dialog.flow.state == "idle", timeout=timeout)

@@ -110,6 +110,27 @@ def test_detached_bridge_delivers_nothing(qtbot):
     assert got == [] and results == []
 
 
+def test_a_worker_ending_after_its_bridge_was_deleted_raises_nothing(qtbot):
+    """The dialog (and its bridge) destroyed while a worker runs: the worker ends quietly (it raised on PyQt5)."""
+    from ciokatana.qt import QtCore
+
+    parent = QtCore.QObject()
+    bridge = Bridge(parent)
+    go = threading.Event()
+    failures = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        thread = bridge.run_in_thread(lambda: go.wait(5), lambda _r: None, name="ciokatana-ui-late")
+        parent.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+        go.set()
+        thread.join(5)
+    finally:
+        threading.excepthook = previous
+    assert not thread.is_alive() and failures == []
+
+
 def test_run_in_thread_delivers_results_and_errors(qtbot):
     bridge = Bridge()
     results, errors = [], []

@@ -54,7 +54,7 @@ def test_cancelling_a_creation_leaves_a_may_exist_card_and_a_duplicate_notice(ma
     assert "May have been created" in card.message and "Cancelled before Conductor created" not in card.message
     group = dialog.tab("response").groups()[0]
     assert group.resubmit_button.text() == "Resubmit Not-Started Jobs (3)"  # the one that may exist is not offered
-    assert dialog.status_label.text().startswith("Partly submitted")
+    assert dialog.status_label.text() == "Check the dashboard: 0 of 4 jobs submitted, 1 may have been created, 3 not started"
 
     # Submitting again warns: that payload may already be a job on Conductor.
     ui.submit(dialog)

@@ -80,6 +80,34 @@ def test_runs_any_source_and_reports_the_end(controller, qtbot):
     assert controller.job_link("7").endswith("/job/7")
 
 
+def test_the_run_is_over_when_done_arrives_with_its_recording_closed(controller, qtbot, tmp_path):
+    """'done' reaches the dialog after the runner finished: no polling, the run ends in the same delivery."""
+    from ciokatana.core.mock import MockRecorder, check_mock_file
+
+    recorded = str(tmp_path / "run.json")
+    seen = []
+
+    def at_done(event):
+        if event.type == ev.DONE:  # the tabs hear 'done' first, the run ends right after, in this call
+            runner = controller.runner or controller.last_runner
+            seen.append((runner.finished, check_mock_file(recorded)))
+
+    controller.run_event.connect(at_done)
+    ended = []
+
+    def after_the_controller(event):  # connected after the controller's own slot: runs right after it
+        if event.type == ev.DONE:
+            ended.append(controller.is_running)
+
+    controller.bridge.run_event.connect(after_the_controller)
+    events = [ev.start(1), ev.job_start(0, "j"), ev.response({"jobid": "7"}, 201, "j")]
+    runner = controller.start_source(ListSource(events), MockRecorder(recorded))
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen == [(True, 1)]  # finished, and the recording already closed and readable (1 job)
+    assert ended == [False]  # over in the same delivery as 'done', with no timer to wait for
+    assert controller.last_runner is runner and controller.runner is None
+
+
 def test_mock_mode_is_off_without_the_feature_flag(scene, monkeypatch, qtbot):
     monkeypatch.delenv("CIO_FEATURE_MOCK", raising=False)
     controller = Controller(scene)

@@ -71,7 +71,7 @@ def test_the_line_before_and_after_a_real_submit(make_dialog, ciocore_sandbox, t
     assert not [r for r in sandbox.requests if "upload" in r["endpoint"]]  # estimating asked Conductor nothing
 
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    ui.wait_asked_or_started(dialog)
     if dialog.prompt is not None:
         ui.answer(dialog, "submit")
     ui.wait_run_done(dialog, timeout=60000)

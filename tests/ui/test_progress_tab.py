@@ -64,7 +64,7 @@ def test_shared_upload_hashing_then_files_n_of_m_then_creating_with_a_clock(make
         assert progress.upload_bar.text().startswith("Waiting for the checksums")
         assert progress.upload_bar.value() == 0
         assert "time left not known yet" in progress.stats_label.text()
-        assert progress.job_label.text().startswith("Uploading the files of all 2 jobs")
+        assert progress.job_label.text() == "Uploading the files of both jobs (once, for all of them)\u2026"
 
         source.step()
         qtbot.waitUntil(lambda: progress.upload_bar.text().startswith("Files 105 of 3,005"), timeout=5000)

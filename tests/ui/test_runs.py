@@ -114,7 +114,8 @@ def test_a_cancel_while_conductor_creates_the_job_says_it_may_exist():
     record.apply(ev.done())
     record.finish("cancelled")
     job = record.jobs[0]
-    assert job.state == runs.MAY_EXIST and "may have been created" in job.message
+    assert job.state == runs.MAY_EXIST
+    assert job.message == "Cancelled while Conductor was creating it: its creation request may have arrived."
     assert "Cancelled before Conductor created" not in job.message
     assert [j.state for j in record.jobs] == [runs.MAY_EXIST, runs.NOT_STARTED]
     assert record.unfinished_jobs() == [record.jobs[1]]  # not offered again: it may be on Conductor
@@ -131,6 +132,24 @@ def test_a_run_that_ends_while_a_job_is_being_created_leaves_it_may_exist():
     assert record.jobs[0].state == runs.MAY_EXIST
 
 
+def test_an_answer_after_may_have_been_created_gives_that_job_its_id():
+    """Conductor's answer arrives after the job was ended as "may have been created": same job, now submitted."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b"), link_for="https://x/job/{}".format)
+    record.apply(ev.start(2))
+    created = ev.job_start(0, "T a")
+    created.data["phase"] = "create"
+    record.apply(created)
+    record.apply(ev.may_exist("T a", "cancelled while its creation request was in flight"))
+    assert record.jobs[0].state == runs.MAY_EXIST
+    record.apply(ev.response({"jobid": "00042", "body": "job submitted."}, 201, "T a"))
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert len(record.jobs) == 2  # not a third job
+    assert (record.jobs[0].state, record.jobs[0].jobid) == (runs.SUBMITTED, "00042")
+    assert record.jobs[0].link == "https://x/job/00042"
+    assert record.summary_text() == "1 of 2 jobs submitted, 1 not started"
+
+
 def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_not_started():
     record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b", "c", "d"))
     start = ev.start(4)
@@ -144,3 +163,43 @@ def test_a_cancel_during_the_shared_upload_adds_no_job_and_lists_every_one_as_no
     assert [j.state for j in record.jobs] == [runs.NOT_STARTED] * 4
     assert record.outcome() == runs.CANCELLED_RUN
     assert record.summary_text() == "0 of 4 jobs submitted, 4 not started"
+
+
+def test_the_pipelines_may_exist_message_gives_its_reason_once():
+    """The card names the job and says "may have been created"; the record keeps only the why."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a"))
+    record.apply(ev.start(1))
+    record.apply(ev.job_start(0, "T a"))
+    record.apply(ev.may_exist("T a", "stalled: no answer for 2 s", "https://c.test"))
+    job = record.jobs[0]
+    assert job.state == runs.MAY_EXIST
+    assert job.message == "Its creation request was sent but no answer came (stalled: no answer for 2 s)."
+    assert "https://c.test/jobs" in job.details  # the whole message stays in the details
+    assert record.partial_lead() == "Check the dashboard"
+
+
+def test_a_cancel_the_shared_path_sends_while_creating_is_a_plain_cancel():
+    """With ``phase: create`` the source knows its request never went out (a refused connection): no job."""
+    record = runs.RunRecord(1, runs.SUBMIT, _planned("a", "b"))
+    record.apply(ev.start(2))
+    created = ev.job_start(0, "T a")
+    created.data["phase"] = "create"
+    record.apply(created)
+    record.apply(ev.canceled("T a"))
+    record.apply(ev.done())
+    record.finish("cancelled")
+    assert [j.state for j in record.jobs] == [runs.CANCELLED, runs.NOT_STARTED]
+    assert record.jobs[0].message == "Cancelled before its creation request reached Conductor: no job was created."
+    assert [j.node for j in record.unfinished_jobs()] == ["a", "b"]  # both can be sent again
+
+
+def test_a_replayed_http_failure_still_says_it_was_simulated():
+    """Plain words for a 503 must not hide that the mock player made it up."""
+    record = runs.RunRecord(1, runs.REPLAY)
+    record.apply(ev.start(1))
+    record.apply(ev.job_start(0, "T a"))
+    record.apply(ev.error("HTTPError", "503 Server Error: Service Unavailable for url: /jobs/ "
+                                       "(simulated by the mock player)", "T a"))
+    message = record.jobs[0].message
+    assert message.startswith("Conductor did not create the job: it is unavailable (HTTP 503")
+    assert message.endswith("(simulated by the mock player)")

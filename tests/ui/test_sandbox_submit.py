@@ -59,11 +59,11 @@ def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, 
     ui.type_into(advanced.mock_file_field.edit, recorded)
 
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    ui.wait_asked_or_started(dialog, runs_before=0)
     if dialog.prompt is not None:
         ui.answer(dialog, "submit")
     progress = dialog.tab("progress")
-    qtbot.waitUntil(lambda: dialog.controller.is_running, timeout=10000)
+    qtbot.waitUntil(lambda: bool(dialog.controller.is_running or dialog.controller.runs), timeout=10000)
     assert not progress.raise_button.isVisible()  # only mock replays can raise
     ui.wait_run_done(dialog, timeout=90000)
 
@@ -84,7 +84,7 @@ def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, 
     # the recording replays in the same dialog
     ui.use_mock(dialog, recorded, 0.05)
     ui.submit(dialog)
-    qtbot.waitUntil(lambda: dialog.controller.is_running or dialog.prompt is not None, timeout=10000)
+    ui.wait_asked_or_started(dialog, runs_before=1)
     if dialog.prompt is not None:
         ui.answer(dialog, "submit")
     ui.wait_run_done(dialog)

@@ -81,6 +81,24 @@ def test_a_shared_upload_recording_shows_one_upload_then_the_jobs(make_dialog, s
     assert progress.upload_bar.value() == progress.upload_bar.maximum()
 
 
+def test_a_replay_cancelled_while_creating_never_points_at_the_dashboard(make_dialog, scene, mock_feature, ui,
+                                                                          qtbot):
+    shared = os.path.join(ROOT, "scripts", "mock_submission.json")  # recorded on the shared path
+    dialog = make_dialog(scene)
+    _start_replay(dialog, ui, qtbot, shared, 0.3)
+    progress = dialog.tab("progress")
+    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1"), timeout=20000)
+    ui.click(progress.cancel_button)
+    ui.wait_run_done(dialog)
+
+    card = _cards(dialog)[0]
+    assert card.level == "warning" and card.title == TITLES[0] + "  (mock)"
+    assert "Nothing was sent to Conductor" in card.message
+    assert "check the dashboard" not in card.message
+    assert not hasattr(card, "link_button") and card.url is None
+    assert dialog.status_level == "mock" and "nothing was submitted" in dialog.status_label.text()
+
+
 def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
     dialog = make_dialog(scene)
     _start_replay(dialog, ui, qtbot, mock_file, 0.25)
@@ -92,7 +110,7 @@ def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene
 
     cards = _cards(dialog)
     assert [c.level for c in cards] == ["mock", "warning", "notice", "notice"]
-    assert cards[1].title == TITLES[1]
+    assert cards[1].title == TITLES[1] + "  (mock)"  # every card of a replay is marked
     assert "cancel" in cards[1].message.lower()
     # the jobs that never started are listed as such
     assert all(c.message.startswith("Not started") for c in cards[2:])
@@ -112,7 +130,7 @@ def test_raise_an_error_fails_one_job_and_later_jobs_succeed(make_dialog, scene,
     cards = _cards(dialog)
     assert [c.level for c in cards] == ["error", "mock", "mock", "mock"]
     error = cards[0]
-    assert error.title == TITLES[0]
+    assert error.title == TITLES[0] + "  (mock)"
     assert "simulated by the mock player" in error.message
     assert not error.details_view.isVisible()
     ui.click(error.details_button)

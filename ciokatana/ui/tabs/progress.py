@@ -72,6 +72,7 @@ STATE_LEVEL = {
     runs_mod.NOT_STARTED: theme.NOTICE,
 }
 JOB_COLUMNS = ("Job", "State", "Files", "Uploaded", "Time")
+SHARED_ROW_TITLE = "Files of every job (uploaded once)"
 
 
 def _bar(tip):
@@ -263,11 +264,43 @@ class ProgressTab(Tab):
         _set(self.jobs_bar, float(done) / count if count else 0.0, text)
         self._show_job_rows()
 
+    def _show_shared_row(self):
+        """The shared upload (every job's files, once) as the table's first row: files, uploaded, time."""
+        record = self._record
+        scope = record.shared
+        if scope is None:
+            return
+        item = self._job_items.get(runs_mod.SHARED_UPLOAD_INDEX)
+        if item is None:
+            item = QtWidgets.QTreeWidgetItem()
+            self.jobs_table.insertTopLevelItem(0, item)
+            self._job_items[runs_mod.SHARED_UPLOAD_INDEX] = item
+            item.setToolTip(0, "The files of every job, uploaded once before the jobs are created")
+        upload = scope.tally.summary()
+        upload.seconds = scope.elapsed_at(record.clock())
+        done = scope.complete
+        values = [
+            SHARED_ROW_TITLE,
+            "done" if done else ("stopped" if record.finished else "uploading"),
+            "{:,}".format(upload.files) if upload.files else "",
+            self._uploaded_text(upload) if upload.files else "",
+            theme.human_duration(upload.seconds) if upload.seconds is not None else "",
+        ]
+        for column, value in enumerate(values):
+            if item.text(column) != value:
+                item.setText(column, value)
+        level = theme.SUCCESS if done else (theme.WARNING if record.finished else None)
+        if level is not None and item.data(1, QtCore.Qt.UserRole) != level:
+            item.setData(1, QtCore.Qt.UserRole, level)
+            item.setIcon(1, theme.severity_icon(level, 14))
+        item.setToolTip(3, upload.text(theme.human_bytes))
+
     def _show_job_rows(self):
         record = self._record
         if not record.jobs:
             return
         self.jobs_table.setVisible(True)
+        self._show_shared_row()
         for job in record.jobs:
             item = self._job_items.get(job.index)
             if item is None:
@@ -293,7 +326,7 @@ class ProgressTab(Tab):
                 item.setIcon(1, theme.severity_icon(level, 14))
             if upload:
                 item.setToolTip(3, upload.text(theme.human_bytes))
-        rows = min(6, len(record.jobs))
+        rows = min(6, len(self._job_items))
         height = self.jobs_table.header().sizeHint().height() + 4
         height += rows * max(20, self.jobs_table.sizeHintForRow(0))
         self.jobs_table.setFixedHeight(height)
@@ -389,7 +422,8 @@ class ProgressTab(Tab):
         job = record.current_job
         count = max(record.job_count, len(record.jobs))
         if record.scope is not None and record.scope.shared and (job is None or job.state != runs_mod.CREATING):
-            self.job_label.setText("Uploading the files of all {} jobs (once, for every job)\u2026".format(count))
+            self.job_label.setText("Uploading the files of {} (once, for all of them)\u2026".format(
+                "both jobs" if count == 2 else "all {} jobs".format(count)))
             return
         if job is None:
             return
@@ -487,6 +521,12 @@ class ProgressTab(Tab):
         header.setSortIndicator(section, order)
         header.setSortIndicatorShown(True)
         self.file_model.sort(section, order)
+
+    # -- queries (tests and hosts) ----------------------------------------------------
+    def job_state_text(self, index):
+        """What the jobs table says of job ``index`` ("submitted", "may have been created"...), or ""."""
+        item = self._job_items.get(index)
+        return item.text(1) if item is not None else ""
 
     def on_closing(self):
         self._clock.stop()

@@ -96,9 +96,12 @@ def run_summary(record):
     text = record.summary_text() + "."
     if record.mock:
         return theme.MOCK, "Mock replay: {} Nothing was submitted to Conductor.".format(text)
+    shared = record.shared_summary
+    if shared is not None and shared.files:  # the shared path's one upload: no job card carries it
+        text += " Files of every job, sent once: {}.".format(shared.text(theme.human_bytes))
     outcome = record.outcome()
     if outcome == runs_mod.PARTIAL:
-        text = "Partly submitted: " + text
+        text = "{}: {}".format(record.partial_lead(), text)
     return OUTCOME_LEVEL.get(outcome, theme.NOTICE), text
 
 
@@ -241,14 +244,22 @@ class ResponseTab(Tab):
     def _card(self, job, record):
         if job.state == runs_mod.SUBMITTED:
             return self._mock_card(job) if record.mock else self._success_card(job)
-        if job.state == runs_mod.CANCELLED:
+        if job.state == runs_mod.CANCELLED and record.mock:
+            card = Card(theme.WARNING, job.label, "The replay was cancelled here. Nothing was sent to Conductor.",
+                        job.details)
+        elif job.state == runs_mod.CANCELLED:
             card = Card(theme.WARNING, job.label, job.message or "Cancelled.", job.details)
+        elif job.state == runs_mod.MAY_EXIST and record.mock:
+            card = Card(theme.WARNING, job.label, "The recording ended this job as \u201cmay have been created\u201d. "
+                        "{} Nothing was sent to Conductor.".format(job.message), job.details)
         elif job.state == runs_mod.MAY_EXIST:
             card = Card(theme.WARNING, job.label, "May have been created \u2014 check the dashboard before "
                         "submitting it again. {}".format(job.message), job.details)
-            if not record.mock and record.link_for is not None:
+            if record.link_for is not None:
                 dashboard = record.link_for("").rsplit("/job/", 1)[0]
                 self._add_link(card, "Open the Conductor dashboard \u2197", dashboard)
+        elif job.state == runs_mod.NOT_STARTED and record.mock:
+            card = Card(theme.NOTICE, job.label, "Not started: the replay stopped before this job began.")
         elif job.state == runs_mod.NOT_STARTED:
             card = Card(theme.NOTICE, job.label, "Not started: the run stopped before this job began, so "
                         "Conductor has no job for it.")
@@ -256,6 +267,8 @@ class ResponseTab(Tab):
             # The cause first, in plain words; the exception type and raw answer are in the details.
             lead = "Stalled: " if job.exception_type == runs_mod.STALLED_TYPE else ""
             card = Card(theme.ERROR, job.label, lead + job.message, job.details)
+        if record.mock:  # every card of a replay says so, not only the replayed jobs'
+            card.title_label.setText("{}  (mock)".format(job.label))
         card.jobid = None
         card.url = None
         return card

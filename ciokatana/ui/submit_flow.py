@@ -313,7 +313,7 @@ def finished_status(record):
     if outcome == runs_mod.SUCCEEDED:
         return "Submitted: {}".format(summary), "success"
     if outcome == runs_mod.PARTIAL:
-        return "Partly submitted: {}".format(summary), "warning"
+        return "{}: {}".format(record.partial_lead(), summary), "warning"
     if outcome in (runs_mod.CANCELLED_RUN, runs_mod.NOTHING):
         return "Cancelled: {}".format(summary), "warning"
     return "Submission failed: {}".format(summary), "error"
