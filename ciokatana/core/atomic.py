@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 
 
 def write_json(path: str, data: Any, compact: bool = False, mode: Optional[int] = None,
-               place: Callable[[str, str], None] = os.replace) -> None:
+               place: Optional[Callable[[str, str], None]] = None) -> None:
     """Write ``data`` as JSON to a temporary file beside ``path``, then ``place`` it there.
 
     Args:
@@ -37,7 +37,7 @@ def write_json(path: str, data: Any, compact: bool = False, mode: Optional[int] 
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        place(tmp, path)
+        (place or os.replace)(tmp, path)  # looked up now, not at import
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)

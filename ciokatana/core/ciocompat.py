@@ -10,8 +10,11 @@ rest of the code calls it instead of checking versions:
   ciocore's uploader for an empty file map (that hangs forever: on 7.0.2 to
   8.1 whenever ``upload_paths`` is empty, on 8.3+ when the paths expand to
   no file), and sends ``local_upload: true`` when there is nothing to upload
-  (what 8.3+ does). :func:`stop_uploader_threads` ends the threads its
-  uploader leaves waiting after a cancel.
+  (what 8.3+ does), and sends its ``jobs/`` request once (ciocore's
+  ``ApiClient.make_request`` retries a lost answer, creating the job
+  twice). :func:`stop_uploader_threads` ends the threads its uploader
+  leaves waiting after a cancel and keeps a cancelled uploader from
+  stopping another one (:func:`uploading`).
 - :func:`get_jobs`, :func:`get_log`, :func:`kill_jobs`, :func:`kill_tasks`,
   :func:`request_extra_environment`: ciocore's own (8.0+), or on 7.0.2 the
   same requests made through ciocore's ``ApiClient``.
@@ -27,6 +30,7 @@ allowed, and is called directly.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Dict, List, Optional
 
 import ciocore
@@ -55,6 +59,7 @@ def _submit_class():
                     # ciocore 8.3+: no uploads, so the backend must not wait for
                     # an upload daemon.
                     self.payload["local_upload"] = True
+                _send_job_creation_once(self.api_client)
 
             def _handle_local_upload(self, file_map):
                 if not file_map:
@@ -67,6 +72,24 @@ def _submit_class():
     return _SUBMIT_CLASS
 
 
+def _send_job_creation_once(client) -> None:
+    """Make ``client`` (this Submit's own ApiClient) send a ``jobs/`` request once.
+
+    ciocore's ``make_request`` tries every request up to 5 times when it
+    ends in a connection error, a lost answer included: for ``jobs/`` that
+    creates (and bills) the job again. Other requests keep ciocore's retries.
+    """
+    own = client.make_request
+
+    def make_request(*args, **kwargs):
+        uri = kwargs.get("uri_path", args[0] if args else "")
+        if str(uri).strip("/") == "jobs":
+            kwargs["tries"] = 1
+        return own(*args, **kwargs)
+
+    client.make_request = make_request
+
+
 def submit(args: Dict[str, Any]):
     """A ``ciocore.conductor_submit.Submit`` for ``args`` (a job payload).
 
@@ -76,8 +99,31 @@ def submit(args: Dict[str, Any]):
     return _submit_class()(args)
 
 
+_uploading_lock = threading.Lock()
+_uploading = []  # type: List[Any]  # Submits whose main() runs and that were not cancelled
+
+
+def uploading(submit_obj, running: bool) -> None:
+    """Record that ``submit_obj``'s ``main()`` runs (True) or ended or was cancelled (False).
+
+    :func:`stop_uploader_threads` uses it to know whether another uploader
+    needs ciocore's module-wide ``WORKING`` flag.
+    """
+    with _uploading_lock:
+        if running:
+            _uploading.append(submit_obj)
+        else:
+            _uploading[:] = [s for s in _uploading if s is not submit_obj]
+
+
+def _others_uploading(submit_obj) -> bool:
+    with _uploading_lock:
+        return any(s is not submit_obj for s in _uploading)
+
+
 def stop_uploader_threads(submit_obj) -> None:
-    """End the worker threads of ``submit_obj``'s uploader, if it started any.
+    """End the worker threads of ``submit_obj``'s uploader, if it started any,
+    and keep its later ``stop_work`` from stopping every other uploader.
 
     ciocore's uploader leaves its JobManager's threads (MetricStore,
     ErrorThread, one FileStatWorker and HttpBatchWorker per pool) waiting on
@@ -85,14 +131,37 @@ def stop_uploader_threads(submit_obj) -> None:
     taken: it skips both ``JobManager.stop_work`` and ``join``. This does
     what ``stop_work`` does to them, without touching ciocore's module-wide
     ``WORKING`` flag (another uploader may be running): a poison pill per
-    worker thread, the reporters' and the metric store's stop flags. Safe to
-    call more than once, and on a Submit whose uploader never ran. Same
-    attributes in every ciocore allowed (7.0.2 to 9.x).
+    worker thread, the reporters' and the metric store's stop flags.
+
+    A cancelled uploader also wakes from its 5 s sleep and calls its
+    manager's ``stop_work``, which clears ``WORKING`` for the whole process:
+    an uploader started meanwhile (a new submission) then stops passing
+    files on and hangs. So this manager's ``stop_work`` is replaced, on this
+    one instance, by the local stop above while another uploader runs (see
+    :func:`uploading`); with none running, ciocore's own runs (it also ends
+    a file read in flight). Safe to call more than once, and on a Submit
+    whose uploader never ran. Same attributes in every ciocore allowed
+    (7.0.2 to 9.x).
     """
     uploader = getattr(submit_obj, "uploader_", None)
     manager = getattr(uploader, "manager", None)
     if manager is None:
         return
+    _stop_locally(manager)
+    if not getattr(manager, "_ciokatana_shielded", False):
+        own_stop = manager.stop_work
+
+        def stop_work(force=False):
+            if _others_uploading(submit_obj):
+                _stop_locally(manager)
+                return manager.error
+            return own_stop(force)
+
+        manager.stop_work = stop_work
+        manager._ciokatana_shielded = True
+
+
+def _stop_locally(manager) -> None:
     manager.error_handler_stop = True
     metric_store = getattr(manager, "metric_store", None)
     if metric_store is not None:

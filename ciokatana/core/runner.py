@@ -320,10 +320,12 @@ class ConductorSource(Source):
                 if control.cancelled:
                     return
                 outcome["main_started"] = True
+                _uploading(submit, True)
                 outcome["result"] = submit.main()
             except BaseException as err:  # becomes an error event
                 outcome["error"] = err
             finally:
+                _uploading(outcome.get("submit"), False)
                 _release_uploader(outcome.get("submit"))
 
         thread = threading.Thread(target=work, name="ciokatana-job-{}".format(index), daemon=True)
@@ -337,6 +339,7 @@ class ConductorSource(Source):
             sent = self._may_be_sent(outcome, payload)
             step = self._stalled_step(outcome)
             submit = outcome.get("submit")
+            _uploading(submit, False)  # it no longer needs ciocore's WORKING flag
             if submit is not None:
                 try:
                     submit.stop_work()
@@ -349,6 +352,9 @@ class ConductorSource(Source):
                 return "stop" if cancelled else "stalled"
             if thread.is_alive():
                 self._abandoned.append(thread)
+                # ciocore's uploader would end its workers only after its 5 s sleeps and its
+                # reporters' joins (or never); do it now so none outlives the run's done.
+                _release_uploader(submit)
             if sent:
                 why = ("cancelled while its creation request may have been in flight" if cancelled
                        else "stalled: no answer for {:g} s".format(self.timeout))
@@ -386,6 +392,15 @@ class ConductorSource(Source):
         body, code = outcome.get("result") or ({}, None)
         emit(ev.response(body, code, title))
         return "ok"
+
+
+def _uploading(submit, running) -> None:
+    """Tell ciocompat whether this Submit's uploader is working (see stop_uploader_threads)."""
+    if submit is None:
+        return
+    from ciokatana.core import ciocompat
+
+    ciocompat.uploading(submit, running)
 
 
 def _release_uploader(submit) -> None:

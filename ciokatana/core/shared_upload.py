@@ -97,7 +97,7 @@ class UploadError(Exception):
 
 class _File(object):
     __slots__ = ("path", "info", "size", "md5", "cached", "kind", "url", "multipart", "sent", "state", "message",
-                 "hashed", "step")
+                 "hashed", "step", "unreadable")
 
     def __init__(self, path, info):
         self.path = path
@@ -113,6 +113,7 @@ class _File(object):
         self.message = ""
         self.hashed = False
         self.step = ""
+        self.unreadable = False  # it could not be read (vanished, no permission): a twin may stand in
 
     def fail(self, message):
         if self.state != "failed":
@@ -430,21 +431,42 @@ class _Run(object):
                 if not self.halt.is_set():
                     f.fail("upload of {} failed: {}".format(f.path, _cause(err)))
             except (OSError, IOError) as err:
+                f.unreadable = True
                 f.fail("cannot read {}: {}".format(f.path, err.strerror or err))
             finally:
                 f.step = ""
                 self.clock.touch()
 
-        try:
-            self._pool("ciokatana-upload", self.source._upload_threads(), todo, upload_one)
-        except _Stalled as stall:
-            for f in todo:
+        while todo:
+            try:
+                self._pool("ciokatana-upload", self.source._upload_threads(), todo, upload_one)
+            except _Stalled as stall:
+                for f in todo:
+                    if f.state != "done":
+                        f.fail(self._stall_text(stall.step))
+                todo = []
+            for f in todo:  # whatever did not finish failed, whatever the reason
                 if f.state != "done":
-                    f.fail(self._stall_text(stall.step))
-        for f in todo:  # whatever did not finish failed, whatever the reason
-            if f.state != "done":
-                f.fail(f.message or "the upload of {} did not finish".format(f.path))
+                    f.fail(f.message or "the upload of {} did not finish".format(f.path))
+            todo = self._stand_ins(todo)
         self._settle_duplicates()
+
+    def _stand_ins(self, tried):
+        """Copies (same md5) to upload in place of files that could not be read.
+
+        A file that vanished or cannot be read mid-run must not fail the jobs
+        that list only its copy: the copy's bytes go to the same URL.
+        """
+        stand_ins = []
+        for f in tried:
+            if not f.unreadable:
+                continue
+            for other in self.files.values():
+                if other.kind == "duplicate" and other.md5 == f.md5 and other.state == "pending":
+                    other.kind, other.url, other.multipart, other.sent = f.kind, f.url, f.multipart, 0
+                    stand_ins.append(other)
+                    break
+        return stand_ins
 
     def _upload_parts(self, f, project, on_bytes, stop):
         upload = f.multipart
@@ -469,7 +491,7 @@ class _Run(object):
     def _settle_duplicates(self):
         by_md5 = {}
         for f in self.files.values():
-            if f.kind in ("single", "multi"):
+            if f.kind in ("single", "multi") and (f.md5 not in by_md5 or f.state == "done"):
                 by_md5[f.md5] = f
         for f in self.files.values():
             if f.kind == "duplicate" and f.state == "pending":
@@ -678,6 +700,10 @@ class _Run(object):
         """Create one job; return "ok", "failed", "cancelled" or "stalled"."""
         try:
             body = json.dumps(self._payload(job))
+        except (OSError, IOError) as err:  # a file vanished (or lost its permissions) since it was read
+            self.emit(ev.error(UploadError.__name__, "not created: cannot read {}: {}".format(
+                getattr(err, "filename", None) or "one of its files", err.strerror or err), job.title))
+            return "failed"
         except Exception as err:  # a payload ciocore refuses
             self.emit(ev.error_from_exception(err, job.title))
             return "failed"

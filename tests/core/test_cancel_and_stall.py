@@ -111,3 +111,53 @@ def test_a_stalled_upload_names_the_file(ciocore_sandbox, files):
                           or "no answer within 1 s" in r.message for r in failed)
     assert any(os.path.basename(p) in out.getvalue() for p in files)
     sandbox.release()
+
+
+@pytest.mark.slow
+def test_a_stock_run_started_right_after_a_cancelled_one_still_uploads(ciocore_sandbox, files, tmp_path):
+    """ciocore's uploader, once cancelled, wakes from its 5 s sleep and clears ciocore's
+    module-wide WORKING flag: any uploader running by then stops passing files on. Cancel,
+    submit again at once (the artist's "oops, submit"): the second run must not hang."""
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("upload", hang=True, times=None)
+    runner, _seen = start(sandbox, payloads(1, files=files), "stock")
+    assert wait_for(lambda: sandbox.faults.hung_count > 0 or runner.finished), "the upload was never reached"
+    runner.cancel()
+    assert runner.wait(5) and runner.state == CANCELLED
+    sandbox.faults.clear()
+    sandbox.release()
+    again = make_files(tmp_path / "again", {"new_a.tx": 40000, "new_b.tx": 50000})
+    runner, seen = start(sandbox, payloads(1, files=again), "stock", timeout=15.0)
+    assert runner.wait(60)
+    assert [e.type for e in seen if e.type in (ev.RESPONSE, ev.ERROR)] == [ev.RESPONSE], \
+        [e.data for e in seen if e.type == ev.ERROR]
+
+
+CIOCORE_WORKERS = ("MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker", "UploadWorker",
+                   "MetricStore", "ErrorThread")
+
+
+@pytest.mark.slow
+def test_no_ciocore_worker_outlives_a_cancelled_stock_run_by_more_than_a_few_seconds(ciocore_sandbox, files):
+    """Issue 11.2: the user cancels while Conductor is slow to give the upload URLs; the answer
+    comes just after. Within a few seconds of done, with the sandbox still running, no thread of
+    ciocore's uploader is left (ciocore's own uploader left four waiting on their queues for ever)."""
+    import threading
+
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("upload_urls", hang=True, times=None)
+    before = set(threading.enumerate())
+    runner, _seen = start(sandbox, payloads(1, files=files), "stock")
+    assert wait_for(lambda: sandbox.faults.hung_count > 0 or runner.finished), "upload_urls was never reached"
+    runner.cancel()
+    assert runner.wait(5) and runner.state == CANCELLED
+    done = time.monotonic()
+    sandbox.faults.clear()
+    sandbox.release()
+
+    def workers():
+        return sorted(t.name for t in set(threading.enumerate()) - before
+                      if t.is_alive() and t.name.split("-")[0] in CIOCORE_WORKERS)
+
+    wait_for(lambda: not workers(), seconds=4.0)
+    assert not workers(), "alive {:.1f} s after done: {}".format(time.monotonic() - done, workers())

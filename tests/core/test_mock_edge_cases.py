@@ -330,10 +330,13 @@ def test_ctrl_c_in_the_first_tenth_of_a_second_prints_no_traceback(tmp_path):
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
         assert not _our_traceback(err), (delay, err)
-        # Never lost (exit 0). Right after the mark the signal may still land
-        # in the -c line, between the mark and console_main's try: Python
-        # then ends by SIGINT (-2), in the test's code, not ours.
-        allowed = (3,) if delay >= 0.005 else (3, -signal.SIGINT)
+        # Never lost (exit 0). Right after the mark (or, on a loaded machine,
+        # well after it) the signal may still land in the test's own -c line
+        # (inside its open() of the marker, or before console_main's try):
+        # Python then prints a traceback through "<string>" only and ends by
+        # SIGINT (-2; 1 on Python 3.7). Anywhere else it must be our exit 3.
+        in_test_line = "Traceback" in err and 'File "<string>"' in err
+        allowed = (1, -signal.SIGINT) if in_test_line else (3,)
         assert proc.returncode in allowed, (delay, proc.returncode, err)
         if proc.returncode == 3:
             assert "interrupted" in err or "Cancelling" in err, (delay, err)

@@ -190,3 +190,51 @@ def test_no_runner_or_ciocore_call_thread_outlives_done(ciocore_sandbox, uploade
     ours = [t for t in set(threading.enumerate()) - before if t.name.startswith("ciokatana-") and t.is_alive()
             and not t.name.startswith("ciokatana-sandbox")]
     assert not ours, ours
+
+
+# What may differ between two submissions of the same payload: when a file was last read.
+TIMING_KEYS = {"st_atime"}
+
+
+def _comparable(body):
+    body = dict(body)
+    body["upload_files"] = sorted(
+        ({k: v for k, v in entry.items() if k not in TIMING_KEYS} for entry in body["upload_files"]),
+        key=lambda entry: entry["destination"])
+    return body
+
+
+@pytest.mark.slow
+def test_the_shared_path_sends_the_jobs_body_ciocores_submit_sends(ciocore_sandbox, tmp_path):
+    """The same two jobs (sharing one file, one of their own each, one job without files) through
+    ciocore's own Submit and through the shared path: Conductor receives the same jobs/ bodies but
+    for when the files were last read."""
+    sandbox = ciocore_sandbox
+    own_a, own_b, shared_file = make_files(tmp_path / "f", {"a.tx": 1000, "b.tx": 2000, "s.tx": 3000})
+    jobs = payloads(3, per_job=[[shared_file, own_a], [shared_file, own_b], []])
+    bodies = {}
+    for uploader in ("stock", "shared"):
+        before = len(sandbox.jobs)
+        runner, _seen = start(jobs, sandbox, uploader)
+        assert runner.wait(120) and runner.state == SUCCEEDED, [e.data for e in runner.errors]
+        bodies[uploader] = [_comparable(j["payload"]) for j in sandbox.jobs[before:]]
+    assert len(bodies["shared"]) == len(bodies["stock"]) == 3
+    for stock, shared in zip(bodies["stock"], bodies["shared"]):
+        assert shared == stock
+    assert [len(b["upload_files"]) for b in bodies["shared"]] == [2, 2, 0]
+
+
+@pytest.mark.parametrize("uploader", BOTH_FAST)
+def test_a_lost_answer_to_a_job_creation_is_never_sent_again(ciocore_sandbox, uploader):
+    """Conductor creates the job, then the connection drops before its answer. Sending the
+    request again would create (and bill) a second job: ciocore's API client retries every
+    request that ends in a connection error, so the job creation must not go through that."""
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("jobs", lose_answer=True, times=1)
+    runner, seen = start(payloads(2), sandbox, uploader)
+    assert runner.wait(60)
+    held = [j["payload"]["job_title"] for j in sandbox.jobs]
+    assert held == ["job1", "job2"], held  # one job each: job1 was not created twice
+    (job1,) = [e for e in seen if e.job_title == "job1" and e.type in (ev.RESPONSE, ev.ERROR)]
+    assert job1.may_exist and not job1.is_cancel
+    assert [e.data["jobid"] for e in runner.responses] == [sandbox.jobs[1]["jobid"]]

@@ -208,3 +208,43 @@ def test_cancel_during_a_hung_upload_ends_every_call_thread(ciocore_sandbox, sho
     alive = [t.name for t in threading.enumerate() if t.name.startswith(("ciokatana-upload", "ciokatana-call",
                                                                         "ciokatana-md5", "ciokatana-create"))]
     assert not alive
+
+
+@pytest.mark.parametrize("when", ["before its upload", "after its upload"])
+def test_a_file_that_vanishes_mid_run_fails_only_the_jobs_that_need_it_and_is_named(ciocore_sandbox, shot, when):
+    """The artist (or a cleanup script) deletes a texture while the submission runs."""
+    sandbox = ciocore_sandbox
+    gone = shot[2]  # tex/a.tx (its copy a_copy.tx has the same bytes: it is not the same file)
+    endpoint = "upload_urls" if when == "before its upload" else "jobs"
+    sandbox.faults.add(endpoint, hang=True)
+
+    def remove_when_held():
+        deadline = time.monotonic() + 10
+        while sandbox.faults.hung_count == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.remove(gone)
+        sandbox.release()
+
+    helper = threading.Thread(target=remove_when_held, daemon=True)
+    helper.start()
+    # job1 needs the file; job2 does not (it is created in either case)
+    jobs = payloads(3, per_job=[shot[:1], [shot[1], gone], shot[3:]])
+    runner, seen = run(sandbox, jobs)
+    helper.join(5)
+    assert runner.state == FAILED
+    outcome = {e.job_title: e for e in seen if e.type in (ev.RESPONSE, ev.ERROR)}
+    assert set(outcome) == {"job1", "job2", "job3"}
+    failed = outcome["job2"].data
+    assert outcome["job2"].type == ev.ERROR and not outcome["job2"].is_cancel and gone in failed["exception"]
+    assert failed["exception"].startswith("not created: ") and "cannot read" in failed["exception"]
+    # job3 lists only the copy of the vanished file: the copy's own bytes stand in for it
+    with open(shot[4], "rb") as handle:
+        assert sandbox.file_bytes(b64md5(shot[4])) == handle.read()
+    created = [e.data["jobid"] for e in seen if e.type == ev.RESPONSE]
+    assert "job3" in [e.job_title for e in seen if e.type == ev.RESPONSE]
+    deadline = time.monotonic() + 2  # the sandbox may answer a moment before it lists the job
+    while len(sandbox.jobs) < len(created) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [j["jobid"] for j in sandbox.jobs] == created
+    assert "job2" not in [j["payload"]["job_title"] for j in sandbox.jobs]
+    assert [e.type for e in seen].count(ev.DONE) == 1

@@ -186,6 +186,74 @@ def test_sandbox_command_help():
     assert proc.returncode == 0 and "--port" in proc.stdout
 
 
+@pytest.mark.parametrize("uploader", ["shared", pytest.param("stock", marks=pytest.mark.slow)])
+def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tmp_path, uploader):
+    """Issue 11.1's reproduction: jobs/ hangs, Ctrl-C, the service lets go and holds the job.
+    The terminal must say the job may have been created (naming it and the dashboard), never that
+    it was cancelled before Conductor had it."""
+    import time
+
+    sandbox.faults.add("jobs", hang=True, times=None)
+    env = sandbox.client_env(str(tmp_path / "home"), base=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", SIMPLE, "--frames", "1",
+         "--uploader", uploader],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while sandbox.faults.hung_count == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert sandbox.faults.hung_count == 1, proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    sandbox.faults.clear()
+    sandbox.release()
+    deadline = time.monotonic() + 10
+    while not sandbox.jobs and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(sandbox.jobs) == 1  # Conductor did create it
+    title = sandbox.jobs[0]["payload"]["job_title"]
+    assert "Traceback" not in err, err
+    assert "MAY EXIST" in out and title in out and "check {}/jobs".format(sandbox.url) in out, (out, err)
+    assert "CANCELLED" not in out.replace("Cancelling", ""), out
+
+
+@pytest.mark.parametrize("phase", ["upload_urls", "upload"])
+def test_ctrl_c_during_the_shared_upload_creates_no_job(sandbox, tmp_path, phase):
+    """Ctrl-C while the files go up: exit 3, every job not started, nothing on Conductor even once
+    the service lets go."""
+    import time
+
+    sandbox.faults.add(phase, hang=True, times=None)
+    env = sandbox.client_env(str(tmp_path / "home"), base=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", SHOT, "--frames", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while sandbox.faults.hung_count == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert sandbox.faults.hung_count >= 1, proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    sandbox.faults.clear()
+    sandbox.release()
+    time.sleep(0.5)
+    assert proc.returncode == 3, (out, err)
+    assert "Traceback" not in err and "CANCELLED" in out and "MAY EXIST" not in out, (out, err)
+    assert sandbox.jobs == []
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs need a POSIX system")
 def test_a_fifo_in_an_asset_folder_is_warned_about_and_the_job_is_created(capsys, tmp_path):
     """It made the job fail with a RecursionError from ciocore, after validation said nothing."""

@@ -250,3 +250,21 @@ def test_a_flush_delivers_what_was_queued_and_returns_while_a_producer_keeps_pos
     assert bridge.posted == 100  # 50 more posted meanwhile: they wait for the next flush
     bridge.flush()
     assert [e.data["job_index"] for e in got[50:]] == list(range(1001, 1051))
+
+
+def test_a_background_task_ending_after_its_bridge_was_deleted_is_dropped_quietly(qtbot):
+    """The dialog closed (its Bridge deleted) while a planning or estimate task still ran: the
+    task's result goes nowhere, and its thread must not end in an exception (PyQt5 raised
+    'wrapped C/C++ object of type Bridge has been deleted' from the worker thread)."""
+    from ciokatana.qt import QtCore
+
+    bridge = Bridge(refresh_hz=50)
+    release = threading.Event()
+    got = []
+    thread = bridge.run_in_thread(lambda: release.wait(10), got.append, name="ciokatana-ui-task")
+    bridge.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.DeferredDelete)
+    qtbot.wait(20)
+    release.set()
+    thread.join(5)
+    assert not thread.is_alive() and got == []
