@@ -32,7 +32,7 @@ from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import theme
 from ciokatana.ui.compat import has_flag
 from ciokatana.ui.interface import AbstractController
-from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
+from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt, open_prompt
 from ciokatana.ui.submit_flow import IDLE, RUNNING, SubmitFlow
 from ciokatana.ui.tabs.configure import ConfigureTab
 from ciokatana.ui.tabs.preview import PreviewTab
@@ -205,20 +205,7 @@ class ConductorDialog(QtWidgets.QDialog):
 
     def show_prompt(self, prompt, on_answer):
         """Open a :class:`Prompt`; ``on_answer(key)`` gets the answer."""
-        if self.prompt is not None:
-            self.prompt.close()
-        self.prompt = prompt
-
-        def answered(key):
-            if self.prompt is prompt:
-                self.prompt = None
-            prompt.deleteLater()
-            if on_answer is not None:
-                on_answer(key)
-
-        prompt.answered.connect(answered)
-        prompt.open()
-        return prompt
+        return open_prompt(self, prompt, on_answer)
 
     def set_status(self, text, level="notice"):
         self.status_label.setText(text)

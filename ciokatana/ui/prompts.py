@@ -95,3 +95,25 @@ class Prompt(QtWidgets.QMessageBox):
                 break
         if self.key is not None:
             self.answered.emit(self.key)
+
+
+def open_prompt(owner, prompt, on_answer):
+    """Open ``prompt`` window-modally as ``owner.prompt`` (closing the one open before).
+
+    ``owner.prompt`` is cleared once answered; ``on_answer(key)`` gets the
+    answer. No nested event loop: the caller returns at once.
+    """
+    if owner.prompt is not None:
+        owner.prompt.close()
+    owner.prompt = prompt
+
+    def answered(key):
+        if owner.prompt is prompt:
+            owner.prompt = None
+        prompt.deleteLater()
+        if on_answer is not None:
+            on_answer(key)
+
+    prompt.answered.connect(answered)
+    prompt.open()
+    return prompt

@@ -25,7 +25,7 @@ from ciokatana.core.presets import PIPELINE, PresetError, PresetExists
 from ciokatana.qt import QtCore, QtWidgets, Signal
 from ciokatana.ui import theme
 from ciokatana.ui.compat import flags
-from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt
+from ciokatana.ui.prompts import DESTRUCTIVE, REJECT, Prompt, open_prompt
 
 SCOPE_WORDS = {"user": "just for you", "show": "for everyone on the show", PIPELINE: "from the pipeline"}
 SLOW_FOLDER_MS = 3000
@@ -303,20 +303,7 @@ class PresetBar(QtWidgets.QFrame):
             self._note("Not saved: {!r} was kept as it is".format(name))
 
     def _ask(self, prompt, on_answer):
-        if self.prompt is not None:
-            self.prompt.close()
-        self.prompt = prompt
-
-        def answered(key):
-            if self.prompt is prompt:
-                self.prompt = None
-            prompt.deleteLater()
-            if on_answer is not None:
-                on_answer(key)
-
-        prompt.answered.connect(answered)
-        prompt.open()
-        return prompt
+        return open_prompt(self, prompt, on_answer)
 
     def _on_delete_button_clicked(self):
         preset = self.chosen()
