@@ -86,6 +86,9 @@ class Plan:
     extra_assets: assets_mod.ResolvedAssets
     jobs: List[Job] = field(default_factory=list)
     problems: Dict[str, str] = field(default_factory=dict)
+    # Values masked by value in logs and recordings (see _secret_values);
+    # a run of this plan keeps them masked while it lives (core.runner).
+    secret_values: List[str] = field(default_factory=list)
 
     @property
     def payloads(self) -> List[dict]:
@@ -231,7 +234,8 @@ def plan_submission(snapshot: SceneSnapshot, settings: Settings) -> Plan:
         uploads = [p for p in upload_candidates if not assets_mod.under(p, job.output_path)]
         job.payload = build_payload(job, snapshot, settings, environment, uploads)
     _give_keys(plan.jobs)
-    set_secret_values(_secret_values(plan, environment))
+    plan.secret_values = _secret_values(plan, environment)
+    set_secret_values(plan.secret_values)
     return plan
 
 

@@ -51,13 +51,14 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import itertools
 import json
 import logging
 import os
 import re
 import threading
 import unicodedata
-from typing import Any, FrozenSet, Iterable, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Tuple
 
 MASK = "********"
 MIN_SECRET_LENGTH = 6
@@ -131,8 +132,40 @@ def set_secret_values(values: Iterable[Any]) -> None:
 
 
 def secret_values() -> FrozenSet[str]:
-    """The values :func:`set_secret_values` was last given (those kept)."""
-    return _VALUES
+    """The values masked by value: those :func:`set_secret_values` was
+    last given, and those of every run still holding its own."""
+    held = _HELD
+    if not held:
+        return _VALUES
+    return _VALUES.union(*held.values())
+
+
+_HELD: Dict[int, FrozenSet[str]] = {}
+_HOLDS = itertools.count(1)
+
+
+def hold_secret_values(values: Iterable[Any]) -> int:
+    """Keep masking ``values`` until :func:`release_secret_values` is given
+    the token returned, whatever plans are made meanwhile: a submission
+    still running (or its threads still logging) masks its plan's secrets
+    even after the artist replans with other ones."""
+    global _HELD
+    found = frozenset(str(v) for v in values if v is not None and len(str(v)) >= MIN_SECRET_LENGTH)
+    token = next(_HOLDS)
+    with _LOCK:
+        held = dict(_HELD)
+        held[token] = found
+        _HELD = held
+    return token
+
+
+def release_secret_values(token: int) -> None:
+    """Stop holding the values of :func:`hold_secret_values`'s ``token``."""
+    global _HELD
+    with _LOCK:
+        held = dict(_HELD)
+        held.pop(token, None)
+        _HELD = held
 
 
 def _key_values(raw: str) -> Iterable[str]:
@@ -181,13 +214,13 @@ def key_material() -> FrozenSet[str]:
 
 def known_secrets() -> FrozenSet[str]:
     """Every value masked by value: the configured key's and the set ones."""
-    return _VALUES | key_material()
+    return secret_values() | key_material()
 
 
 def _known_forms(key_only: bool = False) -> Tuple[str, ...]:
     """The written forms of the known values, longest first (cached)."""
     key = key_material()
-    values = (frozenset() if key_only else _VALUES, key)
+    values = (frozenset() if key_only else secret_values(), key)
     cached = _FORMS_CACHE[0]
     if cached is not None and cached[0] == values:
         return cached[1]

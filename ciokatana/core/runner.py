@@ -40,11 +40,14 @@ import time
 from typing import Callable, List, Optional
 
 from ciokatana.core import events as ev
+from ciokatana.core import redact
 from ciokatana.core.settings import DEFAULT_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
 STOCK_MIN_TIMEOUT = 15.0
+# How long a finished run keeps its secrets masked for a thread it abandoned.
+RELEASE_WAIT = 300.0
 
 
 class RunState(str, enum.Enum):
@@ -500,6 +503,7 @@ class Runner:
         return self._run_started()
 
     def _run_started(self) -> RunState:
+        hold = redact.hold_secret_values(getattr(self.source, "secret_values", None) or ())
         try:
             self.source.run(self._emit, self.control)
         except BaseException as err:  # the source itself broke
@@ -507,7 +511,22 @@ class Runner:
             self._emit(ev.error_from_exception(err, ""))
         finally:
             self._finish()
+            self._release_secrets(hold)
         return self._state
+
+    def _release_secrets(self, hold: int) -> None:
+        """Stop masking this run's secrets once no thread of it can log any more."""
+        alive = [t for t in self.abandoned_threads() if t.is_alive()]
+        if not alive:
+            redact.release_secret_values(hold)
+            return
+
+        def release_later():
+            for thread in alive:
+                thread.join(RELEASE_WAIT)
+            redact.release_secret_values(hold)
+
+        threading.Thread(target=release_later, name="ciokatana-secrets", daemon=True).start()
 
     def _finish(self) -> None:
         """Record ``done``, close the recorder, settle the state, then tell the listener."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Tuple
 
 from ciokatana.core import assets as assets_mod
+from ciokatana.core import redact
 from ciokatana.core.console import TerminalReporter
 from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay
 from ciokatana.core.plan import plan_submission
@@ -216,6 +217,10 @@ def open_source(prepared_or_payloads, spec: SourceSpec) -> Tuple[Any, Optional[M
             file that cannot be read or written.
     """
     source = _source(prepared_or_payloads, spec)
+    if not spec.replay_file:
+        # the runner keeps these masked while this run lives (a replan may set others)
+        plan = getattr(prepared_or_payloads, "plan", prepared_or_payloads)
+        source.secret_values = list(getattr(plan, "secret_values", None) or redact.secret_values())
     recorder = None
     if spec.record_file:
         try:

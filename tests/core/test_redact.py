@@ -164,3 +164,48 @@ def test_secret_named_pairs_in_text_are_masked_whatever_quotes_the_value_holds()
     assert "LEAKTWO88" not in out and "'PATH': '/bin'" in out
     out = redact_text('{\\"API_TOKEN\\": \\"LEAKTHREE77\\"}')  # JSON inside a JSON string
     assert "LEAKTHREE77" not in out
+
+
+def test_a_running_submission_keeps_its_secrets_masked_after_a_replan(no_values):
+    """The dialog replans while a run is live: that run's threads still log its old secret."""
+    import threading
+
+    from ciokatana.core.plan import Plan
+    from ciokatana.core.runner import Runner, Source
+
+    release = threading.Event()
+    started = threading.Event()
+
+    class Waiting(Source):
+        def run(self, emit, control):
+            started.set()
+            release.wait(10)
+
+    old = Plan(snapshot=None, settings=None, assets=None, extra_assets=None, secret_values=["old-secret-123"])
+    set_secret_values(old.secret_values)
+    source = Waiting()
+    source.secret_values = list(old.secret_values)  # what submission.open_source gives a source
+    runner = Runner(source).start()
+    assert started.wait(5)
+    set_secret_values(["new-secret-456"])  # the artist changed the environment and replanned
+    assert redact_text("old-secret-123 new-secret-456") == "{} {}".format(MASK, MASK)
+    release.set()
+    assert runner.wait(5)
+    assert redact_text("old-secret-123") == "old-secret-123"  # released with the run
+    assert redact_text("new-secret-456") == MASK
+
+
+def test_open_source_gives_the_run_its_plans_secret_values(no_values, tmp_path):
+    from ciokatana.core import submission
+    from ciokatana.core.plan import Plan
+
+    plan = Plan(snapshot=None, settings=None, assets=None, extra_assets=None,
+                jobs=[], secret_values=["plan-secret-789"])
+
+    class Prepared:
+        payloads = [{"job_title": "t", "upload_paths": []}]
+
+    prepared = Prepared()
+    prepared.plan = plan
+    source, _ = submission.open_source(prepared, submission.SourceSpec())
+    assert source.secret_values == ["plan-secret-789"]
