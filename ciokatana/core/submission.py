@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Tuple
 
 from ciokatana.core import assets as assets_mod
-from ciokatana.core import redact
+from ciokatana.core import interrupt, redact
 from ciokatana.core.console import TerminalReporter
 from ciokatana.core.mock import MockFileError, MockRecorder, MockReplay
 from ciokatana.core.plan import plan_submission
@@ -288,10 +288,11 @@ class TerminalRun:
 def run_until_done(runner, err) -> str:
     """Run a :class:`~ciokatana.core.runner.Runner` on its worker thread so
     Ctrl-C in the terminal cancels it cleanly; return the final state."""
+    interrupt.check()  # a Ctrl-C whose exception Python lost: send nothing
     runner.start()
     try:
         while not runner.wait(0.2):
-            pass
+            interrupt.check()
     except KeyboardInterrupt:
         err.write("\nCancelling: stopping the current job, starting no more...\n")
         runner.cancel()

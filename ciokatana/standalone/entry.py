@@ -8,13 +8,18 @@ are still being imported) ends in one line and exit code 3, never a
 
 import sys
 
+from ciokatana.core import interrupt
 from ciokatana.standalone.exit_codes import EXIT_INTERRUPTED
 
 
 def console_main() -> None:
     try:
+        # A Ctrl-C Python loses (raised inside one of its own callbacks during
+        # an import) is still seen: below, and before any job is sent.
+        interrupt.install()
         from ciokatana.standalone.cli import main
 
+        interrupt.check()
         code = main()
     except KeyboardInterrupt:
         try:
