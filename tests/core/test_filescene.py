@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from fifos import error_opening_a_fifo
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.scene import FarmSettings, SceneError
 from ciokatana.core.settings import EnvVar, Settings
@@ -199,25 +200,7 @@ def test_submission_history_is_kept_with_the_scene_and_survives_a_reload(write_s
 # -- a path that is not a regular file is refused at once ------------------
 
 def test_a_fifo_scene_is_refused_at_once_instead_of_hanging(tmp_path):
-    import threading
-
-    fifo = str(tmp_path / "scene.fifo")
-    os.mkfifo(fifo)
-    result = {}
-
-    def attempt():
-        try:
-            FileScene(fifo)
-        except SceneError as err:
-            result["error"] = str(err)
-
-    worker = threading.Thread(target=attempt, daemon=True)
-    worker.start()
-    worker.join(5)
-    if worker.is_alive():  # unblock the open so the thread can end
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        pytest.fail("FileScene hung on a FIFO")
-    assert "is a pipe (FIFO), not a scene file" in result["error"]
+    assert "is a pipe (FIFO), not a scene file" in error_opening_a_fifo(tmp_path, FileScene, SceneError)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")

@@ -1,4 +1,7 @@
-"""Builders for scene snapshots and settings, shared by the tests."""
+"""Builders for scene snapshots, settings and small scene files, shared by the tests."""
+
+import json
+import os
 
 from ciokatana.core.scene import FarmSettings, RenderNode, RenderOutput, SceneSnapshot
 from ciokatana.core.settings import EnvVar, Package, Settings
@@ -67,3 +70,27 @@ def rich_settings():
         mock_file="/tmp/mock.json",
         mock_interval=0.25,
     )
+
+
+def small_scene_file(tmp_path):
+    """A one-node scene file with a small Katana file and two UDIM textures (random bytes); its path."""
+    folder = tmp_path / "shot"
+    (folder / "tex").mkdir(parents=True)
+    (folder / "tex" / "wood.1001.tx").write_bytes(os.urandom(3000))
+    (folder / "tex" / "wood.1002.tx").write_bytes(os.urandom(5000))
+    (folder / "small.katana").write_bytes(b"katana scene bytes")
+    data = {
+        "katana_file": "small.katana",
+        "frame_range": {"start": 1, "end": 2},
+        "render_nodes": [{
+            "name": "hero",
+            "renderer": "prman",
+            "outputs": [{"name": "primary", "enabled": True,
+                         "outputLocation": str(tmp_path / "renders" / "hero.####.exr")}],
+        }],
+        "assets": ["tex/wood.<UDIM>.tx"],
+        "settings": {"scout_spec": ""},
+    }
+    path = folder / "small.json"
+    path.write_text(json.dumps(data))
+    return str(path)

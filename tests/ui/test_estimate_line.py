@@ -5,38 +5,15 @@ meanwhile, superseded when the plan changes, and after a real submit to the
 sandbox everything is on Conductor.
 """
 
-import json
 import os
 import threading
 
 from ciokatana.core import hashing
+from builders import small_scene_file
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.runner import conductor_submit_factory
 from ciokatana.qt import QtCore
 from ciokatana.ui.widgets.estimate import ESTIMATING, EstimateService
-
-
-def _small_scene(tmp_path):
-    folder = tmp_path / "shot"
-    (folder / "tex").mkdir(parents=True)
-    (folder / "tex" / "wood.1001.tx").write_bytes(os.urandom(3000))
-    (folder / "tex" / "wood.1002.tx").write_bytes(os.urandom(5000))
-    (folder / "small.katana").write_bytes(b"katana scene bytes")
-    data = {
-        "katana_file": "small.katana",
-        "frame_range": {"start": 1, "end": 2},
-        "render_nodes": [{
-            "name": "hero",
-            "renderer": "prman",
-            "outputs": [{"name": "primary", "enabled": True,
-                         "outputLocation": str(tmp_path / "renders" / "hero.####.exr")}],
-        }],
-        "assets": ["tex/wood.<UDIM>.tx"],
-        "settings": {"scout_spec": ""},
-    }
-    path = folder / "small.json"
-    path.write_text(json.dumps(data))
-    return str(path)
 
 
 def line_of(dialog):
@@ -50,7 +27,7 @@ def settled(dialog):
 
 def test_the_line_before_and_after_a_real_submit(make_dialog, ciocore_sandbox, tmp_path, ui, qtbot):
     sandbox = ciocore_sandbox
-    dialog = make_dialog(FileScene(_small_scene(tmp_path)),
+    dialog = make_dialog(FileScene(small_scene_file(tmp_path)),
                          submit_factory=conductor_submit_factory(sandbox.ciocore_config.database_filepath))
     line = line_of(dialog)
     qtbot.waitUntil(lambda: settled(dialog), timeout=10000)
@@ -156,7 +133,7 @@ def test_a_file_changed_on_disk_is_estimated_again_when_the_plan_is(make_dialog,
 
     from shots import b64md5
 
-    scene_path = _small_scene(tmp_path)
+    scene_path = small_scene_file(tmp_path)
     folder = os.path.dirname(scene_path)
     files = [os.path.join(folder, "small.katana"), os.path.join(folder, "tex", "wood.1001.tx"),
              os.path.join(folder, "tex", "wood.1002.tx")]

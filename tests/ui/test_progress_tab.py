@@ -1,9 +1,8 @@
 """The Progress tab: known totals, files N of M, checksums before time left, the creating phase."""
 
-import threading
 
+from sources import Steps
 from ciokatana.core import events as ev
-from ciokatana.core.runner import Source
 from ciokatana.ui import runs
 
 
@@ -18,24 +17,6 @@ def _progress(index, files, md5):
                                   "percent_complete": 100.0, "elapsed_time": 4.0, "processed_md5s": 0,
                                   "md5_percent": md5, "file_progress": files})
 
-
-class Steps(Source):
-    """Emits one batch of events each time the test calls step()."""
-
-    def __init__(self, batches):
-        self.batches = batches
-        self.go = threading.Semaphore(0)
-
-    def step(self):
-        self.go.release()
-
-    def run(self, emit, control):
-        for batch in self.batches:
-            while not self.go.acquire(timeout=0.05):
-                if control.cancelled:
-                    return
-            for event in batch:
-                emit(event)
 
 
 def test_shared_upload_hashing_then_files_n_of_m_then_creating_with_a_clock(make_dialog, scene, qtbot):

@@ -3,37 +3,13 @@
 Slow: ciocore's uploader polls every 5 s, so the job with uploads takes ~10 s.
 """
 
-import json
-import os
 
 import pytest
 
 from ciokatana.core.runner import conductor_submit_factory
+from builders import small_scene_file
 from ciokatana.core.filescene import FileScene
 from ciokatana.core.mock import check_mock_file
-
-
-def _scene(tmp_path):
-    folder = tmp_path / "shot"
-    (folder / "tex").mkdir(parents=True)
-    (folder / "tex" / "wood.1001.tx").write_bytes(os.urandom(3000))
-    (folder / "tex" / "wood.1002.tx").write_bytes(os.urandom(5000))
-    (folder / "small.katana").write_bytes(b"katana scene bytes")
-    data = {
-        "katana_file": "small.katana",
-        "frame_range": {"start": 1, "end": 2},
-        "render_nodes": [{
-            "name": "hero",
-            "renderer": "prman",
-            "outputs": [{"name": "primary", "enabled": True,
-                         "outputLocation": str(tmp_path / "renders" / "hero.####.exr")}],
-        }],
-        "assets": ["tex/wood.<UDIM>.tx"],
-        "settings": {"scout_spec": ""},
-    }
-    path = folder / "small.json"
-    path.write_text(json.dumps(data))
-    return str(path)
 
 
 def _database_factory(path):
@@ -43,7 +19,7 @@ def _database_factory(path):
 @pytest.mark.slow
 def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, mock_feature, ui, qtbot, opened):
     sandbox = ciocore_sandbox
-    dialog = make_dialog(FileScene(_scene(tmp_path)),
+    dialog = make_dialog(FileScene(small_scene_file(tmp_path)),
                          submit_factory=_database_factory(sandbox.ciocore_config.database_filepath))
     bar = dialog.tab("configure").connection_bar
     ui.click(bar.connect_button)

@@ -1,9 +1,8 @@
 """Upload figures tell the truth while ciocore uploads files before every checksum is done."""
 
-import threading
 
+from sources import Steps
 from ciokatana.core import events as ev
-from ciokatana.core.runner import Source
 from ciokatana.ui import runs, theme
 
 FILES = 3052
@@ -84,22 +83,6 @@ def test_files_and_bytes_count_from_the_first_upload_against_the_jobs_own_totals
     record.apply(ev.response({"jobid": "00001"}, 201, TITLE))
     assert record.jobs[0].upload.files == FILES and record.jobs[0].upload.cached == CACHED
 
-
-class Steps(Source):
-    def __init__(self, batches):
-        self.batches = batches
-        self.go = threading.Semaphore(0)
-
-    def step(self):
-        self.go.release()
-
-    def run(self, emit, control):
-        for batch in self.batches:
-            while not self.go.acquire(timeout=0.05):
-                if control.cancelled:
-                    return
-            for event in batch:
-                emit(event)
 
 
 def test_the_progress_tab_shows_uploads_before_the_checksums_are_done(make_dialog, scene, qtbot):
