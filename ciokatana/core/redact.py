@@ -120,13 +120,18 @@ def _forms(value: str) -> List[str]:
     return [f for f in forms if len(f) >= MIN_SECRET_LENGTH]
 
 
+def _accepted(values: Iterable[Any]) -> FrozenSet[str]:
+    """The values worth masking: as text, at least MIN_SECRET_LENGTH long."""
+    return frozenset(str(v) for v in values if v is not None and len(str(v)) >= MIN_SECRET_LENGTH)
+
+
 def set_secret_values(values: Iterable[Any]) -> None:
     """Mask exactly these values by value from now on (process-wide),
     replacing the values given before: the planner calls it with the
     secret values of the plan now configured. Values shorter than
     MIN_SECRET_LENGTH are left out."""
     global _VALUES
-    found = frozenset(str(v) for v in values if v is not None and len(str(v)) >= MIN_SECRET_LENGTH)
+    found = _accepted(values)
     with _LOCK:
         _VALUES = found
 
@@ -150,7 +155,7 @@ def hold_secret_values(values: Iterable[Any]) -> int:
     still running (or its threads still logging) masks its plan's secrets
     even after the artist replans with other ones."""
     global _HELD
-    found = frozenset(str(v) for v in values if v is not None and len(str(v)) >= MIN_SECRET_LENGTH)
+    found = _accepted(values)
     token = next(_HOLDS)
     with _LOCK:
         held = dict(_HELD)

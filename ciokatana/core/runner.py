@@ -177,11 +177,14 @@ class BackgroundCall(object):
         return self.finished.wait(seconds)
 
 
-class _Clock(object):
+class Clock(object):
+    """When something last moved (for inactivity timeouts)."""
+
     def __init__(self):
         self.last = time.monotonic()
 
-    def touch(self):
+    def touch(self, *_args):
+        """Note that something moved (takes and ignores a callback's arguments)."""
         self.last = time.monotonic()
 
     def idle(self):
@@ -255,7 +258,7 @@ class ConductorSource(Source):
             return False
         for attempt in range(3):
             call = BackgroundCall(self.login, "ciokatana-login")
-            clock = _Clock()
+            clock = Clock()
             while not call.wait(0.05):
                 if control.cancelled:
                     self._abandoned.append(call.thread)
@@ -297,7 +300,7 @@ class ConductorSource(Source):
         """Run one job; "ok", "stop" (cancelled) or "stalled"."""
         open_job = threading.Event()
         open_job.set()
-        clock = _Clock()
+        clock = Clock()
         last = [None]
 
         def on_progress(stats):
@@ -449,6 +452,7 @@ class Runner:
         self.control = Control()
         self._state = PENDING
         self.responses: List[ev.Event] = []
+        self._hold = 0  # redact.hold_secret_values' token while running
         self.errors: List[ev.Event] = []
         self._lock = threading.RLock()
         self._thread: Optional[threading.Thread] = None
@@ -503,7 +507,7 @@ class Runner:
         return self._run_started()
 
     def _run_started(self) -> RunState:
-        hold = redact.hold_secret_values(getattr(self.source, "secret_values", None) or ())
+        self._hold = redact.hold_secret_values(getattr(self.source, "secret_values", None) or ())
         try:
             self.source.run(self._emit, self.control)
         except BaseException as err:  # the source itself broke
@@ -511,12 +515,11 @@ class Runner:
             self._emit(ev.error_from_exception(err, ""))
         finally:
             self._finish()
-            self._release_secrets(hold)
         return self._state
 
     def _release_secrets(self, hold: int) -> None:
         """Stop masking this run's secrets once no thread of it can log any more."""
-        alive = [t for t in self.abandoned_threads() if t.is_alive()]
+        alive = self.abandoned_threads()  # the live ones
         if not alive:
             redact.release_secret_values(hold)
             return
@@ -546,6 +549,7 @@ class Runner:
                     logger.exception("Could not finish the mock file")
             self._set_state(final)
             self._finished.set()
+        self._release_secrets(self._hold)
         try:
             self._deliver(done)
         finally:

@@ -55,7 +55,7 @@ from ciokatana.core import events as ev
 from ciokatana.core.settings import DEFAULT_TIMEOUT
 from ciokatana.core import ciocompat, hashing
 from ciokatana.core.ciocore_calls import CallError, Calls
-from ciokatana.core.runner import BackgroundCall, Control, Source
+from ciokatana.core.runner import BackgroundCall, Clock, Control, Source
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class UploadError(Exception):
 
 class _File(object):
     __slots__ = ("path", "info", "size", "md5", "cached", "kind", "url", "multipart", "sent", "state", "message",
-                 "hashed", "step", "unreadable")
+                 "step", "unreadable")
 
     def __init__(self, path, info):
         self.path = path
@@ -111,7 +111,6 @@ class _File(object):
         self.sent = 0
         self.state = "pending"  # pending, held, uploading, done, failed
         self.message = ""
-        self.hashed = False
         self.step = ""
         self.unreadable = False  # it could not be read (vanished, no permission): a twin may stand in
 
@@ -129,19 +128,6 @@ class _Job(object):
         self.local = bool(payload.get("local_upload", True))
         self.files = []  # type: List[str]
         self.error = None  # type: Optional[BaseException]
-
-
-class _Clock(object):
-    """When something last moved."""
-
-    def __init__(self):
-        self.last = time.monotonic()
-
-    def touch(self, *_args):
-        self.last = time.monotonic()
-
-    def idle(self):
-        return time.monotonic() - self.last
 
 
 class SharedUploadSource(Source):
@@ -210,7 +196,7 @@ class _Run(object):
         self.emit = emit
         self.control = control
         self.timeout = source.timeout
-        self.clock = _Clock()
+        self.clock = Clock()
         self.halt = threading.Event()
         self.lock = threading.Lock()
         self.jobs = [_Job(i, p) for i, p in enumerate(source.payloads)]
@@ -331,7 +317,6 @@ class _Run(object):
 
             try:
                 f.md5 = hashing.hash_file(f.path, on_block)
-                f.hashed = True
                 with self.lock:
                     hashed.append(f)
             except _Cancelled:
@@ -358,8 +343,13 @@ class _Run(object):
             if caching:
                 hashing.remember([(f.info, f.md5) for f in hashed], self.source.database_filepath)
 
+    @property
+    def _project(self):
+        """The project the upload is asked for (that of the first job that uploads)."""
+        return next((j.payload.get("project") for j in self.jobs if j.local), None)
+
     def _ask(self):
-        project = next((j.payload.get("project") for j in self.jobs if j.local), None)
+        project = self._project
         first = {}
         entries = []
         for f in self._needs_upload():
@@ -392,7 +382,7 @@ class _Run(object):
         self._progress(force=True)
 
     def _upload(self):
-        project = next((j.payload.get("project") for j in self.jobs if j.local), None)
+        project = self._project
         todo = [f for f in self._needs_upload() if f.kind in ("single", "multi")]
         if not todo:
             self._settle_duplicates()

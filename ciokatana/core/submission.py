@@ -204,13 +204,17 @@ def _payloads(prepared_or_payloads) -> List[dict]:
     return list(getattr(prepared_or_payloads, "payloads", None) or [])
 
 
-def open_source(prepared_or_payloads, spec: SourceSpec) -> Tuple[Any, Optional[MockRecorder]]:
+def open_source(prepared_or_payloads, spec: SourceSpec,
+                secret_values: Optional[List[str]] = None) -> Tuple[Any, Optional[MockRecorder]]:
     """The event source and the recorder (or None) a spec asks for.
 
     Args:
         prepared_or_payloads: a :class:`Prepared`, a Plan, or a list of
             payloads (ignored for a replay).
         spec: a :class:`SourceSpec`.
+        secret_values: the values the run keeps masked while it lives (the
+            runner holds them); by default the plan's, else those of the
+            latest plan (payloads given alone).
 
     Raises:
         SourceError: nothing to submit, an unknown uploader, or a mock
@@ -219,8 +223,10 @@ def open_source(prepared_or_payloads, spec: SourceSpec) -> Tuple[Any, Optional[M
     source = _source(prepared_or_payloads, spec)
     if not spec.replay_file:
         # the runner keeps these masked while this run lives (a replan may set others)
-        plan = getattr(prepared_or_payloads, "plan", prepared_or_payloads)
-        source.secret_values = list(getattr(plan, "secret_values", None) or redact.secret_values())
+        if secret_values is None:
+            plan = getattr(prepared_or_payloads, "plan", prepared_or_payloads)
+            secret_values = getattr(plan, "secret_values", None)
+        source.secret_values = list(redact.secret_values() if secret_values is None else secret_values)
     recorder = None
     if spec.record_file:
         try:

@@ -684,7 +684,8 @@ class Controller(AbstractController):
                 jobs = self._jobs_to_submit(result, nodes)
                 if not jobs:
                     raise SubmitError("No job can be built: see the Validation tab")
-                source, recorder = submission.open_source([job.payload for job in jobs], spec)
+                source, recorder = submission.open_source([job.payload for job in jobs], spec,
+                                                          secret_values=result.plan.secret_values)
                 record = RunRecord(
                     number,
                     RECORD if mode == "generate" else SUBMIT,

@@ -15,6 +15,7 @@ from ciokatana.core import events as ev
 from ciokatana.core import submission
 from ciokatana.core.runner import CANCELLED, Runner
 
+from sandbox_fixtures import CIOCORE_WORKERS
 from shots import make_files, payloads
 
 PHASES = ["oauth", "upload_urls", "upload", "multipart_complete", "jobs"]
@@ -131,10 +132,6 @@ def test_a_stock_run_started_right_after_a_cancelled_one_still_uploads(ciocore_s
     assert runner.wait(60)
     assert [e.type for e in seen if e.type in (ev.RESPONSE, ev.ERROR)] == [ev.RESPONSE], \
         [e.data for e in seen if e.type == ev.ERROR]
-
-
-CIOCORE_WORKERS = ("MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker", "UploadWorker",
-                   "MetricStore", "ErrorThread")
 
 
 @pytest.mark.slow

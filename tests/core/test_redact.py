@@ -209,3 +209,15 @@ def test_open_source_gives_the_run_its_plans_secret_values(no_values, tmp_path):
     prepared.plan = plan
     source, _ = submission.open_source(prepared, submission.SourceSpec())
     assert source.secret_values == ["plan-secret-789"]
+
+
+def test_payloads_given_alone_carry_the_secret_values_named_for_them(no_values):
+    """The dialog and the farm pass payloads: the run holds the values they name, not the latest plan's."""
+    from ciokatana.core import submission
+
+    set_secret_values(["latest-plan-secret-1"])
+    payloads = [{"job_title": "t", "upload_paths": []}]
+    source, _ = submission.open_source(payloads, submission.SourceSpec(), secret_values=["its-own-secret-2"])
+    assert source.secret_values == ["its-own-secret-2"]
+    source, _ = submission.open_source(payloads, submission.SourceSpec())
+    assert source.secret_values == ["latest-plan-secret-1"]

@@ -64,7 +64,7 @@ def ciocore_thread_exits_quietly(request):
 
 CIOCORE_GRACE = 4.0
 SLEEPER_GRACE = 8.0
-_CIOCORE_WORKERS = {"MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker",
+CIOCORE_WORKERS = {"MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker",
                     "UploadWorker", "MetricStore", "ErrorThread"}
 _CIOCORE_SLEEPERS = {"PrintStatusThread", "ReporterThread"}
 _sleepers = {}  # thread -> (test id, when its test ended)
@@ -83,7 +83,7 @@ def _ciocore_leaks(before, nodeid):
         kind = thread.name.split("-")[0]
         if kind in _CIOCORE_SLEEPERS:
             _sleepers.setdefault(thread, (nodeid, now))
-        elif kind in _CIOCORE_WORKERS:
+        elif kind in CIOCORE_WORKERS:
             thread.join(max(0.0, deadline - time.monotonic()))
             if thread.is_alive():
                 leaked.append(thread.name)
