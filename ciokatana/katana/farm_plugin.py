@@ -468,24 +468,12 @@ class ConductorFarmPlugin(FarmAPI.BaseFarmPlugin):
 def graph_state():
     """The project's Graph State Variables and their current values, or None when they cannot be read.
 
-    The project's variables are the children of the root node's
-    ``variables`` parameter, one group per variable holding a ``value``
-    (see :mod:`ciokatana.katana.gsv_check`); Katana bakes these values into
-    the render files of a render started from its menus.
+    Katana bakes these values into the render files of a render started
+    from its menus (:func:`ciokatana.katana.gsv_check.project_variable_values`).
     """
-    try:
-        from Katana import NodegraphAPI
+    from ciokatana.katana import gsv_check
 
-        parameter = NodegraphAPI.GetRootNode().getParameter("variables")
-        if parameter is None:
-            return None
-        values = {}
-        for child in parameter.getChildren():
-            value = child.getChild("value")
-            values[child.getName()] = "" if value is None else str(value.getValue(0))
-        return values
-    except Exception:  # a state that cannot be read decides nothing
-        return None
+    return gsv_check.project_variable_values()
 
 
 def _command_vars(commands):

@@ -12,22 +12,42 @@ check is skipped: it never blocks a submission on a guess.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 from ciokatana.core.scene import RenderNode, SceneNote
+
+
+def _variable_groups():
+    """The root node's ``variables`` groups, one per Graph State Variable (None: no such parameter)."""
+    from Katana import NodegraphAPI
+
+    parameter = NodegraphAPI.GetRootNode().getParameter("variables")
+    return None if parameter is None else parameter.getChildren()
 
 
 def project_variables() -> Optional[List[str]]:
     """The names of the project's Graph State Variables, or None when they
     cannot be read (no such parameter, or an API that differs)."""
     try:
-        from Katana import NodegraphAPI
-
-        parameter = NodegraphAPI.GetRootNode().getParameter("variables")
-        if parameter is None:
-            return None
-        return [child.getName() for child in parameter.getChildren()]
+        groups = _variable_groups()
+        return None if groups is None else [child.getName() for child in groups]
     except Exception:  # a check that cannot run says nothing
+        return None
+
+
+def project_variable_values() -> Optional[Dict[str, str]]:
+    """The project's Graph State Variables and their current values (each
+    group's ``value``), or None when they cannot be read."""
+    try:
+        groups = _variable_groups()
+        if groups is None:
+            return None
+        values = {}
+        for child in groups:
+            value = child.getChild("value")
+            values[child.getName()] = "" if value is None else str(value.getValue(0))
+        return values
+    except Exception:  # a state that cannot be read decides nothing
         return None
 
 
