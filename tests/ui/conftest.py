@@ -218,6 +218,15 @@ class Ui(object):
     def submit(self, dialog):
         self.click(dialog.submit_button)
 
+    def connect(self, dialog, project="Previs", instance_type="n2-standard-4"):
+        """Click Connect, wait for the lists, then pick a project and a machine (the sandbox offers these)."""
+        bar = dialog.tab("configure").connection_bar
+        self.click(bar.connect_button)
+        self.qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
+        general = self.section(dialog, "General")
+        self.choose(general.project_combo, project)
+        self.choose(general.instance_combo, instance_type)
+
     def wait_asked_or_started(self, dialog, runs_before=0, timeout=30000):
         """After Submit: wait for a question, or for the run to start (a short run may already be over).
 

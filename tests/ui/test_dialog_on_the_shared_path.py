@@ -27,12 +27,7 @@ def connected(make_dialog, scene, ciocore_sandbox, ui, qtbot):
     Held requests are let go at the end, even when a test fails half way.
     """
     dialog = make_dialog(scene)
-    bar = dialog.tab("configure").connection_bar
-    ui.click(bar.connect_button)
-    qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
-    general = ui.section(dialog, "General")
-    ui.choose(general.project_combo, "Previs")
-    ui.choose(general.instance_combo, "n2-standard-4")
+    ui.connect(dialog)
     yield dialog
     ciocore_sandbox.faults.clear()
     ciocore_sandbox.release()

@@ -37,12 +37,7 @@ def test_the_line_before_and_after_a_real_submit(make_dialog, ciocore_sandbox, t
     assert "Upload estimate" in block.text() and "Left to upload" in block.text()
     assert sandbox.upload_log == [] and not [r for r in sandbox.requests if "upload" in r["endpoint"]]
 
-    bar = dialog.tab("configure").connection_bar
-    ui.click(bar.connect_button)
-    qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
-    general = ui.section(dialog, "General")
-    ui.choose(general.project_combo, "Previs")
-    ui.choose(general.instance_combo, "n2-standard-4")
+    ui.connect(dialog)
     qtbot.waitUntil(lambda: settled(dialog), timeout=10000)
     assert "to upload: 3 files" in line.text()
     assert not [r for r in sandbox.requests if "upload" in r["endpoint"]]  # estimating asked Conductor nothing

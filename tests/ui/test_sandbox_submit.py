@@ -12,21 +12,12 @@ from ciokatana.core.filescene import FileScene
 from ciokatana.core.mock import check_mock_file
 
 
-def _database_factory(path):
-    return conductor_submit_factory(path)
-
-
 @pytest.mark.slow
 def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, mock_feature, ui, qtbot, opened):
     sandbox = ciocore_sandbox
     dialog = make_dialog(FileScene(small_scene_file(tmp_path)),
-                         submit_factory=_database_factory(sandbox.ciocore_config.database_filepath))
-    bar = dialog.tab("configure").connection_bar
-    ui.click(bar.connect_button)
-    qtbot.waitUntil(lambda: bar.state == "ready", timeout=20000)
-    general = ui.section(dialog, "General")
-    ui.choose(general.project_combo, "Previs")
-    ui.choose(general.instance_combo, "n2-standard-4")
+                         submit_factory=conductor_submit_factory(sandbox.ciocore_config.database_filepath))
+    ui.connect(dialog)
     settings = dialog.controller.settings
     assert settings.katana_package is not None  # the newest Katana was offered
     recorded = str(tmp_path / "recorded.json")
