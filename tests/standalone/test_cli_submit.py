@@ -186,18 +186,17 @@ def test_sandbox_command_help():
     assert proc.returncode == 0 and "--port" in proc.stdout
 
 
-@pytest.mark.parametrize("uploader", ["shared", pytest.param("stock", marks=pytest.mark.slow)])
-def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tmp_path, uploader):
-    """Issue 11.1's reproduction: jobs/ hangs, Ctrl-C, the service lets go and holds the job.
-    The terminal must say the job may have been created (naming it and the dashboard), never that
-    it was cancelled before Conductor had it."""
+def _ctrl_c_while_held(sandbox, tmp_path, phase, scene, *args):
+    """Run 'ciokatana submit' against the sandbox, press Ctrl-C while ``phase`` is held, then let go.
+
+    Returns the exit code, stdout and stderr; the hang is released before returning.
+    """
     import time
 
-    sandbox.faults.add("jobs", hang=True, times=None)
+    sandbox.faults.add(phase, hang=True, times=None)
     env = sandbox.client_env(str(tmp_path / "home"), base=dict(os.environ))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", SIMPLE, "--frames", "1",
-         "--uploader", uploader],
+        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", scene, "--frames", "1"] + list(args),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
@@ -205,7 +204,7 @@ def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tm
         deadline = time.monotonic() + 60
         while sandbox.faults.hung_count == 0 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        assert sandbox.faults.hung_count == 1, proc.communicate(timeout=5)
+        assert sandbox.faults.hung_count >= 1, proc.communicate(timeout=5)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
@@ -213,6 +212,17 @@ def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tm
             proc.kill()
     sandbox.faults.clear()
     sandbox.release()
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize("uploader", ["shared", pytest.param("stock", marks=pytest.mark.slow)])
+def test_ctrl_c_while_conductor_creates_the_job_never_says_cancelled(sandbox, tmp_path, uploader):
+    """Issue 11.1's reproduction: jobs/ hangs, Ctrl-C, the service lets go and holds the job.
+    The terminal must say the job may have been created (naming it and the dashboard), never that
+    it was cancelled before Conductor had it."""
+    import time
+
+    _code, out, err = _ctrl_c_while_held(sandbox, tmp_path, "jobs", SIMPLE, "--uploader", uploader)
     deadline = time.monotonic() + 10
     while not sandbox.jobs and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -229,27 +239,9 @@ def test_ctrl_c_during_the_shared_upload_creates_no_job(sandbox, tmp_path, phase
     the service lets go."""
     import time
 
-    sandbox.faults.add(phase, hang=True, times=None)
-    env = sandbox.client_env(str(tmp_path / "home"), base=dict(os.environ))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ciokatana.standalone.cli", "submit", "--scene", SHOT, "--frames", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while sandbox.faults.hung_count == 0 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        assert sandbox.faults.hung_count >= 1, proc.communicate(timeout=5)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    sandbox.faults.clear()
-    sandbox.release()
+    code, out, err = _ctrl_c_while_held(sandbox, tmp_path, phase, SHOT)
     time.sleep(0.5)
-    assert proc.returncode == 3, (out, err)
+    assert code == 3, (out, err)
     assert "Traceback" not in err and "CANCELLED" in out and "MAY EXIST" not in out, (out, err)
     assert sandbox.jobs == []
 
