@@ -39,12 +39,24 @@ Worker results (:meth:`Bridge.run_in_thread`) are delivered through a
 queued signal as soon as they are ready. After :meth:`Bridge.detach` (the
 dialog is closing) nothing more is delivered, so late events from a
 cancelled run cannot reach widgets that are being destroyed.
+
+Closing the gate: a worker thread (an estimate still hashing, a Conductor
+fetch) may finish after the dialog closed, even while the interpreter is
+shutting down and Qt is tearing its objects down. Emitting into Qt then can
+crash the host (seen with PySide6: a segfault at exit). So every emit from
+a worker goes through a gate: it emits only while the gate is open, holding
+the gate's lock, and the gate is closed - under that lock, so after any
+emit in flight - by :meth:`Bridge.detach`, by the bridge's ``destroyed``
+signal, and at interpreter exit. Once it is closed no worker calls into Qt
+through this bridge again.
 """
 
+import atexit
 import logging
 import threading
 import time
 import traceback
+import weakref
 from itertools import islice
 
 from ciokatana.core import events as ev
@@ -54,6 +66,30 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_HZ = 15
 SLICE_FILES = 2500
+
+
+class _Gate(object):
+    """Whether worker threads may still emit into Qt through a bridge (see "Closing the gate")."""
+
+    __slots__ = ("lock", "open", "__weakref__")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.open = True
+
+    def close(self, *_args):
+        with self.lock:  # waits for an emit in flight
+            self.open = False
+
+
+_GATES = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_gates():
+    """At interpreter exit no worker may emit into a Qt that is being torn down."""
+    for gate in list(_GATES):
+        gate.close()
 
 
 class _PendingProgress(object):
@@ -110,6 +146,10 @@ class Bridge(QtCore.QObject):
         self._queue = []
         self._tail = None
         self._attached = True
+        self._gate = _Gate()
+        _GATES.add(self._gate)
+        # The gate, not the bridge, is connected: the slot must not need this wrapper alive.
+        self.destroyed.connect(self._gate.close)
         self._interval = 1.0 / float(refresh_hz) if refresh_hz else 0.0
         self._backlog = backlog_s if backlog_s is not None else max(0.02, self._interval)
         self._max_wait = max_wait_s
@@ -193,16 +233,20 @@ class Bridge(QtCore.QObject):
         return thread
 
     def _emit(self, name, *args):
-        """Emit signal ``name`` from a worker thread; nothing if the bridge is gone.
+        """Emit signal ``name`` from a worker thread; nothing once the gate is closed.
 
         The signal is looked up inside the guard: on PyQt5 merely reading a
         signal of a deleted QObject raises RuntimeError, so a worker that
         finishes after its dialog was destroyed must not touch it outside.
         """
-        try:
-            getattr(self, name).emit(*args)
-        except RuntimeError:  # the QObject is gone: the dialog was destroyed
-            pass
+        gate = self._gate
+        with gate.lock:
+            if not gate.open:
+                return
+            try:
+                getattr(self, name).emit(*args)
+            except RuntimeError:  # the QObject is gone: the dialog was destroyed
+                gate.open = False
 
     # -- UI thread -------------------------------------------------------
     @property
@@ -225,6 +269,7 @@ class Bridge(QtCore.QObject):
             self._attached = False
             self._queue = []
             self._tail = None
+        self._gate.close()
         self._drained.set()
         self._timer.stop()
 
