@@ -41,6 +41,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_errors
 
 from ciokatana.core import redact
 
@@ -140,12 +141,8 @@ def tracked_session(tracker: _Tracker, pool_size: int = 10) -> requests.Session:
 
 def _was_sent(err: Exception) -> bool:
     """False when a requests error shows the connection was never made."""
-    if isinstance(err, requests.exceptions.ConnectTimeout):
+    if isinstance(err, (requests.exceptions.ConnectTimeout, urllib3_errors.ConnectTimeoutError)):
         return False
-    try:
-        from urllib3.exceptions import NewConnectionError
-    except ImportError:  # pragma: no cover
-        NewConnectionError = ()
     seen = set()
     stack = [err]
     while stack:
@@ -153,7 +150,7 @@ def _was_sent(err: Exception) -> bool:
         if item is None or id(item) in seen:
             continue
         seen.add(id(item))
-        if NewConnectionError and isinstance(item, NewConnectionError):
+        if isinstance(item, urllib3_errors.NewConnectionError):
             return False
         stack.append(getattr(item, "reason", None))
         stack.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))
@@ -281,12 +278,15 @@ class Calls(object):
             status = getattr(response, "status_code", None)
             text = getattr(response, "text", "") or ""
             raise CallError(step, "{} failed: HTTP {}".format(step, status), status=status, text=text)
-        except requests.exceptions.Timeout as err:
+        except (OSError, urllib3_errors.HTTPError) as err:
+            # requests' errors are OSErrors; urllib3's own escape requests < 2.32 from a
+            # chunked body (its NewConnectionError is a kind of ConnectTimeoutError there)
             sent = _was_sent(err)
-            raise CallError(step, "{}: no answer within {:g} s".format(step, self.timeout), sent=sent, stalled=True)
-        except OSError as err:  # requests' ConnectionError, ChunkedEncodingError... and the socket's own
+            if isinstance(err, (requests.exceptions.Timeout, urllib3_errors.TimeoutError)) and (
+                    not isinstance(err, urllib3_errors.NewConnectionError)):
+                raise CallError(step, "{}: no answer within {:g} s".format(step, self.timeout), sent=sent,
+                                stalled=True)
             aborted = self._tracker.generation != generation or self._closed
-            sent = _was_sent(err)
             if aborted:
                 message = "{}: stopped".format(step)
             elif not sent:

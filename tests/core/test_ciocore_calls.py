@@ -54,6 +54,7 @@ class _Target(object):
                             break
                         data += chunk
                     if self.mode == "503":
+                        self._read_body(conn, data)
                         body = b"Service Unavailable: try later"
                         conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n"
                                      b"Connection: close\r\n\r\n%s" % (len(body), body))
@@ -62,6 +63,21 @@ class _Target(object):
                     # "drop": close without a word
                 except OSError:
                     pass
+
+    @staticmethod
+    def _read_body(conn, data):
+        """Read the rest of the request (as a service does before it answers)."""
+        head, _, body = data.partition(b"\r\n\r\n")
+        headers = head.lower()
+        length = None
+        for line in headers.split(b"\r\n"):
+            if line.startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        while (len(body) < length) if length is not None else not body.endswith(b"0\r\n\r\n"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            body += chunk
 
     def close(self):
         self._closed.set()
