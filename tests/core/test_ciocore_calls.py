@@ -110,23 +110,23 @@ WAYS = {
 }
 
 
-def _fail(way, url, path):
+def _fail(way, path, mode=None, url=None):
+    """The CallError an upload sent ``way`` raises, against a ``_Target(mode)`` or at ``url``."""
+    target = _Target(mode) if mode else None
     calls = Calls(timeout=TIMEOUT)
     try:
         with pytest.raises(CallError) as caught:
-            WAYS[way](calls, url, path)
+            WAYS[way](calls, target.url("wood.tx") if target else url, path)
     finally:
         calls.close()
+        if target:
+            target.close()
     return caught.value
 
 
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_a_refusal_reads_the_same_whichever_way_the_upload_goes(ciocore_sandbox, upload, way):
-    target = _Target("503")
-    try:
-        err = _fail(way, target.url("wood.tx"), upload)
-    finally:
-        target.close()
+    err = _fail(way, upload, "503")
     assert err.status == 503 and err.retryable_answer and err.sent
     assert err.text == "Service Unavailable: try later"
     assert str(err).startswith("upload of {}".format(upload)) and str(err).endswith("failed: HTTP 503")
@@ -134,11 +134,7 @@ def test_a_refusal_reads_the_same_whichever_way_the_upload_goes(ciocore_sandbox,
 
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_a_dropped_connection_reads_the_same_whichever_way_the_upload_goes(ciocore_sandbox, upload, way):
-    target = _Target("drop")
-    try:
-        err = _fail(way, target.url("wood.tx"), upload)
-    finally:
-        target.close()
+    err = _fail(way, upload, "drop")
     assert err.sent and err.status is None and not err.stalled and not err.aborted
     assert "the connection was dropped before an answer came (" in str(err), str(err)
     assert "s3cr3t-signature" not in str(err)  # presigned URLs' signatures stay out of messages
@@ -147,7 +143,7 @@ def test_a_dropped_connection_reads_the_same_whichever_way_the_upload_goes(cioco
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_a_connection_never_made_reads_the_same_and_is_known_as_not_sent(ciocore_sandbox, upload, way):
     url = "http://127.0.0.1:%d/wood.tx?X-Signature=s3cr3t-signature" % _refused_port()
-    err = _fail(way, url, upload)
+    err = _fail(way, upload, url=url)
     assert err.sent is False and err.status is None and not err.aborted
     assert "cannot connect to Conductor (" in str(err) and "s3cr3t-signature" not in str(err), str(err)
 
