@@ -158,7 +158,6 @@ def make_dialog(qtbot, opened):
         controller = Controller(scene, **kwargs)
         dialog = ConductorDialog(controller)
         controller.setParent(dialog)
-        qtbot.addWidget(dialog)
         dialog.show()
         made.append(dialog)
         if wait_plan:
