@@ -11,11 +11,13 @@ submission would send and answers, for the files they upload:
   shared upload path does);
 - how long that takes at the upload rate last measured on this machine.
 
-md5s come from ciocore's md5 cache (:mod:`ciokatana.core.hashing`, ciocore's
-own sqlite cache and staleness rule), so an unchanged file is never hashed
-again; files the cache does not vouch for are hashed (cancellable, block by
-block) and stored there, so the submission that follows does not hash them
-either.
+md5s come from ciocore's md5 cache (:func:`ciokatana.core.hashing.md5s`,
+ciocore's own sqlite cache and staleness rule, the same call the shared
+upload makes), so an unchanged file is never hashed again; files the cache
+does not vouch for are hashed (cancellable, block by block) and stored
+there, so the submission that follows does not hash them either. When the
+payloads turn ``md5_caching`` off, the estimate neither trusts nor writes
+the cache and hashes every file, as the submission then does.
 
 "Already holds" is read from this machine's record
 (:mod:`ciokatana.core.upload_record`), never asked of Conductor: the only
@@ -34,10 +36,8 @@ import datetime
 import logging
 import os
 import textwrap
-import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Optional, Tuple
 
@@ -54,8 +54,8 @@ NO_CHECK_NOTE = (
 )
 
 
-class Cancelled(Exception):
-    """The estimate was cancelled (the plan changed, or the dialog closed)."""
+#: The estimate was cancelled (the plan changed, or the dialog closed).
+Cancelled = hashing.Cancelled
 
 
 class Progress(object):
@@ -218,35 +218,21 @@ def upload_files(payloads: Iterable[dict], cancelled: Callable[[], bool] = lambd
                  progress: Optional[Progress] = None):
     """``(paths, missing, daemon)``: the distinct files the payloads upload, in job order.
 
-    Expanded as the shared upload path expands them (ciocore's
-    ``file_utils.process_upload_filepath``: folders, sequences). Jobs with
+    Expanded as the shared upload path expands them (:func:`hashing.expand`:
+    ciocore's ``process_upload_filepath``, folders, sequences). Jobs with
     ``local_upload`` false are counted too (``daemon`` is then True when no
     job uploads itself).
     """
-    from ciocore import file_utils
-
     payloads = list(payloads)
-    paths = OrderedDict()
-    missing = []
-    seen = set()
-    for payload in payloads:
-        for path in payload.get("upload_paths") or []:
-            if path in seen:
-                continue
-            seen.add(path)
-            if cancelled():
-                raise Cancelled()
-            try:
-                expanded = file_utils.process_upload_filepath(path)
-            except Exception:  # ciocore raises a bare exception for a path that names nothing
-                missing.append(path)
-                continue
-            for item in expanded:
-                paths[item] = None
-            if progress is not None:
-                progress.files = len(paths)
+    listed = OrderedDict((path, None) for payload in payloads for path in payload.get("upload_paths") or [])
+
+    def on_count(count):
+        if progress is not None:
+            progress.files = count
+
+    paths, missing = hashing.expand(listed, cancelled, on_count)
     daemon = bool(payloads) and not any(p.get("local_upload", True) for p in payloads)
-    return list(paths), missing, daemon
+    return paths, [path for path, _ in missing], daemon
 
 
 def estimate(payloads: Iterable[dict], database_filepath: str = "", url: Optional[str] = None,
@@ -255,7 +241,9 @@ def estimate(payloads: Iterable[dict], database_filepath: str = "", url: Optiona
     """Estimate the upload of a submission (blocking; no network call).
 
     Args:
-        payloads: the job payloads (ciocore ``Submit`` arguments).
+        payloads: the job payloads (ciocore ``Submit`` arguments). When a job
+            that uploads itself says ``md5_caching: false``, ciocore's md5
+            cache is neither trusted nor written, as the submission does.
         database_filepath: ciocore's md5 cache (its default when empty).
         url: the Conductor URL the record is kept for (ciocore's by default).
         record_path: the upload record (its default place when None).
@@ -267,6 +255,7 @@ def estimate(payloads: Iterable[dict], database_filepath: str = "", url: Optiona
         Cancelled: when ``cancelled()`` turned True.
     """
     started = time.monotonic()
+    payloads = list(payloads)
     cancelled = cancelled or (lambda: False)
     progress = progress if progress is not None else Progress()
     paths, missing, daemon = upload_files(payloads, cancelled, progress)
@@ -281,28 +270,37 @@ def estimate(payloads: Iterable[dict], database_filepath: str = "", url: Optiona
         except (OSError, IOError, AssertionError):
             missing.append(path)
 
-    progress.step = "reading ciocore's md5 cache"
-    md5s = hashing.cached_md5s(list(infos.values()), database_filepath)
-    cached = len(md5s)
-    todo = [infos[p] for p in infos if p not in md5s]
-    progress.to_hash = len(todo)
-    progress.bytes_to_hash = sum(int(i["size"]) for i in todo)
-    progress.step = "hashing"
-    hashed = []
-    try:
-        _hash_all(todo, md5s, missing, cancelled, progress, hash_threads, hashed)
-    finally:  # even when cancelled: what was hashed is not hashed again
-        hashing.remember([(infos[p], md5s[p]) for p in hashed], database_filepath)
+    caching = hashing.md5_caching(payloads)
+    progress.step = "reading ciocore's md5 cache" if caching else "hashing"
+
+    def on_lookup(found):
+        progress.to_hash = len(found.todo)
+        progress.bytes_to_hash = sum(int(i["size"]) for i in found.todo)
+        progress.step = "hashing"
+
+    def on_bytes(_info, count):
+        progress.bytes_hashed += count
+
+    def on_file(info, md5, error):
+        if md5 is not None:
+            progress.hashed += 1
+        else:
+            logger.info("Cannot hash %s for the estimate: %s", info["filepath"], error)
+            missing.append(info["filepath"])
+
+    found = hashing.md5s(infos.values(), database_filepath, caching, cancelled,
+                         threads=hash_threads or min(4, os.cpu_count() or 2), on_lookup=on_lookup,
+                         on_bytes=on_bytes, on_file=on_file)
     if cancelled():
         raise Cancelled()
 
     progress.step = "reading the upload record"
     record = upload_record.load(url, record_path)
-    result = Estimate(missing=missing, cached_files=cached, hashed_files=len(hashed), rate=record.rate,
-                      service=record.service, daemon=daemon)
+    result = Estimate(missing=missing, cached_files=len(found.cached), hashed_files=len(found.hashed),
+                      rate=record.rate, service=record.service, daemon=daemon)
     sent = set()
     for path, info in infos.items():
-        md5 = md5s.get(path)
+        md5 = found.md5s.get(path)
         if md5 is None:
             continue  # unreadable while hashing: in missing
         size = int(info["size"])
@@ -319,47 +317,3 @@ def estimate(payloads: Iterable[dict], database_filepath: str = "", url: Optiona
     result.elapsed = time.monotonic() - started
     progress.step = "done"
     return result
-
-
-def _hash_all(todo, md5s, missing, cancelled, progress, threads, hashed) -> None:
-    """Hash ``todo`` (file infos) into ``md5s``, appending the paths hashed to ``hashed``."""
-    if not todo:
-        return
-    lock = threading.Lock()
-
-    def work(info):
-        path = info["filepath"]
-        size = int(info["size"])
-        if cancelled():
-            return
-        base = [0]
-
-        def on_block(done):
-            if cancelled():
-                raise Cancelled()
-            done = min(done, size)  # ciocore counts whole blocks, the last one too
-            with lock:
-                progress.bytes_hashed += done - base[0]
-            base[0] = done
-
-        try:
-            md5 = hashing.hash_file(path, on_block)
-        except Cancelled:
-            return
-        except (OSError, IOError) as err:
-            logger.info("Cannot hash %s for the estimate: %s", path, err)
-            with lock:
-                missing.append(path)
-            return
-        with lock:
-            md5s[path] = md5
-            hashed.append(path)
-            progress.hashed += 1
-
-    count = max(1, min(int(threads or min(4, os.cpu_count() or 2)), len(todo)))
-    if count == 1:
-        for info in todo:
-            work(info)
-    else:
-        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="ciokatana-estimate-md5") as pool:
-            list(pool.map(work, todo))

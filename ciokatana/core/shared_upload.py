@@ -6,7 +6,8 @@ uploader per job (about 10 s each, however small the upload: its loops
 sleep 5 s at a time), this source
 
 1. expands each job's ``upload_paths`` as ``Submit.main`` does
-   (``file_utils.process_upload_filepaths``) and takes their union;
+   (:func:`ciokatana.core.hashing.expand`, ciocore's ``file_utils``) and
+   takes their union;
 2. logs in once (``api_client.read_conductor_credentials``);
 3. hashes the union once, concurrently, skipping every file ciocore's md5
    cache still vouches for (:mod:`ciokatana.core.hashing`);
@@ -46,7 +47,6 @@ from __future__ import annotations
 import collections
 import json
 import logging
-import os
 import threading
 import time
 from typing import Callable, List, Optional
@@ -184,7 +184,7 @@ class SharedUploadSource(Source):
         return max(4, min(16, count))
 
     def _hash_threads(self) -> int:
-        return int(self.hash_threads or max(1, min(os.cpu_count() or 2, 8)))
+        return int(self.hash_threads or hashing.default_threads())
 
 
 class _Run(object):
@@ -198,7 +198,6 @@ class _Run(object):
         self.timeout = source.timeout
         self.clock = Clock()
         self.halt = threading.Event()
-        self.lock = threading.Lock()
         self.jobs = [_Job(i, p) for i, p in enumerate(source.payloads)]
         self.files = collections.OrderedDict()  # path -> _File, in job order
         self.threads = []  # type: List[threading.Thread]
@@ -250,16 +249,17 @@ class _Run(object):
 
     # -- files -------------------------------------------------------------------
     def _expand(self):
-        from ciocore import file_utils
-
         expanded = {}
         for job in self.jobs:
             paths = list(job.payload.get("upload_paths") or [])
             try:
                 key = tuple(paths)
                 if key not in expanded:
-                    expanded[key] = file_utils.process_upload_filepaths(paths)
-                job.files = list(expanded[key])
+                    expanded[key] = hashing.expand(paths)
+                files, missing = expanded[key]
+                if missing:  # ciocore's error names the path, as Submit.main's would
+                    raise missing[0][1]
+                job.files = list(files)
                 if job.local:
                     for path in job.files:
                         if path not in self.files:
@@ -297,51 +297,44 @@ class _Run(object):
         self._progress(force=True)
 
     def _hash(self):
-        caching = all(j.payload.get("md5_caching", True) for j in self.jobs if j.local)
-        files = self._needs_upload()
-        if caching:
-            cached = hashing.cached_md5s((f.info for f in files), self.source.database_filepath)
-            for f in files:
-                if f.path in cached:
-                    f.md5, f.cached = cached[f.path], True
-        todo = [f for f in files if f.md5 is None]
-        hashed = []
+        files = {f.path: f for f in self._needs_upload()}
 
-        def work(f):
-            f.step = "md5 of {}".format(f.path)
+        def on_lookup(found):
+            for path in found.cached:
+                files[path].md5, files[path].cached = found.md5s[path], True
 
-            def on_block(done):
-                if self.halt.is_set():
-                    raise _Cancelled()
-                self.clock.touch()
-
-            try:
-                f.md5 = hashing.hash_file(f.path, on_block)
-                with self.lock:
-                    hashed.append(f)
-            except _Cancelled:
-                return
-            except (OSError, IOError) as err:
-                f.fail("cannot read {}: {}".format(f.path, err.strerror or err))
-            except Exception as err:  # an unreadable file must not end the run
-                f.fail("cannot hash {}: {}".format(f.path, err))
-            finally:
-                f.step = ""
+        def on_file(info, md5, error):
+            f = files[info["filepath"]]
+            if md5 is not None:
+                f.md5 = md5
+            elif isinstance(error, (OSError, IOError)):
+                f.fail("cannot read {}: {}".format(f.path, error.strerror or error))
+            else:  # an unreadable file must not end the run
+                f.fail("cannot hash {}: {}".format(f.path, error))
             self.clock.touch()
 
+        def run(work, todo):
+            def each(f):
+                f.step = "md5 of {}".format(f.path)
+                try:
+                    work(f.info)
+                finally:
+                    f.step = ""
+
+            self._pool("ciokatana-md5", self.source._hash_threads(), [files[i["filepath"]] for i in todo], each)
+
         try:
-            self._pool("ciokatana-md5", self.source._hash_threads(), todo, work)
+            hashing.md5s([f.info for f in files.values()], self.source.database_filepath,
+                         hashing.md5_caching(j.payload for j in self.jobs), self.halt.is_set, run=run,
+                         on_lookup=on_lookup, on_bytes=lambda info, count: self.clock.touch(), on_file=on_file)
         except _Stalled as stall:
-            for f in todo:
+            for f in files.values():
                 if f.md5 is None:
                     f.fail(self._stall_text(stall.step))
         else:
-            for f in todo:
+            for f in files.values():
                 if f.md5 is None:
                     f.fail(f.message or "{} was not hashed".format(f.path))
-        finally:
-            if caching:
-                hashing.remember([(f.info, f.md5) for f in hashed], self.source.database_filepath)
 
     @property
     def _project(self):

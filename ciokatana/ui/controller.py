@@ -211,6 +211,11 @@ class Controller(AbstractController):
     def mock_feature(self):
         return self._mock_feature
 
+    @property
+    def md5_database(self) -> str:
+        """ciocore's md5 cache the submission uses: the one ``submit_factory`` carries, else ciocore's ("")."""
+        return getattr(self._submit_factory, "database_filepath", "") or ""
+
     def update_settings(self, **changes):
         """Change settings by name; store them (debounced) and replan.
 

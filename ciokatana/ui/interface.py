@@ -105,6 +105,11 @@ class AbstractController(QtCore.QObject):
         """Whether the mock controls are offered (``CIO_FEATURE_MOCK``)."""
         return False
 
+    @property
+    def md5_database(self):
+        """ciocore's md5 cache (sqlite path) the upload estimate reads; "" for ciocore's default."""
+        return ""
+
     def effective_mock_mode(self):
         """``off``, ``use`` or ``generate``; always ``off`` without the mock feature."""
         if not self.mock_feature:

@@ -295,3 +295,47 @@ def test_an_unreadable_or_unwritable_record_says_so_and_how_to_fix_it(tmp_path, 
     with caplog.at_level("WARNING", logger="ciokatana.core.upload_record"):
         assert len(upload_record.load(url, str(tmp_path / "none_yet.json"))) == 0  # no record yet: no noise
     assert caplog.records == []
+
+
+def test_with_md5_caching_off_a_stale_cache_entry_is_not_trusted_nor_rewritten_as_the_upload_does(
+        ciocore_sandbox, shot):
+    """A file rewritten with its size and time kept: ciocore's cache still vouches for its old md5.
+
+    With ``md5_caching`` on, the estimate (like the upload) trusts the cache and says nothing is left to
+    upload. With it off, the submission hashes every file and sends the new content: the estimate must
+    hash every file too, count that file as to upload, and leave the cache as it was.
+    """
+    sandbox = ciocore_sandbox
+    database = sandbox.ciocore_config.database_filepath
+    submit(sandbox, payloads(1, files=shot))
+    stat = os.stat(shot[1])  # cache/big.abc
+    with open(shot[1], "r+b") as handle:
+        handle.write(b"changed!")
+    os.utime(shot[1], ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    stale = hashing.cached_md5s([hashing.file_info(shot[1])], database)[shot[1]]
+
+    trusting = estimate(sandbox, payloads(1, files=shot))
+    assert (trusting.cached_files, trusting.hashed_files, trusting.upload_bytes) == (4, 0, 0)
+
+    jobs = payloads(1, files=shot, md5_caching=False)
+    result = estimate(sandbox, jobs)
+    assert (result.cached_files, result.hashed_files) == (0, 4)
+    assert (result.held_files, result.upload_files) == (3, 1)
+    assert result.upload_bytes == os.path.getsize(shot[1])
+    assert "0 from ciocore's md5 cache, 4 hashed now" in "\n".join(result.lines())
+    # the cache was not written: it still holds the stale md5
+    assert hashing.cached_md5s([hashing.file_info(shot[1])], database)[shot[1]] == stale
+
+    # and the submission with caching off sends exactly what the estimate said was left
+    seen = len(sandbox.upload_log)
+    submit(sandbox, jobs)
+    sent = [e for e in sandbox.upload_log[seen:] if e["stored"]]
+    assert (len(sent), sum(e["size"] for e in sent)) == (result.upload_files, result.upload_bytes)
+
+
+def test_a_daemon_job_s_md5_caching_does_not_turn_the_cache_off():
+    """Only jobs that upload their own files hash them: the shared upload and the estimate read it alike."""
+    assert hashing.md5_caching([{}, {"md5_caching": True}])
+    assert not hashing.md5_caching([{}, {"md5_caching": False}])
+    assert hashing.md5_caching([{}, {"md5_caching": False, "local_upload": False}])
+    assert hashing.md5_caching([])

@@ -36,6 +36,12 @@ def test_the_line_before_and_after_a_real_submit(make_dialog, ciocore_sandbox, t
     block = dialog.tab("validation").estimate_block
     assert "Upload estimate" in block.text() and "Left to upload" in block.text()
     assert sandbox.upload_log == [] and not [r for r in sandbox.requests if "upload" in r["endpoint"]]
+    # the estimate stored its md5s in the cache the submission reads (the controller's md5_database),
+    # so the submission that follows hashes nothing again
+    assert dialog.controller.md5_database == sandbox.ciocore_config.database_filepath
+    files, _ = hashing.expand(dialog.controller.plan_result.plan.payloads[0]["upload_paths"])
+    cached = hashing.cached_md5s([hashing.file_info(p) for p in files], sandbox.ciocore_config.database_filepath)
+    assert len(files) == 3 and set(cached) == set(files)
 
     ui.connect(dialog)
     qtbot.waitUntil(lambda: settled(dialog), timeout=10000)

@@ -101,7 +101,7 @@ class EstimateService(QtCore.QObject):
     def _start(self, payloads):
         self.cancel()
         job = self._job = _Job()
-        database = getattr(getattr(self.controller, "_submit_factory", None), "database_filepath", "") or ""
+        database = self.controller.md5_database
         controller = self.controller
 
         def work():
