@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
+from ciokatana.core import wording
 from ciokatana.core.redact import redact_text
 from ciokatana.core.settings import Package, Settings
 
@@ -285,12 +286,21 @@ def fetch(force: bool = False) -> ConductorData:
 
 def _explain(err: Exception, url: str) -> str:
     name = type(err).__name__
-    text = redact_text(str(err)).strip().splitlines()
+    whole = redact_text(str(err)).strip()
+    text = whole.splitlines()
     first = text[0] if text else name
     if "ConnectionError" in name or "Connection refused" in first or "Max retries" in first:
         return "cannot reach Conductor at {} ({}); check the network or CONDUCTOR_URL".format(url, first[:200])
+    refused = wording.service_refusal(whole)  # ciocore: "Failed to get ...\nError 500 ...\n{body}"
+    if refused is not None:
+        what, code, words = refused
+        if code in (401, 403):
+            return "Conductor at {} refused the credentials: {}".format(url, words)
+        return "Conductor at {}: {}: {}".format(url, what[:1].lower() + what[1:200], words)
     if "401" in first or "403" in first or "Unauthorized" in first:
         return "Conductor at {} refused the credentials ({}); check your API key".format(url, first[:200])
+    if name == "Exception":  # a bare Exception's class name tells the artist nothing
+        return "Conductor at {} failed: {}".format(url, first[:300])
     return "Conductor at {} failed: {}: {}".format(url, name, first[:300])
 
 

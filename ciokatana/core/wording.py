@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Tuple
+from typing import Optional, Tuple
 
 _FORMAT = [
     (re.compile(r"Single '\{' encountered in format string"),
@@ -78,6 +78,8 @@ SIMULATED = "(simulated by the mock player)"
 
 
 _SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
+# ciocore's other refusals: "Failed to get available projects from Conductor\nError 500 ...\n{body}".
+_CIOCORE_REFUSED = re.compile(r"^(.*?)\s*\n\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
 _HTTP_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: (.*?) for url: (\S+)")
 _HTTP = {
     400: "it refused the job as invalid",
@@ -144,15 +146,32 @@ def _keep_simulated(original: str, worded: str) -> str:
     return worded
 
 
+def _refusal(code: int, body: str) -> str:
+    """``it had an internal error (HTTP 500: disk full); try again in a moment; ...``."""
+    said = _service_message(body)
+    words = _HTTP.get(code, "it answered with an error")
+    status = "HTTP {}{}".format(code, ": " + _short(said) if said else "")
+    return "{} ({}); {}".format(words, status, _HTTP_ADVICE.get(code, _DEFAULT_ADVICE))
+
+
+def service_refusal(text: str) -> Optional[Tuple[str, int, str]]:
+    """``(what, status, words)`` of ciocore's "WHAT / Error NNN ... / BODY" errors, else None.
+
+    ``"Failed to get available projects from Conductor\\nError 500 ...\\n{\"error\": \"x\"}"``
+    gives ``("Failed to get available projects from Conductor", 500,
+    "it had an internal error (HTTP 500: x); try again in a moment; ...")``.
+    """
+    match = _CIOCORE_REFUSED.search(str(text or "").strip())
+    if not match:
+        return None
+    code = int(match.group(2))
+    return match.group(1).strip(), code, _refusal(code, match.group(3))
+
+
 def _cause_and_rest(text: str) -> Tuple[str, str]:
     match = _SUBMIT_FAILED.search(text)
     if match:
-        code = int(match.group(1))
-        said = _service_message(match.group(2))
-        words = _HTTP.get(code, "it answered with an error")
-        status = "HTTP {}{}".format(code, ": " + _short(said) if said else "")
-        advice = _HTTP_ADVICE.get(code, _DEFAULT_ADVICE)
-        return "Conductor did not create the job: {} ({}); {}".format(words, status, advice), text
+        return "Conductor did not create the job: {}".format(_refusal(int(match.group(1)), match.group(2))), text
     match = _HTTP_ERROR.search(text)
     if match:  # requests' "503 Server Error: Service Unavailable for url: /jobs/"
         code, reason, url = int(match.group(1)), match.group(2).strip(), match.group(3)

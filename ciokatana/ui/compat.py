@@ -111,3 +111,12 @@ def text_width(metrics, text):
     """Pixels ``text`` takes in QFontMetrics ``metrics`` (``width`` before Qt 5.11)."""
     advance = getattr(metrics, "horizontalAdvance", None)
     return advance(text) if advance is not None else metrics.width(text)
+
+
+def is_deleted(obj):
+    """Whether a QObject's C++ side is gone (deleted by Qt), on every binding."""
+    try:
+        obj.objectName()
+    except RuntimeError:  # "wrapped C/C++ object ... has been deleted" / "Internal C++ object ... already deleted"
+        return True
+    return False

@@ -280,6 +280,8 @@ class ConductorDialog(QtWidgets.QDialog):
         informative = "Cancel it and close the dialog? Jobs already submitted stay on Conductor."
         record = self.controller.current_run
         job = record.current_job if record is not None else None
+        if record is not None and record.mock:
+            informative = "Cancel the mock replay and close the dialog? A replay sends nothing to Conductor."
         if job is not None and job.state == runs_mod.CREATING and not record.mock:
             informative = ("Cancel it and close the dialog? Conductor is creating \u201c{}\u201d now: it may "
                            "still be created, so check the dashboard before submitting it again. Jobs already "
@@ -309,6 +311,11 @@ class ConductorDialog(QtWidgets.QDialog):
 
     def _finish_close(self):
         self.is_closed = True
+        # A closed dialog is finished (its controller shut down): Qt deletes it, with its
+        # widgets, on this thread once the close is accepted. Left to Python, a dropped
+        # dialog's widgets sit in reference cycles that the garbage collector frees on
+        # whichever thread allocates, a worker's too, and Qt crashes (PySide6 did).
+        self.setAttribute(QtCore.Qt.WA_DeleteOnClose, True)
         self._close_timer.stop()
         if self.prompt is not None:
             self.prompt.close()

@@ -647,6 +647,15 @@ class RunRecord(object):
             return CANCELLED_RUN
         return FAILED_RUN
 
+    def mock_lead(self):
+        """How a mock replay ended, before its summary: with errors, cancelled, or finished."""
+        counts = self.counts()
+        if counts[FAILED] or counts[MAY_EXIST]:
+            return "Mock replay ended with errors"
+        if counts[CANCELLED] or counts[NOT_STARTED]:
+            return "Mock replay cancelled"
+        return "Mock replay finished"
+
     def partial_lead(self):
         """The words before a partial run's summary: "Partly submitted", or, when no job is
         confirmed and some may have been created, "Check the dashboard" (never "submitted" for 0 jobs)."""

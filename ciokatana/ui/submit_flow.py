@@ -309,9 +309,11 @@ def finished_status(record):
     outcome = record.outcome()
     summary = record.summary_text()
     if record.mock:
-        return "Mock replay finished: {}; nothing was submitted to Conductor".format(summary), "mock"
+        return "{}: {}; nothing was submitted to Conductor".format(record.mock_lead(), summary), "mock"
+    if record.mode == runs_mod.RECORD and record.mock_file:
+        summary += "; recorded to {}".format(record.mock_file)
     if outcome == runs_mod.SUCCEEDED:
-        return "Submitted: {}".format(summary), "success"
+        return "Done: {}".format(summary), "success"
     if outcome == runs_mod.PARTIAL:
         return "{}: {}".format(record.partial_lead(), summary), "warning"
     if outcome in (runs_mod.CANCELLED_RUN, runs_mod.NOTHING):

@@ -131,7 +131,10 @@ def ciocore_sandbox(sandbox, tmp_path):
 
     ciocore's uploader installs its own SIGINT handler when it runs on the main
     thread and keeps module globals (``common.SIGINT_EXIT``,
-    ``worker.WORKING``); put them back too.
+    ``worker.WORKING``); put them back too. The variables that point ciocore
+    somewhere (``CONDUCTOR_*``, ``HOME``, ``USERPROFILE``) must be back as they
+    were; what the test itself set (``monkeypatch.setenv("CIO_FEATURE_MOCK")``
+    after this fixture, say) is its monkeypatch's to undo, later.
     """
     from ciocore import common, worker
 
@@ -148,4 +151,5 @@ def ciocore_sandbox(sandbox, tmp_path):
 
 
 def _ours(env):
-    return {k: v for k, v in env.items() if k != "PYTEST_CURRENT_TEST"}
+    """The variables that decide which Conductor ciocore talks to, and as whom."""
+    return {k: v for k, v in env.items() if k.startswith("CONDUCTOR_") or k in ("HOME", "USERPROFILE")}

@@ -10,9 +10,7 @@ as a user would, through qtbot; threaded paths are awaited with
 
 import os
 import shutil
-import signal
 import threading
-import time
 
 import pytest
 
@@ -158,7 +156,6 @@ def make_dialog(qtbot, opened):
         controller = Controller(scene, **kwargs)
         dialog = ConductorDialog(controller)
         controller.setParent(dialog)
-        qtbot.addWidget(dialog)
         dialog.show()
         made.append(dialog)
         if wait_plan:
@@ -243,47 +240,6 @@ class Ui(object):
 @pytest.fixture
 def ui(qtbot):
     return Ui(qtbot)
-
-
-CIOCORE_WORKERS = ("MD5Worker", "MD5OutputWorker", "HttpBatchWorker", "FileStatWorker", "UploadWorker")
-
-
-@pytest.fixture
-def ciocore_sandbox(tmp_path):
-    """A running sandbox with this process's ciocore pointed at it (restored after).
-
-    ciocore's uploader workers end their threads with ``exit()``; CPython's
-    default thread excepthook ignores that, pytest's reports it (an error
-    under ``filterwarnings = error``), so SystemExit in a thread is ignored
-    here as CPython would, and the workers get a moment to finish.
-    """
-    from ciocore import common, worker
-
-    from ciokatana.sandbox import Sandbox, configure_ciocore
-
-    previous_hook = threading.excepthook
-
-    def hook(args):
-        if args.exc_type is not SystemExit:
-            previous_hook(args)
-
-    threading.excepthook = hook
-    saved_sigint = signal.getsignal(signal.SIGINT)
-    sandbox = Sandbox().start()
-    try:
-        with configure_ciocore(sandbox.url, sandbox.api_key, str(tmp_path / "home")) as cfg:
-            sandbox.ciocore_config = cfg
-            yield sandbox
-    finally:
-        sandbox.stop()
-        signal.signal(signal.SIGINT, saved_sigint)
-        common.SIGINT_EXIT = False
-        worker.WORKING = True
-        deadline = time.time() + 3.0
-        for thread in threading.enumerate():
-            if thread.daemon and thread.name.split("-")[0] in CIOCORE_WORKERS:
-                thread.join(max(0.0, deadline - time.time()))
-        threading.excepthook = previous_hook
 
 
 @pytest.fixture

@@ -98,6 +98,18 @@ def test_close_button_closes_and_shuts_the_controller_down(make_dialog, scene, u
     assert dialog.controller.closed
 
 
+def test_a_closed_dialog_is_deleted_by_qt_on_the_ui_thread(make_dialog, scene, qtbot):
+    """A script that builds the dialog itself and drops it after closing: left to Python, its
+    widgets sit in reference cycles that the garbage collector frees on whichever thread
+    allocates, a worker's too, and PySide6 crashed. Closing hands the deletion to Qt instead."""
+    from ciokatana.ui.compat import is_deleted
+
+    dialog = make_dialog(scene)
+    probe = dialog.tab("progress")
+    dialog.close()
+    qtbot.waitUntil(lambda: is_deleted(dialog) and is_deleted(probe), timeout=5000)
+
+
 def test_long_tooltips_wrap_and_the_empty_title_hint_is_not_a_value(make_dialog, scene, mock_feature):
     dialog = make_dialog(scene)
     configure = dialog.tab("configure")

@@ -9,14 +9,19 @@ dashboard; the Progress tab and the footer say the same; and when
 Conductor's answer does come within the grace, the job id replaces it.
 """
 
+import inspect
 import time
 
 import pytest
 
 from ciokatana.core import events as ev
+from ciokatana.core.shared_upload import SharedUploadSource
 from ciokatana.ui import runs as runs_mod
 from ciokatana.ui import session
+from ciokatana.ui.tabs.progress import STATE_TEXT
 
+CREATE_GRACE = inspect.signature(SharedUploadSource).parameters["create_grace"].default
+ANSWER_DELAY = 1.5  # Conductor's answer to a held creation request: within the grace
 TITLES = ["Katana shot010_lighting_v003 {}".format(n) for n in ("beauty", "char_hero", "fx_smoke", "env_bg")]
 
 
@@ -46,9 +51,10 @@ def _submit(dialog, ui, qtbot):
 
 
 def _wait_creating(dialog, sandbox, qtbot):
+    """Wait until the first job's creation request is with Conductor, held by a fault, unanswered."""
     progress = dialog.tab("progress")
     qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1 of 4"), timeout=30000)
-    qtbot.waitUntil(lambda: bool(sandbox.faults.hung_count > 0 or sandbox.jobs), timeout=10000)
+    qtbot.waitUntil(lambda: sandbox.faults.held_count > 0, timeout=10000)
     return progress
 
 
@@ -56,6 +62,14 @@ def _events(dialog):
     seen = []
     dialog.controller.run_event.connect(seen.append)
     return seen
+
+
+def _watch_first_job(dialog):
+    """``[(event, what the jobs table says of job 1 once the dialog has shown that event)]``."""
+    progress = dialog.tab("progress")
+    shown = []
+    dialog.controller.run_event.connect(lambda event: shown.append((event, progress.job_state_text(0))))
+    return shown
 
 
 def _assert_may_exist_everywhere(dialog, sandbox, title):
@@ -97,24 +111,48 @@ def test_cancel_while_conductor_creates_a_job(connected, ciocore_sandbox, ui, qt
 
 
 def test_an_answer_within_the_grace_replaces_may_have_been_created(connected, ciocore_sandbox, ui, qtbot):
-    """Conductor answers 1 s after the cancel (the grace is 2 s): the job is submitted, with its id."""
+    """Cancel while Conductor holds the creation request; it answers after the Cancel, within the grace.
+
+    The job is submitted, with its id, where "may have been created" would
+    otherwise be: the jobs table said "creating" until the answer came, and
+    then "submitted"; the card is green and links to the job, not the dashboard.
+    """
     dialog, sandbox = connected, ciocore_sandbox
-    sandbox.faults.add("jobs", delay=1.5, times=1)
+    sandbox.faults.add("jobs", delay=ANSWER_DELAY, times=1)
+    shown = _watch_first_job(dialog)
     _submit(dialog, ui, qtbot)
-    progress = dialog.tab("progress")
-    qtbot.waitUntil(lambda: progress.job_label.text().startswith("Creating job 1 of 4"), timeout=30000)
+    progress = _wait_creating(dialog, sandbox, qtbot)
+    cancelled_at = time.time()
     ui.click(progress.cancel_button)
     ui.wait_run_done(dialog, timeout=15000)
 
-    assert [j["payload"]["job_title"] for j in sandbox.jobs] == [TITLES[0]]
+    # Conductor answered the held request after the Cancel, within the grace
+    (answer,) = [r for r in sandbox.requests if r["endpoint"] == "jobs"]
+    assert answer["status"] == 201 and answer["fault"] == "delay:{:g}".format(ANSWER_DELAY)
+    assert cancelled_at < answer["time"] < cancelled_at + CREATE_GRACE
+    assert [j["payload"]["job_title"] for j in sandbox.jobs] == [TITLES[0]]  # the cancel sent no other job
     jobid = sandbox.jobs[0]["jobid"]
+
+    # what the dialog showed of the first job, event by event: creating until the answer, then submitted
+    states = [state for event, state in shown if event.job_title == TITLES[0]]
+    assert not [e for e, _s in shown if e.may_exist]
+    answered = [i for i, (e, _s) in enumerate(shown) if e.type == ev.RESPONSE]
+    assert len(answered) == 1 and shown[answered[0]][0].data["jobid"] == jobid
+    assert states[-1] == "submitted" and "may have been created" not in states
+    assert shown[answered[0] - 1][1] == STATE_TEXT[runs_mod.CREATING]
+
     record = dialog.controller.last_run
     assert [j.state for j in record.jobs] == ["submitted", "not_started", "not_started", "not_started"]
-    card = dialog.tab("response").card_list()[0]
+    response = dialog.tab("response")
+    card = response.card_list()[0]
     assert card.level == "success" and card.jobid == jobid
-    assert card.url == "{}/job/{}".format(sandbox.url, jobid)
+    assert card.message.startswith("Submitted as job {}.".format(jobid))
+    assert "ay have been created" not in card.message
+    assert card.url == card.link_button.url == "{}/job/{}".format(sandbox.url, jobid)
+    assert "may have been created" not in response.groups()[0].summary_label.text()
     assert progress.job_state_text(0) == "submitted"
     assert "may have been created" not in dialog.status_label.text()
+    assert "1 of 4 jobs submitted" in dialog.status_label.text()
 
 
 def test_a_stalled_job_creation_may_have_been_created(connected, ciocore_sandbox, ui, qtbot):

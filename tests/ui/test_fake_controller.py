@@ -8,6 +8,7 @@ from ciokatana.core.scene import RenderNode, RenderOutput, SceneSnapshot
 from ciokatana.core.settings import Package, Settings
 from ciokatana.core.validation import WARNING, Finding
 from ciokatana.qt import QtCore
+from ciokatana.ui.compat import is_deleted
 from ciokatana.ui.dialog import ConductorDialog
 from ciokatana.ui.interface import AbstractController
 from ciokatana.core.submission import Prepared
@@ -100,8 +101,7 @@ def test_a_controller_missing_part_of_the_interface_is_refused(qtbot):
 
 def test_the_whole_dialog_runs_on_a_fake_controller(qtbot, ui):
     fake = FakeController()
-    dialog = ConductorDialog(fake)
-    qtbot.addWidget(dialog)
+    dialog = ConductorDialog(fake)  # closed at the end: a closed dialog deletes itself
     dialog.show()
     assert dialog.windowTitle().endswith("shot")
     general = ui.section(dialog, "General")
@@ -126,6 +126,7 @@ def test_the_whole_dialog_runs_on_a_fake_controller(qtbot, ui):
     assert [(c.level, c.jobid) for c in cards] == [("success", "00040"), ("success", "00041")]
     ui.click(cards[1].link_button)
     assert ("open_url", "https://fake.test/job/00041") in fake.calls
-    assert dialog.status_label.text().startswith("Submitted: 2 of 2 jobs submitted")
+    assert dialog.status_label.text().startswith("Done: 2 of 2 jobs submitted")
     dialog.close()
     assert ("shutdown",) in fake.calls
+    qtbot.waitUntil(lambda: is_deleted(dialog))  # deleted by Qt, on this thread

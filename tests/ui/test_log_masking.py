@@ -29,6 +29,7 @@ def test_open_dialog_installs_log_masking(tmp_path):
         "logger.addHandler(logging.StreamHandler(stream)); logger.setLevel(logging.DEBUG)\n"
         "logger.debug('GET /oauth?client_id=%s', 'dialog-client-55aa11')\n"
         "assert 'dialog-client-55aa11' not in stream.getvalue(), stream.getvalue()\n"
+        "assert 'GET /oauth?client_id=********' in stream.getvalue(), stream.getvalue()\n"  # masked, not dropped
         "dialog.close(); app.processEvents()\n"
     ).format(scene=str(scene))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen",

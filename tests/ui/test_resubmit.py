@@ -17,7 +17,7 @@ def _submit(dialog, ui, qtbot):
 def test_resubmitting_names_the_jobs_already_made_and_defaults_to_cancel(make_dialog, scene, fake_conductor, ui, qtbot):
     dialog = make_dialog(scene, submit_factory=fake_conductor)
     _submit(dialog, ui, qtbot)
-    assert dialog.status_label.text() == "Submitted: 4 of 4 jobs submitted"
+    assert dialog.status_label.text() == "Done: 4 of 4 jobs submitted"
     assert [jobid for jobid, _title in fake_conductor.submitted] == ["00001", "00002", "00003", "00004"]
 
     ui.submit(dialog)

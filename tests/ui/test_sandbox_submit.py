@@ -47,6 +47,7 @@ def test_real_submission_to_the_sandbox(make_dialog, ciocore_sandbox, tmp_path, 
     assert progress.upload_bar.value() == progress.upload_bar.maximum()
     assert progress.file_model.rowCount() == 3  # the scene file and two textures
     assert check_mock_file(recorded) == 1
+    assert dialog.status_label.text() == "Done: 1 of 1 job submitted; recorded to {}".format(recorded)
 
     # the recording replays in the same dialog
     ui.use_mock(dialog, recorded, 0.05)

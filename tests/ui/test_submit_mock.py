@@ -115,8 +115,10 @@ def test_cancel_mid_replay_leaves_a_warning_and_no_later_jobs(make_dialog, scene
     # the jobs that never started are listed as such
     assert all(c.message.startswith("Not started") for c in cards[2:])
     assert dialog.controller.last_runner.state == "cancelled"
-    # a cancelled job is not "done"
+    # a cancelled job is not "done", and a cancelled replay is not "finished"
     assert dialog.tab("progress").jobs_bar.text() == "1 of 4 done (1 cancelled, 2 not started)"
+    assert dialog.status_label.text() == ("Mock replay cancelled: 1 of 4 jobs replayed, 1 cancelled, 2 not started; "
+                                          "nothing was submitted to Conductor")
 
 
 def test_raise_an_error_fails_one_job_and_later_jobs_succeed(make_dialog, scene, mock_feature, mock_file, ui, qtbot):
@@ -169,6 +171,8 @@ def test_closing_during_a_replay_asks_then_cancels(make_dialog, scene, mock_feat
     _start_replay(dialog, ui, qtbot, mock_file, 0.25)
     dialog.close()
     assert not dialog.is_closed
+    question = dialog.prompt.informativeText()
+    assert "sends nothing to Conductor" in question and "stay on Conductor" not in question  # nothing was sent
     ui.answer(dialog, "keep")
     assert dialog.controller.is_running and not dialog.is_closed
     dialog.close()

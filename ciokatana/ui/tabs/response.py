@@ -95,7 +95,7 @@ def run_summary(record):
         return None, "{} so far\u2026".format(record.summary_text()) if done else "Waiting for the first job\u2026"
     text = record.summary_text() + "."
     if record.mock:
-        return theme.MOCK, "Mock replay: {} Nothing was submitted to Conductor.".format(text)
+        return theme.MOCK, "{}: {} Nothing was submitted to Conductor.".format(record.mock_lead(), text)
     shared = record.shared_summary
     if shared is not None and shared.files:  # the shared path's one upload: no job card carries it
         text += " Files of every job, sent once: {}.".format(shared.text(theme.human_bytes))
