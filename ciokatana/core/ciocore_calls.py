@@ -31,6 +31,7 @@ service's status and text when it answered.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -40,6 +41,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_errors
+
+from ciokatana.core import redact
 
 CHUNK_SIZE = 1048576  # ciocore's UploadWorker.chunk_size
 CONNECT_TIMEOUT_CAP = 30.0
@@ -137,12 +141,8 @@ def tracked_session(tracker: _Tracker, pool_size: int = 10) -> requests.Session:
 
 def _was_sent(err: Exception) -> bool:
     """False when a requests error shows the connection was never made."""
-    if isinstance(err, requests.exceptions.ConnectTimeout):
+    if isinstance(err, (requests.exceptions.ConnectTimeout, urllib3_errors.ConnectTimeoutError)):
         return False
-    try:
-        from urllib3.exceptions import NewConnectionError
-    except ImportError:  # pragma: no cover
-        NewConnectionError = ()
     seen = set()
     stack = [err]
     while stack:
@@ -150,7 +150,7 @@ def _was_sent(err: Exception) -> bool:
         if item is None or id(item) in seen:
             continue
         seen.add(id(item))
-        if NewConnectionError and isinstance(item, NewConnectionError):
+        if isinstance(item, urllib3_errors.NewConnectionError):
             return False
         stack.append(getattr(item, "reason", None))
         stack.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))
@@ -259,11 +259,18 @@ class Calls(object):
         self._session.close()
 
     # -- plumbing --------------------------------------------------------
-    def _request(self, step: str, client=None, **kwargs) -> Tuple[str, int]:
+    @contextlib.contextmanager
+    def _errors(self, step: str):
+        """Turn what a request raises into the one :class:`CallError` of each kind.
+
+        The one mapping from ``requests``' errors to the product's: an HTTP
+        status, a timeout (``stalled``), an abort (``stopped``), a
+        connection never made (not ``sent``) or one dropped before the
+        answer. Every call but the login goes through it.
+        """
         generation = self._tracker.generation
-        client = client or self._client
         try:
-            return client.make_request(tries=1, **kwargs)
+            yield
         except CallError:
             raise
         except requests.exceptions.HTTPError as err:
@@ -271,12 +278,15 @@ class Calls(object):
             status = getattr(response, "status_code", None)
             text = getattr(response, "text", "") or ""
             raise CallError(step, "{} failed: HTTP {}".format(step, status), status=status, text=text)
-        except requests.exceptions.Timeout as err:
+        except (OSError, urllib3_errors.HTTPError) as err:
+            # requests' errors are OSErrors; urllib3's own escape requests < 2.32 from a
+            # chunked body (its NewConnectionError is a kind of ConnectTimeoutError there)
             sent = _was_sent(err)
-            raise CallError(step, "{}: no answer within {:g} s".format(step, self.timeout), sent=sent, stalled=True)
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError, OSError) as err:
+            if isinstance(err, (requests.exceptions.Timeout, urllib3_errors.TimeoutError)) and (
+                    not isinstance(err, urllib3_errors.NewConnectionError)):
+                raise CallError(step, "{}: no answer within {:g} s".format(step, self.timeout), sent=sent,
+                                stalled=True)
             aborted = self._tracker.generation != generation or self._closed
-            sent = _was_sent(err)
             if aborted:
                 message = "{}: stopped".format(step)
             elif not sent:
@@ -285,24 +295,15 @@ class Calls(object):
                 message = "{}: the connection was dropped before an answer came ({})".format(step, _short(err))
             raise CallError(step, message, sent=sent, aborted=aborted)
 
+    def _request(self, step: str, client=None, **kwargs) -> Tuple[str, int]:
+        """A request through ciocore's ``ApiClient.make_request`` (``tries=1``)."""
+        with self._errors(step):
+            return (client or self._client).make_request(tries=1, **kwargs)
+
     # -- the calls ---------------------------------------------------------
     def login(self) -> None:
-        """Make sure ciocore holds a bearer token (fetching one with the API key)."""
-        from ciocore import api_client
-
-        step = "login"
-        try:
-            token = api_client.read_conductor_credentials(True)
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
-            raise CallError(step, "login: cannot reach Conductor ({})".format(_short(err)), sent=_was_sent(err))
-        except ValueError as err:  # an answer that is not JSON (an error page)
-            raise CallError(step, "login: Conductor's answer was not a token ({})".format(_short(err)), status=500)
-        if not token:
-            raise CallError(
-                step,
-                "login: Conductor gave no token for the API key (a wrong key, or the service failed)",
-                status=500,
-            )
+        """Make sure ciocore holds a bearer token (see :func:`login`)."""
+        login()
 
     def upload_urls(self, files: List[Dict[str, Any]], project: Optional[str]) -> Optional[Dict[str, Any]]:
         """Ask which of ``files`` ([{path, hash, size}]) the service lacks.
@@ -369,27 +370,13 @@ class Calls(object):
 
     def _prepared_put(self, step, url, body, headers):
         """A PUT without ciocore's auth headers, as ``ApiClient.make_prepared_request``."""
-        generation = self._tracker.generation
         prepared = requests.Request(method="PUT", url=url, headers=headers, data=body).prepare()
         prepared.headers.pop("Transfer-Encoding", None)
-        try:
+        with self._errors(step):
             response = self._session.send(prepared, timeout=self._timeouts())
             response.close()
             response.raise_for_status()
             return response
-        except CallError:
-            raise
-        except requests.exceptions.HTTPError as err:
-            response = err.response
-            raise CallError(step, "{} failed: HTTP {}".format(step, response.status_code),
-                            status=response.status_code, text=response.text or "")
-        except requests.exceptions.Timeout as err:
-            raise CallError(step, "{}: no answer within {:g} s".format(step, self.timeout),
-                            sent=_was_sent(err), stalled=True)
-        except (requests.exceptions.ConnectionError, OSError) as err:
-            aborted = self._tracker.generation != generation or self._closed
-            raise CallError(step, "{}: {}".format(step, "stopped" if aborted else _short(err)),
-                            sent=_was_sent(err), aborted=aborted)
 
     def complete_multipart(self, upload_id: str, md5: str, parts: List[Dict[str, Any]], project: Optional[str],
                            path: str = "") -> None:
@@ -430,11 +417,43 @@ class Calls(object):
         return answer, status
 
 
+def login() -> None:
+    """Make sure ciocore holds a bearer token, fetching one with the API key.
+
+    The one login of every path (the shared upload's :meth:`Calls.login`,
+    the stock path's :class:`~ciokatana.core.runner.ConductorSource`):
+    ``api_client.read_conductor_credentials(True)``, which reuses ciocore's
+    cached token or exchanges the API key for one.
+
+    Raises :class:`CallError` (step ``login``): not ``sent`` when Conductor
+    could not be reached, ``status`` 500 (worth a retry) when its answer
+    was no token. Its message never carries the key: ciocore sends the key
+    in the token request's URL query, which :func:`_short` drops, and
+    whatever else it quotes goes through ``redact.redact_text``.
+    """
+    from ciocore import api_client
+
+    step = "login"
+    try:
+        token = api_client.read_conductor_credentials(True)
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
+        raise CallError(step, "login: cannot reach Conductor ({})".format(_short(err)), sent=_was_sent(err))
+    except ValueError as err:  # an answer that is not JSON (an error page)
+        raise CallError(step, "login: Conductor's answer was not a token ({})".format(_short(err)), status=500)
+    if not token:
+        raise CallError(
+            step,
+            "login: Conductor gave no token for the API key (a wrong key, or the service failed)",
+            status=500,
+        )
+
+
 _QUERY = re.compile(r"\?[^\s'\")]+")
 
 
 def _short(err: BaseException) -> str:
-    """The last line of an error, without URL queries (presigned URLs carry signatures)."""
+    """The last line of an error, without URL queries (presigned URLs carry signatures,
+    ciocore's token request the API key) and with known secrets masked."""
     text = str(err).strip().splitlines()
-    text = _QUERY.sub("?...", text[-1] if text else type(err).__name__)
+    text = redact.redact_text(_QUERY.sub("?...", text[-1] if text else type(err).__name__))
     return text if len(text) <= 200 else text[:197] + "..."

@@ -55,11 +55,14 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional
 
 from ciokatana.core import events as ev
 from ciokatana.core import jobs as jobs_mod
 from ciokatana.core.render_log import DEFAULT_INTERVAL, LogFollower, RenderLog
+
+if TYPE_CHECKING:  # for annotations; the functions below import it when they run
+    from ciokatana.core.submission import SourceSpec
 
 LOCAL_PREFIX = "conductor-upload-"
 DEFAULT_SUBMIT_WAIT = 2.0
@@ -129,7 +132,7 @@ class Render:
     submission: object = None
     created: threading.Event = field(default_factory=threading.Event)
     follower: Optional[LogFollower] = None
-    spec: object = None
+    spec: Optional[SourceSpec] = None  # how it is sent (RemoteRenders.submit sets it)
     token: str = ""
     looked_up_at: float = 0.0
 
@@ -161,7 +164,8 @@ class _Submission(object):
         return self.runner.finished
 
 
-def start_submission(payload: dict, on_event: Callable[[ev.Event], None], spec=None):
+def start_submission(payload: dict, on_event: Callable[[ev.Event], None],
+                     spec: Optional[SourceSpec] = None):
     """Submit one payload through the core runner on a worker thread.
 
     The same path the dialog and ``ciokatana submit`` take
@@ -174,17 +178,15 @@ def start_submission(payload: dict, on_event: Callable[[ev.Event], None], spec=N
         payload: the job's payload.
         on_event: called with every event, from the runner's threads.
         spec: a :class:`~ciokatana.core.submission.SourceSpec` (the
-            settings' uploader and timeout), or a bare ``submit_factory``,
-            or None (the defaults).
+            settings' uploader and timeout; its ``submit_factory`` for
+            ciocore's md5 cache or a stand-in), or None (the defaults).
 
     Returns an object with ``cancel()``.
     """
     from ciokatana.core import submission
     from ciokatana.core.runner import Runner
 
-    if not isinstance(spec, submission.SourceSpec):
-        spec = submission.SourceSpec(submit_factory=spec)
-    source, _recorder = submission.open_source([payload], spec)
+    source, _recorder = submission.open_source([payload], spec or submission.SourceSpec())
     runner = Runner(source, on_event)
     runner.start()
     return _Submission(runner)
@@ -217,7 +219,8 @@ class RemoteRenders(object):
             the md5 cache path); ciocore's by default.
         submit_wait: seconds :meth:`submit` waits for Conductor's job id.
         log_interval: seconds between render-log updates (and upload notes).
-        starter: ``starter(payload, on_event, submit_factory)``; default
+        starter: ``starter(payload, on_event, spec)`` with the render's
+            :class:`~ciokatana.core.submission.SourceSpec`; default
             :func:`start_submission`.
         state_ttl: seconds a job state read from Conductor is reused (Katana
             may ask for states often; this keeps the requests modest).
@@ -290,12 +293,16 @@ class RemoteRenders(object):
         return local_id
 
     def _spec(self, spec):
-        """The spec a render is sent with (its factory defaults to ours)."""
-        if spec is None:
-            return self.submit_factory
-        if getattr(spec, "submit_factory", None) is None and self.submit_factory is not None:
-            import dataclasses
+        """The :class:`~ciokatana.core.submission.SourceSpec` a render is sent with (its factory defaults to ours)."""
+        import dataclasses
 
+        from ciokatana.core import submission
+
+        if spec is None:
+            return submission.SourceSpec(submit_factory=self.submit_factory)
+        if not isinstance(spec, submission.SourceSpec):
+            raise TypeError("spec must be a SourceSpec, not {}".format(type(spec).__name__))
+        if spec.submit_factory is None and self.submit_factory is not None:
             spec = dataclasses.replace(spec, submit_factory=self.submit_factory)
         return spec
 

@@ -142,14 +142,6 @@ def conductor_submit_factory(database_filepath: str = ""):
     return factory
 
 
-def ciocore_login() -> None:
-    """Fetch (or reuse) ciocore's bearer token; raise when there is none."""
-    from ciocore import api_client
-
-    if not api_client.read_conductor_credentials(True):
-        raise RuntimeError("Conductor gave no token for the API key")
-
-
 class BackgroundCall(object):
     """One blocking call on its own daemon thread, so its caller can stop waiting.
 
@@ -207,7 +199,8 @@ class ConductorSource(Source):
         url: the Conductor URL, for "check the dashboard" messages.
         login: called once first (on a watched thread, retried twice) so
             that a dropped token request does not fail a job; by default
-            ciocore's, when the factory builds ciocore's ``Submit``.
+            :func:`ciokatana.core.ciocore_calls.login` (the shared path's
+            login too), when the factory builds ciocore's ``Submit``.
         min_timeout: the shortest timeout honoured (ciocore reports
             progress only every 5 s; tests lower it).
     """
@@ -222,7 +215,9 @@ class ConductorSource(Source):
         self.create_grace = create_grace
         self.url = url
         if login is None and getattr(self.submit_factory, "uses_ciocore", False):
-            login = ciocore_login
+            from ciokatana.core import ciocore_calls
+
+            login = ciocore_calls.login
         self.login = login
         self._abandoned: List[threading.Thread] = []
 
@@ -268,7 +263,7 @@ class ConductorSource(Source):
                     return True
             if call.error is None:
                 return False
-            logger.info("Login failed (%s); trying again", call.error)
+            logger.info("Login failed (%s); trying again", redact.redact_text(str(call.error)))
             if control.wait(0.5 * (attempt + 1)):
                 return False
         return False

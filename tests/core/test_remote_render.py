@@ -203,3 +203,28 @@ def test_a_hung_service_gives_an_error_not_a_hang(renders, ciocore_sandbox):
     assert time.time() - started < 3
     ciocore_sandbox.faults.clear()
     ciocore_sandbox.release()
+
+
+def test_every_render_is_sent_with_a_source_spec_carrying_the_settings_and_the_factory(tmp_path):
+    """The uploader and timeout the ConductorRender node asks for reach the runner, with this object's factory."""
+    from ciokatana.core import events as ev
+    from ciokatana.core.submission import SourceSpec
+
+    sent = []
+
+    def starter(payload, on_event, spec):
+        sent.append(spec)
+        on_event(ev.response({"jobid": str(len(sent)).zfill(5), "body": "job submitted."}, 201, payload["job_title"]))
+
+    factory = conductor_submit_factory(str(tmp_path / "md5.db"))
+    renders = RemoteRenders(None, str(tmp_path / "logs"), submit_factory=factory, starter=starter, submit_wait=5)
+    assert renders.submit(prepared(payload()), title="beauty") == "00001"
+    chosen = SourceSpec(uploader="stock", timeout=42.0)
+    assert renders.submit(prepared(payload()), title="beauty", spec=chosen) == "00002"
+    assert [type(s) for s in sent] == [SourceSpec, SourceSpec]
+    assert (sent[0].uploader, sent[0].submit_factory) == ("shared", factory)
+    assert (sent[1].uploader, sent[1].timeout, sent[1].submit_factory) == ("stock", 42.0, factory)
+    assert chosen.submit_factory is None  # the caller's spec is left as it was
+    with pytest.raises(TypeError, match="SourceSpec"):
+        renders.submit(prepared(payload()), title="beauty", spec=factory)
+    renders.close()
