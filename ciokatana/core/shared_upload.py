@@ -757,4 +757,8 @@ def _cause(err: CallError) -> str:
         line = ev.cause_line(err.text)
         if line:
             return "{} (HTTP {})".format(line, err.status) if err.status and "HTTP" not in line else line
-    return str(err.args[0]) if err.args else type(err).__name__
+    message = str(err.args[0]) if err.args else type(err).__name__
+    for lead in ("{}: ".format(err.step), "{} failed: ".format(err.step)):
+        if err.step and message.startswith(lead):  # the caller names the step itself
+            return message[len(lead):]
+    return message

@@ -131,6 +131,16 @@ def test_every_upload_failing_fails_the_jobs_with_files_and_names_one(ciocore_sa
     assert len(puts) == 3 * len({b64md5(p) for p in shot})
 
 
+def test_an_upload_whose_connection_drops_says_so_naming_the_file_once(ciocore_sandbox, shot):
+    sandbox = ciocore_sandbox
+    sandbox.faults.add("upload", drop=True, times=None)
+    runner, seen = run(sandbox, payloads(1, per_job=[shot[1:2]]))
+    (error,) = runner.errors
+    text = error.data["exception"]
+    assert "upload of {} failed: the connection was dropped before an answer came".format(shot[1]) in text
+    assert text.count("upload of {}".format(shot[1])) == 1
+
+
 @pytest.mark.parametrize("endpoint", ["oauth", "upload_urls", "upload", "multipart_complete"])
 def test_one_failure_of_a_call_that_is_safe_to_repeat_is_retried(parts, shot, endpoint):
     parts.faults.add(endpoint, status=500)
