@@ -261,13 +261,15 @@ def run_scenario(name, counts, trace_memory):
         probe.setTimerType(QtCore.Qt.PreciseTimer)
         probe.setInterval(PROBE_MS)
         probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        controller.run_finished.connect(lambda _record: app.quit())
+        # A local loop, not app.quit(): Qt 6's quit() closes every window first (the dialog too).
+        loop = QtCore.QEventLoop()
+        controller.run_finished.connect(lambda _record: loop.quit())
         if trace_memory:
             tracemalloc.start()
         started = time.perf_counter()
         probe.start()
         controller.start_source(source)
-        exec_(app)
+        exec_(loop)
         total = time.perf_counter() - started
         probe.stop()
         peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
