@@ -269,7 +269,10 @@ def run_scenario(name, counts, trace_memory):
         started = time.perf_counter()
         probe.start()
         controller.start_source(source)
+        QtCore.QTimer.singleShot(300 * 1000, loop.quit)  # a run that never ends fails the scenario, not CI's clock
         exec_(loop)
+        if controller.is_running:
+            raise SystemExit("the {} scenario's run did not end within 300 s".format(name))
         total = time.perf_counter() - started
         probe.stop()
         peak = tracemalloc.get_traced_memory()[1] if trace_memory else None

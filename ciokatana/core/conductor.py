@@ -294,9 +294,11 @@ def _explain(err: Exception, url: str) -> str:
     refused = wording.service_refusal(whole)  # ciocore: "Failed to get ...\nError 500 ...\n{body}"
     if refused is not None:
         what, code, words = refused
-        if code in (401, 403):
+        if code == 401:
             return "Conductor at {} refused the credentials: {}".format(url, words)
-        return "Conductor at {}: {}: {}".format(url, what[:1].lower() + what[1:200], words)
+        if what[1:2].islower():  # "Failed to get ..." reads on after a colon; "HTTPError" keeps its case
+            what = what[:1].lower() + what[1:]
+        return "Conductor at {}: {}: {}".format(url, what[:200], words)
     if "401" in first or "403" in first or "Unauthorized" in first:
         return "Conductor at {} refused the credentials ({}); check your API key".format(url, first[:200])
     if name == "Exception":  # a bare Exception's class name tells the artist nothing

@@ -78,8 +78,9 @@ SIMULATED = "(simulated by the mock player)"
 
 
 _SUBMIT_FAILED = re.compile(r"Job Submission failed:\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
-# ciocore's other refusals: "Failed to get available projects from Conductor\nError 500 ...\n{body}".
-_CIOCORE_REFUSED = re.compile(r"^(.*?)\s*\n\s*Error\s+(\d{3})\s*(?:\.\.\.)?\s*(.*)", re.S)
+# ciocore's other refusals: "Failed to get available projects from Conductor\nError 500 ...\n{body}":
+# a line of its own starting "Error NNN" (linear: no pattern spans the text before it).
+_CIOCORE_STATUS_LINE = re.compile(r"^[ \t]*Error[ \t]+(\d{3})\b[ \t]*(?:\.\.\.)?", re.M)
 _HTTP_ERROR = re.compile(r"\b(\d{3}) (?:Client|Server) Error: (.*?) for url: (\S+)")
 _HTTP = {
     400: "it refused the job as invalid",
@@ -161,11 +162,16 @@ def service_refusal(text: str) -> Optional[Tuple[str, int, str]]:
     gives ``("Failed to get available projects from Conductor", 500,
     "it had an internal error (HTTP 500: x); try again in a moment; ...")``.
     """
-    match = _CIOCORE_REFUSED.search(str(text or "").strip())
-    if not match:
+    text = str(text or "").strip()
+    match = _CIOCORE_STATUS_LINE.search(text)
+    if not match or match.start() == 0:
         return None
-    code = int(match.group(2))
-    return match.group(1).strip(), code, _refusal(code, match.group(3))
+    before = [line.strip() for line in text[:match.start()].splitlines() if line.strip()]
+    if not before:
+        return None
+    code = int(match.group(1))
+    what = re.sub(r"^Exception:\s*", "", before[-1])  # the last line of a traceback
+    return what, code, _refusal(code, text[match.end():])
 
 
 def _cause_and_rest(text: str) -> Tuple[str, str]:

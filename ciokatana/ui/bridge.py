@@ -40,15 +40,21 @@ queued signal as soon as they are ready. After :meth:`Bridge.detach` (the
 dialog is closing) nothing more is delivered, so late events from a
 cancelled run cannot reach widgets that are being destroyed.
 
-Closing the gate: a worker thread (an estimate still hashing, a Conductor
-fetch) may finish after the dialog closed, even while the interpreter is
-shutting down and Qt is tearing its objects down. Emitting into Qt then can
-crash the host (seen with PySide6: a segfault at exit). So every emit from
-a worker goes through a gate: it emits only while the gate is open, holding
-the gate's lock, and the gate is closed - under that lock, so after any
-emit in flight - by :meth:`Bridge.detach`, by the bridge's ``destroyed``
-signal, and at interpreter exit. Once it is closed no worker calls into Qt
-through this bridge again.
+Late results and teardown: a worker thread (an estimate still hashing, a
+Conductor fetch) may finish after its dialog closed, after the host deleted
+the dialog without closing it (Katana deleting its main window), or while
+the interpreter and Qt are being torn down. Emitting on the bridge then
+touches a QObject that is being destroyed, and the host crashes (PySide2
+and PySide6 did). So workers never emit on a bridge: they post to one
+long-lived mailbox QObject (made on the UI thread with the first bridge,
+never parented, never deleted before Python exits), carrying a weak
+reference to their bridge. On the UI thread the mailbox hands the item to
+the bridge only if it still exists, is attached and has not been deleted
+by Qt (both deletion and delivery happen on the UI thread, so they cannot
+race). The mailbox itself stops taking posts, under its lock (so after any
+post in flight), when the application is about to quit and at interpreter
+exit; a bridge made after a quit opens it again (a script may run a second
+event loop).
 """
 
 import atexit
@@ -61,6 +67,7 @@ from itertools import islice
 
 from ciokatana.core import events as ev
 from ciokatana.qt import QtCore, Signal
+from ciokatana.ui.compat import is_deleted
 
 logger = logging.getLogger(__name__)
 
@@ -68,28 +75,58 @@ DEFAULT_REFRESH_HZ = 15
 SLICE_FILES = 2500
 
 
-class _Gate(object):
-    """Whether worker threads may still emit into Qt through a bridge (see "Closing the gate")."""
+class _Mailbox(QtCore.QObject):
+    """The one QObject worker threads post to (see "Late results and teardown")."""
 
-    __slots__ = ("lock", "open", "__weakref__")
+    _post = Signal(object)
 
     def __init__(self):
-        self.lock = threading.Lock()
+        super().__init__()
+        self._lock = threading.Lock()
         self.open = True
+        self._post.connect(self._deliver, QtCore.Qt.QueuedConnection)
+
+    def send(self, bridge_ref, method, args):
+        """Queue ``bridge.method(*args)`` for the UI thread (any thread); nothing once closed."""
+        with self._lock:
+            if self.open:
+                self._post.emit((bridge_ref, method, args))
 
     def close(self, *_args):
-        with self.lock:  # waits for an emit in flight
+        with self._lock:  # waits for a post in flight
             self.open = False
 
+    def reopen(self):
+        with self._lock:
+            self.open = True
 
-_GATES = weakref.WeakSet()
+    def _deliver(self, item):  # UI thread
+        bridge_ref, method, args = item
+        bridge = bridge_ref()
+        if bridge is None or not bridge.attached or is_deleted(bridge):
+            return  # closed, or deleted by Qt: late results go nowhere
+        getattr(bridge, method)(*args)
+
+
+_MAILBOX = []  # the one _Mailbox, made on the UI thread with the first Bridge
+
+
+def _mailbox():
+    if not _MAILBOX:
+        box = _Mailbox()
+        app = QtCore.QCoreApplication.instance()
+        if app is not None:
+            box.moveToThread(app.thread())
+            app.aboutToQuit.connect(box.close)
+        _MAILBOX.append(box)
+    return _MAILBOX[0]
 
 
 @atexit.register
-def _close_all_gates():
-    """At interpreter exit no worker may emit into a Qt that is being torn down."""
-    for gate in list(_GATES):
-        gate.close()
+def _close_mailbox():
+    """At interpreter exit no worker may post into a Qt that is being torn down."""
+    for box in _MAILBOX:
+        box.close()
 
 
 class _PendingProgress(object):
@@ -136,8 +173,6 @@ class Bridge(QtCore.QObject):
     """
 
     run_event = Signal(object)
-    _wake = Signal()
-    _result = Signal(object)
 
     def __init__(self, parent=None, refresh_hz=DEFAULT_REFRESH_HZ, backlog_s=None, max_wait_s=0.25,
                  slice_files=SLICE_FILES):
@@ -146,10 +181,9 @@ class Bridge(QtCore.QObject):
         self._queue = []
         self._tail = None
         self._attached = True
-        self._gate = _Gate()
-        _GATES.add(self._gate)
-        # The gate, not the bridge, is connected: the slot must not need this wrapper alive.
-        self.destroyed.connect(self._gate.close)
+        self._mailbox = _mailbox()
+        self._mailbox.reopen()  # a new dialog after a quit (a script's second event loop)
+        self._ref = weakref.ref(self)
         self._interval = 1.0 / float(refresh_hz) if refresh_hz else 0.0
         self._backlog = backlog_s if backlog_s is not None else max(0.02, self._interval)
         self._max_wait = max_wait_s
@@ -165,8 +199,6 @@ class Bridge(QtCore.QObject):
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.flush)
-        self._wake.connect(self._on_wake, QtCore.Qt.QueuedConnection)
-        self._result.connect(self._on_result, QtCore.Qt.QueuedConnection)
 
     # -- any thread ------------------------------------------------------
     def post_event(self, event):
@@ -198,7 +230,7 @@ class Bridge(QtCore.QObject):
                 self._queue.append(event)
                 self._tail = None
         if was_empty:
-            self._emit("_wake")
+            self._emit("_on_wake")
         if behind and self._max_wait > 0:
             self.waits += 1
             self._drained.wait(self._max_wait)
@@ -223,7 +255,7 @@ class Bridge(QtCore.QObject):
                 outcome = (on_result, fn(), None)
             except Exception as err:  # delivered to on_error
                 outcome = (on_error, err, traceback.format_exc())
-            self._emit("_result", outcome)
+            self._emit("_on_result", outcome)
 
         thread = threading.Thread(target=target, name=name)
         thread.daemon = True
@@ -232,21 +264,13 @@ class Bridge(QtCore.QObject):
         thread.start()
         return thread
 
-    def _emit(self, name, *args):
-        """Emit signal ``name`` from a worker thread; nothing once the gate is closed.
+    def _emit(self, method, *args):
+        """Have ``method(*args)`` called on the UI thread, if this bridge is still there then.
 
-        The signal is looked up inside the guard: on PyQt5 merely reading a
-        signal of a deleted QObject raises RuntimeError, so a worker that
-        finishes after its dialog was destroyed must not touch it outside.
+        Never touches this QObject from the calling thread: it may be being
+        destroyed right now (see "Late results and teardown").
         """
-        gate = self._gate
-        with gate.lock:
-            if not gate.open:
-                return
-            try:
-                getattr(self, name).emit(*args)
-            except RuntimeError:  # the QObject is gone: the dialog was destroyed
-                gate.open = False
+        self._mailbox.send(self._ref, method, args)
 
     # -- UI thread -------------------------------------------------------
     @property
@@ -269,7 +293,6 @@ class Bridge(QtCore.QObject):
             self._attached = False
             self._queue = []
             self._tail = None
-        self._gate.close()
         self._drained.set()
         self._timer.stop()
 
