@@ -105,11 +105,6 @@ class SceneFormatError(SceneError):
         self.problems = list(problems)
 
 
-def write_json_atomic(path: str, data: Any) -> None:
-    """Write JSON next to its target then rename it into place (:func:`ciokatana.core.atomic.write_json`)."""
-    atomic.write_json(path, data)
-
-
 class FileScene(Scene):
     """The scene port over a JSON scene file.
 
@@ -285,6 +280,6 @@ class FileScene(Scene):
 
     def _write(self) -> None:
         try:
-            write_json_atomic(self.path, self._data)
+            atomic.write_json(self.path, self._data)
         except OSError as err:
             raise _fail(self.path, "cannot be written ({})".format(err.strerror or err))

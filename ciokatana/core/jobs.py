@@ -117,11 +117,16 @@ class JobNotFound(JobServiceError):
         self.jobid = jobid
 
 
-def timeout_from_env(default: float = DEFAULT_TIMEOUT) -> float:
+def env_seconds(name: str, default: float, floor: float = 0.1) -> float:
+    """Seconds from environment variable ``name`` (at least ``floor``); ``default`` if unset or not a number."""
     try:
-        return max(0.1, float(os.environ.get(TIMEOUT_ENV, default)))
+        return max(floor, float(os.environ.get(name, default)))
     except ValueError:
         return default
+
+
+def timeout_from_env(default: float = DEFAULT_TIMEOUT) -> float:
+    return env_seconds(TIMEOUT_ENV, default)
 
 
 def jid(value) -> Optional[str]:
@@ -193,10 +198,7 @@ def _ciocore_request(uri: str, verb: str, params: Optional[dict], data: Optional
 
 
 def wait_from_env(default: float = DEFAULT_WAIT) -> float:
-    try:
-        return max(0.1, float(os.environ.get(WAIT_ENV, default)))
-    except ValueError:
-        return default
+    return env_seconds(WAIT_ENV, default)
 
 
 class _Call(object):

@@ -144,10 +144,7 @@ class Render:
 
 
 def submit_wait_from_env(default: float = DEFAULT_SUBMIT_WAIT) -> float:
-    try:
-        return max(0.0, float(os.environ.get(SUBMIT_WAIT_ENV, default)))
-    except ValueError:
-        return default
+    return jobs_mod.env_seconds(SUBMIT_WAIT_ENV, default, floor=0.0)
 
 
 class _Submission(object):

@@ -326,7 +326,7 @@ class _Run(object):
         try:
             hashing.md5s([f.info for f in files.values()], self.source.database_filepath,
                          hashing.md5_caching(j.payload for j in self.jobs), self.halt.is_set, run=run,
-                         on_lookup=on_lookup, on_bytes=lambda info, count: self.clock.touch(), on_file=on_file)
+                         on_lookup=on_lookup, on_bytes=self.clock.touch, on_file=on_file)
         except _Stalled as stall:
             for f in files.values():
                 if f.md5 is None:

@@ -297,7 +297,7 @@ def export_scene(path, nodes=None, node=None, settings=None):
         BatchSubmitError: the scene cannot be read, a node does not exist,
             or the file cannot be written; the message says which and why.
     """
-    from ciokatana.core.filescene import write_json_atomic
+    from ciokatana.core import atomic
 
     if not path or not str(path).strip():
         raise BatchSubmitError("Conductor: export_scene needs the path of the .json file to write")
@@ -309,7 +309,7 @@ def export_scene(path, nodes=None, node=None, settings=None):
         raise BatchSubmitError("Conductor: cannot write {}: the folder {} does not exist".format(target, folder))
     data = scene_data(nodes=nodes, node=node, settings=settings)
     try:
-        write_json_atomic(target, data)
+        atomic.write_json(target, data)
     except OSError as error:
         raise BatchSubmitError("Conductor: cannot write {} ({})".format(target, error.strerror or error))
     return target

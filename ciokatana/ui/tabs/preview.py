@@ -23,7 +23,7 @@ worker thread, atomically.
 import json
 from collections import OrderedDict
 
-from ciokatana.core.filescene import write_json_atomic
+from ciokatana.core import atomic
 from ciokatana.core.redact import redact_payload  # masked by the payload's structure
 from ciokatana.qt import QtWidgets
 from ciokatana.ui import theme
@@ -297,7 +297,7 @@ class PreviewTab(Tab):
         self.status_label.setText("Saving\u2026")
         self.save_button.setEnabled(False)
         payload = job.payload
-        self.controller.run_in_background(lambda: write_json_atomic(path, redacted(payload)),
+        self.controller.run_in_background(lambda: atomic.write_json(path, redacted(payload)),
                                           lambda _none: self._on_saved(path, None),
                                           lambda err: self._on_saved(path, err))
 
