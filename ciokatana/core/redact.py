@@ -136,6 +136,11 @@ def set_secret_values(values: Iterable[Any]) -> None:
         _VALUES = found
 
 
+def configured_secret_values() -> FrozenSet[str]:
+    """The values :func:`set_secret_values` was last given (what a new run holds by default)."""
+    return _VALUES
+
+
 def secret_values() -> FrozenSet[str]:
     """The values masked by value: those :func:`set_secret_values` was
     last given, and those of every run still holding its own."""

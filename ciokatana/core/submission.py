@@ -226,7 +226,7 @@ def open_source(prepared_or_payloads, spec: SourceSpec,
         if secret_values is None:
             plan = getattr(prepared_or_payloads, "plan", prepared_or_payloads)
             secret_values = getattr(plan, "secret_values", None)
-        source.secret_values = list(redact.secret_values() if secret_values is None else secret_values)
+        source.secret_values = list(redact.configured_secret_values() if secret_values is None else secret_values)
     recorder = None
     if spec.record_file:
         try:

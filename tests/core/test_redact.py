@@ -221,3 +221,20 @@ def test_payloads_given_alone_carry_the_secret_values_named_for_them(no_values):
     assert source.secret_values == ["its-own-secret-2"]
     source, _ = submission.open_source(payloads, submission.SourceSpec())
     assert source.secret_values == ["latest-plan-secret-1"]
+
+
+def test_a_new_run_does_not_inherit_the_secrets_another_run_still_holds(no_values):
+    """A run without values of its own holds the configured plan's, not every running run's:
+    otherwise an old plan's secrets stay held as long as runs keep overlapping."""
+    from ciokatana.core import submission
+    from ciokatana.core.redact import hold_secret_values, release_secret_values
+
+    token = hold_secret_values(["older-run-secret-3"])  # a run still finishing
+    try:
+        set_secret_values(["latest-plan-secret-4"])
+        source, _ = submission.open_source([{"job_title": "t", "upload_paths": []}], submission.SourceSpec())
+        assert source.secret_values == ["latest-plan-secret-4"]
+        assert redact_text("older-run-secret-3") == MASK  # still masked while the older run holds it
+    finally:
+        release_secret_values(token)
+    assert redact_text("older-run-secret-3") == "older-run-secret-3"
