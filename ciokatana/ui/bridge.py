@@ -250,12 +250,14 @@ class Bridge(QtCore.QObject):
             the started ``threading.Thread``.
         """
 
+        mailbox, ref = self._mailbox, self._ref
+
         def target():
             try:
                 outcome = (on_result, fn(), None)
             except Exception as err:  # delivered to on_error
                 outcome = (on_error, err, traceback.format_exc())
-            self._emit("_on_result", outcome)
+            mailbox.send(ref, "_on_result", (outcome,))  # not self: the last reference may not go on this thread
 
         thread = threading.Thread(target=target, name=name)
         thread.daemon = True
