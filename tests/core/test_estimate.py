@@ -69,7 +69,7 @@ def test_a_changed_file_is_counted_again_and_timed_at_the_last_rate(ciocore_sand
     sandbox = ciocore_sandbox
     jobs = payloads(1, files=shot)
     submit(sandbox, jobs)
-    with open(shot[1], "r+b") as handle:  # cache/big.abc
+    with open(shot[1], "r+b") as handle:  # scene.katana (make_files sorts its paths)
         handle.write(b"changed!")
     os.utime(shot[1], (time.time() + 5, time.time() + 5))
     result = estimate(sandbox, jobs)
@@ -308,7 +308,7 @@ def test_with_md5_caching_off_a_stale_cache_entry_is_not_trusted_nor_rewritten_a
     sandbox = ciocore_sandbox
     database = sandbox.ciocore_config.database_filepath
     submit(sandbox, payloads(1, files=shot))
-    stat = os.stat(shot[1])  # cache/big.abc
+    stat = os.stat(shot[1])  # scene.katana (make_files sorts its paths)
     with open(shot[1], "r+b") as handle:
         handle.write(b"changed!")
     os.utime(shot[1], ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -461,7 +461,7 @@ def test_a_node_with_variable_sets_submits_the_set_of_the_current_graph_state(to
     assert "Graph State Variables: shot=020" in read(fpm().GetRenderLogFilename(jobid))
 
 
-def test_commands_naming_the_variables_decide_the_set(to_sandbox, farm, ksc, tmp_path):
+def test_commands_naming_the_variables_decide_the_set():
     from ciokatana.katana.farm_plugin import choose_var_set
 
     assert choose_var_set("beauty", SETS, ["renderboot -frame 1 --var shot=010"], {"shot": "020"}) == SETS[0]
